@@ -1,0 +1,37 @@
+# make run  : set everything up and start the app in demo mode
+# make test : set everything up and run the whole suite
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup system run test bench i18n screenshot clean
+
+setup: system $(STAMP)
+
+system:
+	@bash scripts/install-system-deps.sh
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+run: setup
+	$(VENV)/bin/pickup-station --demo $(ARGS)
+
+test: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadfile $(ARGS)
+
+bench: setup
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+i18n: setup
+	$(PY) scripts/i18n.py
+
+screenshot: setup
+	$(PY) scripts/screenshot.py docs/screenshot.png
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache
