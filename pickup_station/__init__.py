@@ -1,0 +1,3 @@
+"""pickup-station: the counter software of a community group-buying pickup point."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,357 @@
+"""The counter: look up what a customer brings, hand over, undo. No Qt.
+
+`Counter.lookup(text)` answers with a `Verdict`; `Counter.hand_over(...)` records pickups and
+their outbox events in one transaction and returns only after the commit, so whatever the
+screen calls done is on disk. Scanning the same code twice never hands over twice: the state is
+re-checked inside the write transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from . import operators as ops
+from .errors import Refused
+from .identity import mask_name
+from .scanning import ScanQuery, parse_scan
+from .store.db import Store, get_meta, iso, parse_iso, set_meta, utcnow
+from .store.models import Batch, Order, OutboxEvent, Pickup, PickupLine
+from .verdicts import ItemView, OrderView, Verdict
+
+UNDO_WINDOW = timedelta(minutes=10)
+LINE_REASONS = ("short", "damaged", "declined")
+
+
+@dataclass
+class LineChoice:
+    """How much of one order item is handed over; the rest is short, damaged or declined."""
+
+    item_id: int
+    qty_handed: int
+    reason: str | None = None
+
+
+@dataclass
+class OrderChoice:
+    order_id: str
+    lines: list[LineChoice] | None = None  # None: everything that arrived
+
+
+@dataclass
+class Override:
+    """A leader-approved exception, recorded on the pickup and in its event."""
+
+    kind: str  # batch_not_arrived / no_code
+    reason: str
+    approved_by: str  # operator id of the leader who entered the PIN
+
+
+@dataclass
+class HandedOver:
+    pickup_id: str
+    receipt_no: str
+    order_id: str
+    items_handed: int
+    items_missing: int
+
+
+@dataclass
+class HandoverResult:
+    pickups: list[HandedOver] = field(default_factory=list)
+    picked_at: str = ""
+
+    @property
+    def receipt_nos(self) -> list[str]:
+        return [p.receipt_no for p in self.pickups]
+
+
+def record_event(session: Session, type_: str, data: dict, *, order_id: str | None = None,
+                 batch_id: str | None = None, occurred_at: str | None = None) -> str:
+    """Queue an event for upload, inside the caller's transaction. Returns its event_id."""
+    event_id = str(uuid.uuid4())
+    session.add(OutboxEvent(
+        event_id=event_id, type=type_, order_id=order_id, batch_id=batch_id,
+        payload=json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        occurred_at=occurred_at or iso(utcnow()),
+    ))
+    return event_id
+
+
+class Counter:
+    def __init__(self, store: Store, *, tz: tzinfo | None = None, clock=utcnow):
+        self.store = store
+        self.tz = tz or datetime.now().astimezone().tzinfo
+        self.clock = clock
+
+    # --- looking up ------------------------------------------------------------------
+    def lookup(self, text: str) -> Verdict:
+        query = parse_scan(text)
+        if query.kind in ("empty", "invalid"):
+            return Verdict.refusal(query, "empty" if query.kind == "empty" else "invalid")
+        with self.store.reader() as s:
+            if query.kind == "token":
+                orders = self._orders(s, Order.token_sha256 == query.value)
+            elif query.kind == "code":
+                orders = self._orders(s, Order.pickup_code == query.value)
+            elif query.kind == "phone4":
+                return self._by_phone(s, query)
+            else:
+                orders = self._orders(s, Order.order_id == query.value)
+            return self._verdict_for(s, query, orders)
+
+    def lookup_order(self, order_id: str, *, no_code: bool = False) -> Verdict:
+        """The verdict for one chosen order (after a phone-number pick, or a no-code search)."""
+        query = ScanQuery("order_id", order_id, order_id)
+        with self.store.reader() as s:
+            return self._verdict_for(s, query, self._orders(s, Order.order_id == order_id))
+
+    def search_orders(self, text: str, limit: int = 50) -> list[OrderView]:
+        """Open orders whose customer name, order id or phone end matches (no-code hand-over)."""
+        text = text.strip()
+        if not text:
+            return []
+        like = f"%{text}%"
+        with self.store.reader() as s:
+            rows = self._orders(
+                s,
+                (Order.pickup_state == "open") & (Order.status == "active")
+                & (Order.customer_name.like(like) | Order.order_id.like(like)
+                   | (Order.phone_last4 == text)),
+                limit=limit,
+            )
+            return [self._view(s, o) for o in rows]
+
+    def _orders(self, s: Session, where, limit: int = 20) -> list[Order]:
+        stmt = (select(Order).where(where).options(selectinload(Order.items),
+                                                   selectinload(Order.batch))
+                .order_by(Order.order_id).limit(limit))
+        return list(s.scalars(stmt))
+
+    def _by_phone(self, s: Session, query: ScanQuery) -> Verdict:
+        orders = self._orders(s, Order.phone_last4 == query.value, limit=200)
+        open_orders = [o for o in orders if o.status == "active" and o.pickup_state == "open"]
+        if not open_orders:
+            if orders:
+                return self._verdict_for(s, query, orders)
+            return Verdict.refusal(query, "unknown")
+        return Verdict(kind="candidates", query=query,
+                       orders=[self._view(s, o) for o in open_orders])
+
+    def _verdict_for(self, s: Session, query: ScanQuery, orders: list[Order]) -> Verdict:
+        if not orders:
+            return Verdict.refusal(query, "unknown")
+        open_active = [o for o in orders if o.pickup_state == "open" and o.status == "active"]
+        if len(open_active) > 1:  # a reused code in stale data: let the host choose
+            return Verdict(kind="candidates", query=query,
+                           orders=[self._view(s, o) for o in open_active])
+        primary = open_active[0] if open_active else orders[0]
+        if primary.status in ("cancelled", "refunded"):
+            return Verdict.refusal(query, primary.status, orders=[self._view(s, primary)],
+                                   detail={"reason": primary.cancel_reason or ""})
+        if primary.pickup_state != "open":
+            return self._already(s, query, primary)
+        views = [self._view(s, primary, scanned=True)]
+        if primary.customer_key:
+            siblings = self._orders(
+                s, (Order.customer_key == primary.customer_key)
+                & (Order.order_id != primary.order_id) & (Order.pickup_state == "open")
+                & (Order.status == "active"), limit=50)
+            views += [self._view(s, o) for o in siblings]
+        if primary.batch.status == "expected":
+            return Verdict.refusal(query, "not_arrived", orders=views, detail={
+                "batch_id": primary.batch_id, "expected_at": self._local(primary.batch.expected_at)})
+        return Verdict(kind="ready", query=query, orders=views)
+
+    def _already(self, s: Session, query: ScanQuery, order: Order) -> Verdict:
+        pickup = s.scalars(select(Pickup).where(Pickup.order_id == order.order_id,
+                                                Pickup.undone_at.is_(None))
+                           .order_by(Pickup.picked_at.desc())).first()
+        detail = {}
+        if pickup is not None:
+            name = pickup.operator_id
+            try:
+                name = ops.get_operator(s, pickup.operator_id).name
+            except Refused:
+                pass
+            detail = {"picked_at": self._local(pickup.picked_at), "operator": name,
+                      "receipt_no": pickup.receipt_no, "proxy_name": pickup.proxy_name or ""}
+        return Verdict.refusal(query, "already_picked_up", orders=[self._view(s, order)],
+                               detail=detail)
+
+    def _view(self, s: Session, o: Order, scanned: bool = False) -> OrderView:
+        return OrderView(
+            order_id=o.order_id, batch_id=o.batch_id, batch_status=o.batch.status,
+            customer=mask_name(o.customer_name), phone=o.phone_masked,
+            shelf_slot=o.shelf_slot or "", status=o.status, pickup_state=o.pickup_state,
+            scanned=scanned,
+            items=[ItemView(i.id, i.sku, i.name, i.qty, i.qty_short, i.qty_damaged,
+                            i.unit_price_cents, i.category or "") for i in o.items],
+        )
+
+    def _local(self, text: str | None) -> str:
+        dt = parse_iso(text)
+        return dt.astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if dt else ""
+
+    # --- handing over ------------------------------------------------------------------
+    def hand_over(self, choices: list[OrderChoice], operator_id: str, *,
+                  proxy_name: str | None = None, override: Override | None = None
+                  ) -> HandoverResult:
+        """Hand over one or more orders in one transaction; refuses all if any may not go."""
+        if not choices:
+            raise Refused("没有选择要提货的订单", "No order was chosen")
+        proxy_name = (proxy_name or "").strip() or None
+        now = self.clock()
+        result = HandoverResult(picked_at=iso(now))
+        with self.store.session() as s:
+            operator = ops.get_operator(s, operator_id)
+            if override is not None:
+                approver = ops.get_operator(s, override.approved_by)
+                if not approver.is_leader:
+                    raise Refused("此操作需要团长批准", "This needs the leader's approval")
+                if not override.reason.strip():
+                    raise Refused("请填写原因", "Please give a reason")
+            seen = set()
+            for choice in choices:
+                if choice.order_id in seen:
+                    continue
+                seen.add(choice.order_id)
+                result.pickups.append(self._hand_over_one(s, choice, operator, proxy_name,
+                                                          override, now))
+        return result
+
+    def _hand_over_one(self, s: Session, choice: OrderChoice, operator: ops.OperatorInfo,
+                       proxy_name, override: Override | None, now: datetime) -> HandedOver:
+        order = s.get(Order, choice.order_id)
+        if order is None:
+            raise Refused(f"没有这个订单：{choice.order_id}", f"Unknown order: {choice.order_id}",
+                          code="unknown")
+        if order.status != "active":
+            raise Refused(f"订单 {order.order_id} 已取消或退款，不能提货",
+                          f"Order {order.order_id} is cancelled or refunded", code=order.status)
+        if order.pickup_state != "open":
+            raise Refused(f"订单 {order.order_id} 已提货，不能重复核销",
+                          f"Order {order.order_id} was already picked up",
+                          code="already_picked_up")
+        if order.batch.status == "expected" and not (
+                override and override.kind == "batch_not_arrived"):
+            raise Refused(f"订单 {order.order_id} 的批次尚未到货，需团长批准",
+                          f"Order {order.order_id}: its batch has not arrived (leader override "
+                          "needed)", code="not_arrived")
+        by_id = {i.id: i for i in order.items}
+        wanted = {c.item_id: c for c in (choice.lines or [])}
+        if choice.lines is not None and set(wanted) - set(by_id):
+            raise Refused("所选商品不属于该订单", "A chosen item is not in this order")
+        pickup_id = str(uuid.uuid4())
+        receipt_no = self._next_receipt_no(s, now)
+        lines, handed_total, missing_total = [], 0, 0
+        for item in order.items:
+            available = max(0, item.qty - item.qty_short - item.qty_damaged)
+            pick = wanted.get(item.id)
+            if choice.lines is None:
+                qty, reason = available, None
+            elif pick is None:
+                qty, reason = 0, "declined"
+            else:
+                qty, reason = pick.qty_handed, pick.reason
+            if not 0 <= qty <= item.qty:
+                raise Refused(f"{item.name} 的数量无效", f"Bad quantity for {item.name}")
+            if qty < item.qty and reason is None:
+                reason = "damaged" if item.qty_damaged and not item.qty_short else "short"
+            if reason not in (None, *LINE_REASONS):
+                raise Refused("原因无效", f"Unknown reason: {reason}")
+            if qty == item.qty:
+                reason = None
+            handed_total += qty
+            missing_total += item.qty - qty
+            lines.append(PickupLine(sku=item.sku, name=item.name, qty_ordered=item.qty,
+                                    qty_handed=qty, unit_price_cents=item.unit_price_cents,
+                                    reason=reason))
+            # shortage found at the counter beyond what the arrival check recorded
+            extra = (item.qty - qty) - (item.qty_short + item.qty_damaged)
+            if extra > 0 and reason in ("short", "damaged"):
+                record_event(s, f"item_{reason}", {
+                    "sku": item.sku, "qty": extra, "stage": "counter", "note": "",
+                    "operator_id": operator.operator_id,
+                }, order_id=order.order_id, batch_id=order.batch_id, occurred_at=iso(now))
+        if handed_total == 0:
+            raise Refused("没有要交付的商品", "Nothing to hand over", code="nothing_to_hand")
+        pickup = Pickup(
+            pickup_id=pickup_id, receipt_no=receipt_no, order_id=order.order_id,
+            operator_id=operator.operator_id, picked_at=iso(now), proxy_name=proxy_name,
+            override_kind=override.kind if override else None,
+            override_reason=override.reason if override else None,
+            override_by=override.approved_by if override else None, lines=lines,
+        )
+        s.add(pickup)
+        order.pickup_state = "picked_up" if missing_total == 0 else "partially_picked_up"
+        order.updated_at = iso(now)
+        record_event(s, "pickup_confirmed", {
+            "pickup_id": pickup_id, "receipt_no": receipt_no,
+            "operator_id": operator.operator_id, "proxy_name": proxy_name,
+            "items": [{"sku": ln.sku, "qty_ordered": ln.qty_ordered,
+                       "qty_handed": ln.qty_handed, "reason": ln.reason} for ln in lines],
+            "override": ({"kind": override.kind, "reason": override.reason,
+                          "approved_by": override.approved_by} if override else None),
+        }, order_id=order.order_id, batch_id=order.batch_id, occurred_at=iso(now))
+        return HandedOver(pickup_id, receipt_no, order.order_id, handed_total, missing_total)
+
+    def _next_receipt_no(self, s: Session, now: datetime) -> str:
+        day = now.astimezone(self.tz).strftime("%y%m%d")
+        key = f"receipt_seq:{day}"
+        n = int(get_meta(s, key, "0")) + 1
+        set_meta(s, key, str(n))
+        station = get_meta(s, "station_id") or "ST"
+        return f"{station}-{day}-{n:04d}"
+
+    # --- undoing -----------------------------------------------------------------------
+    def undo(self, pickup_id: str, operator_id: str, reason: str, *,
+             leader_id: str | None = None) -> None:
+        """Undo a pickup: anyone within 10 minutes, after that only with the leader's approval."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise Refused("撤销需要填写原因", "An undo needs a reason")
+        now = self.clock()
+        with self.store.session() as s:
+            operator = ops.get_operator(s, operator_id)
+            pickup = s.get(Pickup, pickup_id)
+            if pickup is None:
+                raise Refused("没有这条提货记录", "No such pickup")
+            if pickup.undone_at:
+                raise Refused("这次提货已经撤销过了", "This pickup was already undone")
+            late = now - parse_iso(pickup.picked_at) > UNDO_WINDOW
+            leader = None
+            if late or leader_id:
+                leader = ops.get_operator(s, leader_id) if leader_id else None
+                if late and (leader is None or not leader.is_leader):
+                    raise Refused("超过 10 分钟，撤销需要团长 PIN",
+                                  "More than 10 minutes ago: undo needs the leader's PIN",
+                                  code="leader_pin_required")
+            pickup.undone_at = iso(now)
+            pickup.undone_by = operator.operator_id
+            pickup.undo_reason = reason
+            pickup.undo_override_by = leader.operator_id if (late and leader) else None
+            order = pickup.order
+            order.pickup_state = "open"
+            order.updated_at = iso(now)
+            record_event(s, "pickup_undone", {
+                "pickup_id": pickup.pickup_id, "receipt_no": pickup.receipt_no,
+                "operator_id": operator.operator_id, "reason": reason,
+                "leader_override": bool(late),
+                "approved_by": leader.operator_id if (late and leader) else None,
+            }, order_id=order.order_id, batch_id=order.batch_id, occurred_at=iso(now))
+
+    def recent_pickups(self, limit: int = 20) -> list[dict]:
+        with self.store.reader() as s:
+            rows = s.scalars(select(Pickup).options(selectinload(Pickup.order))
+                             .order_by(Pickup.picked_at.desc()).limit(limit))
+            return [{"pickup_id": p.pickup_id, "receipt_no": p.receipt_no,
+                     "order_id": p.order_id, "customer": mask_name(p.order.customer_name),
+                     "picked_at": self._local(p.picked_at), "picked_at_utc": p.picked_at,
+                     "operator_id": p.operator_id, "proxy_name": p.proxy_name or "",
+                     "undone": bool(p.undone_at)} for p in rows]
