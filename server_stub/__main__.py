@@ -1,0 +1,65 @@
+"""`pickup-sync-server [--host 127.0.0.1] [--port 8765] [--data-dir DIR]` / `python -m server_stub`.
+
+Environment: DATABASE_URL (default: a SQLite file in the data dir; `postgresql+psycopg://...`
+for PostgreSQL), PICKUP_ADMIN_TOKEN (else one is generated on first start, printed once and kept
+in the data dir), PICKUP_STATION_RATE_PER_S / PICKUP_STATION_BURST / PICKUP_MAX_CONCURRENT_SYNC.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import platformdirs
+
+DEFAULT_DATA_DIR = Path(platformdirs.user_data_dir("pickup-sync-server", appauthor=False))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pickup-sync-server",
+                                description="Sync server for pickup stations (自提点同步服务器)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    p.add_argument("--log-level", default="info")
+    sub = p.add_subparsers(dest="command")
+    imp = sub.add_parser("import-csv", help="import batches from a CSV file (one line per item)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
+    mig = sub.add_parser("migrate", help="bring the database schema up to date and exit")
+    mig.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .config import ServerConfig, ensure_admin_token
+
+    config = ServerConfig.from_env(args.data_dir, log_level=args.log_level)
+    if args.command == "import-csv":
+        from .csv_import import import_file
+
+        return import_file(config, args.file)
+    if args.command == "migrate":
+        from .db import Database
+
+        db = Database(config.resolved_database_url)
+        print(f"schema version {db.migrated_from} -> {db.version}")
+        db.dispose()
+        return 0
+    import uvicorn
+
+    from .app import create_app
+
+    ensure_admin_token(config, announce=True)
+    app = create_app(config)
+    print(f"pickup sync server on http://{args.host}:{args.port} (data: {config.data_dir}, "
+          f"database: {config.resolved_database_url.split('@')[-1]})", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
+                timeout_keep_alive=30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""The FastAPI application of the sync server: `create_app(config)` wires everything."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
+from fastapi import FastAPI
+
+from . import errors
+from .config import ServerConfig, ensure_admin_token
+from .db import Database, now_iso
+from .deps import ServerContext
+from .limits import BodyLimitMiddleware, StationBuckets
+from .migrations import LATEST
+from .routes import hq, imports, sync
+
+API_DESCRIPTION = """Sync server of the pickup-station system (社区团购自提点).
+
+HQ calls need the admin token, station calls (`/api/v1/sync/*`) a station token:
+`Authorization: Bearer <token>`. Every error is `{"error": {"code", "message"}}`.
+Limits: push 500 events / 2 MiB, batch PUT and CSV import 16 MiB, other bodies 256 KiB (413);
+pull `limit` ≤ 2000; too many requests → 429 with `Retry-After`.
+"""
+
+
+def create_app(config: ServerConfig, *, announce_token: bool = True) -> FastAPI:
+    """A ready app: database migrated, admin token known."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_admin_token(config, announce=announce_token)
+    db = Database(config.resolved_database_url, pool_size=max(5, config.worker_threads // 2))
+    ctx = ServerContext(config=config, db=db,
+                        buckets=StationBuckets(config.station_rate_per_s, config.station_burst))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        anyio.to_thread.current_default_thread_limiter().total_tokens = config.worker_threads
+        yield
+        db.dispose()
+
+    app = FastAPI(title="pickup-station sync server", version="1.0.0",
+                  description=API_DESCRIPTION, lifespan=lifespan)
+    app.state.ctx = ctx
+    errors.install(app)
+    app.add_middleware(BodyLimitMiddleware, config=config)
+    app.include_router(hq.router)
+    app.include_router(imports.router)
+    app.include_router(sync.router)
+
+    @app.get("/api/v1/health", tags=["health"], summary="Is the server up (no token needed)")
+    def health() -> dict:
+        return {"ok": True, "server_time": now_iso(), "schema_version": db.version,
+                "latest_schema": LATEST, "database": db.dialect}
+
+    return app

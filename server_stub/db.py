@@ -1,0 +1,125 @@
+"""The server's database: one engine (SQLite file by default, PostgreSQL when configured).
+
+SQLite runs in WAL mode with synchronous=NORMAL; its writers are serialised by one in-process
+lock (cheaper than SQLite's busy-wait) and take the write lock at BEGIN (IMMEDIATE). On
+PostgreSQL, transactions that add to a station's change feed take an advisory lock so feed
+sequence numbers become visible in order (a pulling station never skips a change).
+Data functions never commit: the request owns the transaction (`Database.write()`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine
+
+from . import migrations
+
+FEED_LOCK_KEY = 7310002
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(dt: datetime) -> str:
+    """UTC ISO-8601 with offset and milliseconds: how every time is stored and sent."""
+    return dt.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def now_iso() -> str:
+    return iso(utcnow())
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    dt = datetime.fromisoformat(value)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt
+
+
+def _sqlite_on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
+    dbapi_conn.isolation_level = None  # BEGIN is ours, not the driver's
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=15000")
+    cur.close()
+
+
+class Database:
+    """Engine plus the two kinds of unit of work: `read()` and `write()`."""
+
+    def __init__(self, url: str, *, pool_size: int = 20):
+        self.url = url
+        if url.startswith("sqlite"):
+            self.dialect = "sqlite"
+            self.engine: Engine = create_engine(
+                url,
+                connect_args={"check_same_thread": False, "timeout": 15},
+                pool_size=pool_size,
+                max_overflow=pool_size,
+            )
+            event.listen(self.engine, "connect", _sqlite_on_connect)
+            event.listen(self.engine, "begin", self._sqlite_begin)
+        else:
+            self.dialect = "postgresql"
+            self.engine = create_engine(
+                url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            )
+        self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
+        self._local = threading.local()
+        self.migrated_from, self.version = migrations.migrate(self.engine)
+
+    def _sqlite_begin(self, conn: Connection) -> None:
+        mode = "IMMEDIATE" if getattr(self._local, "writing", False) else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """One consistent snapshot for reading; never waits for writers (WAL / MVCC)."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write(self, *, feed: bool = False) -> Iterator[Connection]:
+        """One write transaction: committed when the block ends normally, rolled back otherwise.
+
+        `feed=True` for transactions that add station changes or pickup-feed rows.
+        """
+        lock = self._write_lock
+        if lock is not None:
+            lock.acquire()
+        try:
+            self._local.writing = True
+            try:
+                with self.engine.connect() as conn, conn.begin():
+                    self._local.writing = False
+                    if feed and self.dialect == "postgresql":
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"),
+                                     {"k": FEED_LOCK_KEY})
+                    yield conn
+            finally:
+                self._local.writing = False
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def insert_ignore(self, table, values: dict, conflict_cols: list[str]):
+        """INSERT ... ON CONFLICT DO NOTHING for this dialect (the statement, to execute)."""
+        if self.dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        return insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict_cols)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,46 @@
+"""What a customer brings (docs/protocol.md "Identifiers"): pickup token and code, phone forms."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+
+
+def new_pickup_token() -> str:
+    """32 characters of RFC 4648 base32 = 160 random bits."""
+    return base64.b32encode(secrets.token_bytes(20)).decode("ascii")
+
+
+def token_sha256(token: str) -> str:
+    return hashlib.sha256(token.upper().encode("ascii")).hexdigest()
+
+
+def new_pickup_code(taken: set[str]) -> str:
+    """6 random digits not in `taken` (the station's open orders' codes)."""
+    if len(taken) >= 900_000:
+        raise RuntimeError("no free pickup codes left for this station")
+    while True:
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        if code not in taken:
+            return code
+
+
+def phone_digits(phone: str) -> str:
+    return "".join(c for c in phone if c.isdigit())
+
+
+def phone_masked(phone: str) -> str:
+    """`138****1234`: first 3, four stars, last 4."""
+    d = phone_digits(phone)
+    if len(d) < 7:
+        return "*" * max(0, len(d) - 4) + d[-4:]
+    return f"{d[:3]}****{d[-4:]}"
+
+
+def phone_last4(phone: str) -> str:
+    return phone_digits(phone)[-4:]
+
+
+def customer_key(phone: str) -> str:
+    return hashlib.sha256(("cust:" + phone_digits(phone)).encode("ascii")).hexdigest()[:32]

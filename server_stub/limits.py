@@ -1,0 +1,179 @@
+"""Limits that are part of the contract: body sizes (413) and flood control (429).
+
+`BodyLimitMiddleware` (pure ASGI) reads each request body before the app sees it, checking both
+the declared Content-Length and the bytes that actually arrive, and answers 413 past the size
+published for that path. It also caps the station requests in flight (429 + Retry-After).
+`StationBuckets` is a token bucket per station, charged once the token names the station.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+import time
+
+from .config import ServerConfig
+from .errors import ApiError
+
+SYNC_PREFIX = "/api/v1/sync/"
+_DRAIN_CAP = 64 * 1024 * 1024  # beyond this a too-large body is not read, the connection closes
+
+
+def body_limit_for(config: ServerConfig, method: str, path: str) -> int:
+    if path == "/api/v1/sync/push":
+        return config.push_max_bytes
+    if path.startswith("/api/v1/batches/") and (method == "PUT" or path.endswith("/import")):
+        return config.batch_max_bytes
+    return config.default_max_bytes
+
+
+def _error_body(code: str, message: str) -> bytes:
+    return json.dumps({"error": {"code": code, "message": message}}).encode()
+
+
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogates(body: bytes) -> bool:
+    """True when the JSON decodes to text that cannot be stored (a lone surrogate)."""
+    try:
+        json.dumps(json.loads(body), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    except (ValueError, RecursionError):
+        return False  # FastAPI answers bad JSON itself
+    return False
+
+
+def _is_json(scope) -> bool:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type":
+            return b"json" in value.lower()
+    return True  # FastAPI reads a body without Content-Type as JSON
+
+
+class BodyLimitMiddleware:
+    def __init__(self, app, config: ServerConfig):
+        self.app = app
+        self.config = config
+        self.in_flight_sync = 0
+
+    async def _send_error(self, send, status: int, code: str, message: str,
+                          extra_headers: list | None = None, close: bool = False) -> None:
+        body = _error_body(code, message)
+        headers = [(b"content-type", b"application/json"),
+                   (b"content-length", str(len(body)).encode())]
+        if close:
+            headers.append((b"connection", b"close"))
+        headers += extra_headers or []
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path = scope.get("path", "")
+        is_sync = path.startswith(SYNC_PREFIX)
+        if is_sync and self.in_flight_sync >= self.config.max_concurrent_sync:
+            retry = str(self.config.retry_after_s).encode()
+            return await self._send_error(
+                send, 429, "rate_limited", "too many stations at once; retry later",
+                [(b"retry-after", retry)])
+        if is_sync:
+            self.in_flight_sync += 1
+        try:
+            await self._handle(scope, receive, send, path)
+        finally:
+            if is_sync:
+                self.in_flight_sync -= 1
+
+    async def _handle(self, scope, receive, send, path):
+        method = scope.get("method", "GET")
+        if method not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        limit = body_limit_for(self.config, method, path)
+        too_large = f"request body over the limit of {limit} bytes for {path}"
+        declared = None
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    return await self._send_error(send, 400, "bad_request", "bad Content-Length")
+        if declared is not None and declared > limit:
+            if declared <= _DRAIN_CAP:
+                await self._drain(receive)
+                return await self._send_error(send, 413, "payload_too_large", too_large)
+            return await self._send_error(send, 413, "payload_too_large", too_large, close=True)
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                if size <= _DRAIN_CAP and message.get("more_body"):
+                    await self._drain(receive)
+                return await self._send_error(send, 413, "payload_too_large", too_large,
+                                              close=True)
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        if b"\\u0000" in body and _is_json(scope):
+            # PostgreSQL text cannot hold NUL; no field of ours needs one
+            return await self._send_error(send, 422, "validation_error",
+                                          "NUL characters (\\u0000) are not allowed")
+        if _SURROGATE.search(body) and _is_json(scope) and _lone_surrogates(body):
+            return await self._send_error(send, 422, "validation_error",
+                                          "text with unpaired UTF-16 surrogates (\\ud800...)")
+        sent = False
+
+        async def replay():
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _drain(receive) -> None:
+        total = 0
+        while total <= _DRAIN_CAP:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            total += len(message.get("body", b""))
+            if not message.get("more_body"):
+                return
+
+
+class StationBuckets:
+    """A token bucket per station: `rate` requests per second on average, `burst` at once."""
+
+    def __init__(self, rate: float, burst: int):
+        self.rate = rate
+        self.burst = burst
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, station_id: str) -> None:
+        """Charge one request, or raise 429 with the seconds until one is allowed again."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(station_id, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+            if tokens < 1.0:
+                self._buckets[station_id] = (tokens, now)
+                wait = (1.0 - tokens) / self.rate if self.rate > 0 else 60
+                raise ApiError(
+                    429, "rate_limited", "too many requests from this station; retry later",
+                    headers={"Retry-After": str(max(1, math.ceil(wait)))},
+                )
+            self._buckets[station_id] = (tokens - 1.0, now)

@@ -1,0 +1,1 @@
+"""One router per audience: `hq` (admin token), `sync` (station token), `imports` (CSV)."""

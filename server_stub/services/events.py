@@ -1,0 +1,291 @@
+"""What a station pushes: events recorded at the counter, applied once each.
+
+The whole push is one transaction. All its events are inserted into `events` in one statement,
+INSERT ... ON CONFLICT (station_id, event_id) DO NOTHING RETURNING event_id: an event that was
+not inserted was there already, and is a `duplicate` (same body) or makes the whole push fail
+with 422 `event_id_conflict` (different body; the rollback stores nothing). Only freshly
+inserted events have an effect, so concurrent retries of one event never apply it twice.
+Effects are worked out in memory in event order (first hand-over wins) and written in bulk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from functools import cache
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy.engine import Connection
+
+from .. import models as m
+from ..db import Database, iso, now_iso
+from ..errors import ApiError
+from ..schemas import ArrivalData, EventIn, ItemReportData, PickupConfirmedData, PickupUndoneData
+from . import chunked
+
+DATA_MODELS: dict[str, type[BaseModel]] = {
+    "pickup_confirmed": PickupConfirmedData,
+    "pickup_undone": PickupUndoneData,
+    "item_short": ItemReportData,
+    "item_damaged": ItemReportData,
+    "arrival_checked": ArrivalData,
+}
+
+
+class Rejected(Exception):
+    def __init__(self, reason: str, detail: dict | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+
+def body_hash(event: EventIn) -> tuple[str, str]:
+    """The canonical JSON of an event and its SHA-256 (what 'the same body' means)."""
+    payload = json.dumps(event.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,
+                         separators=(",", ":"))
+    return payload, hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@cache
+def _statements(dialect: str) -> dict:
+    """Statements built once (cheap to execute: no per-call compile or cache-key work)."""
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as upsert_insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert as upsert_insert
+    o, p, e, f = m.orders.c, m.pickups.c, m.events.c, m.pickup_feed.c
+    return {
+        "events": upsert_insert(m.events).on_conflict_do_nothing(
+            index_elements=["station_id", "event_id"]).returning(e.event_id),
+        "pickup": upsert_insert(m.pickups).on_conflict_do_nothing(
+            index_elements=["station_id", "pickup_id"]).returning(p.id),
+        "order_state": update(m.orders).where(o.order_id == bindparam("k_order")).values(
+            active_pickup=bindparam("v_pickup"), needs_review=bindparam("v_review"),
+            review_reason=bindparam("v_reason"), updated_at=bindparam("v_now")),
+        "undo": update(m.pickups).where(p.id == bindparam("k_row")).values(
+            undone_at=bindparam("v_at"), undone_received_at=bindparam("v_now"),
+            undo_event_id=bindparam("v_event"), undo_reason=bindparam("v_reason")),
+        "reject": update(m.events).where(and_(
+            e.station_id == bindparam("k_station"), e.event_id == bindparam("k_event"))
+        ).values(status="rejected", reason=bindparam("v_reason")),
+        "feed_delete": delete(m.pickup_feed).where(f.pickup_row == bindparam("k_row")),
+        "feed_insert": insert(m.pickup_feed),
+    }
+
+
+class PushSession:
+    """Applies one push for one station inside one open transaction."""
+
+    def __init__(self, db: Database, conn: Connection, station_id: str, events: list[EventIn]):
+        self.conn, self.station_id, self.events = conn, station_id, events
+        self.sql = _statements(db.dialect)
+        self.now = now_iso()
+        self.orders: dict[str, dict] = {}
+        self.items: dict[str, set[str]] = defaultdict(set)
+        self.held: dict[int, dict] = {}  # pickups.id -> the hand-over that stands
+        self.dirty_orders: set[str] = set()
+        self.feed: list[int] = []  # pickup rows to (re)append to HQ's feed, in order
+        self.undos: list[dict] = []
+
+    def _prefetch(self) -> None:
+        o, i, p = m.orders.c, m.order_items.c, m.pickups.c
+        ids = sorted({e.order_id for e in self.events if e.order_id})
+        for part in chunked(ids):
+            for r in self.conn.execute(select(
+                    o.order_id, o.batch_id, o.status, o.cancelled_at, o.cancel_reason,
+                    o.active_pickup,
+                    o.needs_review, o.review_reason)
+                    .where(o.order_id.in_(part), o.station_id == self.station_id,
+                           o.removed == 0)):
+                self.orders[r.order_id] = dict(r._mapping)
+            for r in self.conn.execute(select(i.order_id, i.sku).where(i.order_id.in_(part))):
+                self.items[r.order_id].add(r.sku)
+        rows = [od["active_pickup"] for od in self.orders.values() if od["active_pickup"]]
+        for part in chunked(rows):
+            for r in self.conn.execute(select(p.id, p.pickup_id, p.picked_up_at, p.receipt_no,
+                                              p.station_id).where(p.id.in_(part))):
+                self.held[r.id] = dict(r._mapping)
+
+    def run(self) -> list[dict]:
+        results: list[dict] = []
+        fresh: list[tuple[EventIn, BaseModel | Rejected, dict]] = []
+        seen: dict[str, str] = {}
+        self._prefetch()
+        for event in self.events:
+            payload, digest = body_hash(event)
+            if event.event_id in seen:
+                if seen[event.event_id] != digest:
+                    raise _id_conflict(event.event_id)
+                continue
+            seen[event.event_id] = digest
+            checked = self._check(event)
+            order = self.orders.get(event.order_id or "")
+            row = {"station_id": self.station_id, "event_id": event.event_id,
+                   "type": event.type, "order_id": event.order_id,
+                   "batch_id": event.batch_id or (order["batch_id"] if order else None),
+                   "occurred_at": iso(event.occurred_at), "received_at": self.now,
+                   "body_sha256": digest, "payload": payload, "status": "accepted",
+                   "reason": None, "sku": None, "qty": None}
+            if isinstance(checked, ItemReportData):
+                row["sku"], row["qty"] = checked.sku, checked.qty
+            if isinstance(checked, Rejected):
+                row["status"], row["reason"] = "rejected", checked.reason
+            fresh.append((event, checked, row))
+        inserted: set[str] = set()
+        if fresh:
+            inserted = set(self.conn.execute(self.sql["events"], [r for _, _, r in fresh])
+                           .scalars())
+        self._check_duplicates([e.event_id for e, _, _ in fresh if e.event_id not in inserted],
+                               seen)
+        outcome: dict[str, dict] = {}
+        rejects = []
+        for event, checked, _row in fresh:
+            if event.event_id not in inserted:
+                outcome[event.event_id] = {"event_id": event.event_id, "status": "duplicate"}
+                continue
+            result = {"event_id": event.event_id, "status": "accepted"}
+            try:
+                if isinstance(checked, Rejected):
+                    raise checked
+                self._apply(event, checked)
+            except Rejected as r:
+                result.update(status="rejected", reason=r.reason)
+                if r.detail:
+                    result["detail"] = r.detail
+                if not isinstance(checked, Rejected):
+                    rejects.append({"k_station": self.station_id, "k_event": event.event_id,
+                                    "v_reason": r.reason})
+            outcome[event.event_id] = result
+        self._write(rejects)
+        done: set[str] = set()
+        for event in self.events:  # one result per event sent, in the order sent
+            if event.event_id in done:
+                results.append({"event_id": event.event_id, "status": "duplicate"})
+            else:
+                done.add(event.event_id)
+                results.append(outcome[event.event_id])
+        return results
+
+    def _check_duplicates(self, ids: list[str], seen: dict[str, str]) -> None:
+        e = m.events.c
+        for part in chunked(ids):
+            for event_id, digest in self.conn.execute(select(e.event_id, e.body_sha256).where(
+                    e.station_id == self.station_id, e.event_id.in_(part))):
+                if digest != seen[event_id]:
+                    raise _id_conflict(event_id)
+
+    def _write(self, rejects: list[dict]) -> None:
+        if rejects:
+            self.conn.execute(self.sql["reject"], rejects)
+        if self.undos:
+            self.conn.execute(self.sql["undo"], self.undos)
+        if self.dirty_orders:
+            self.conn.execute(self.sql["order_state"], [
+                {"k_order": oid, "v_pickup": self.orders[oid]["active_pickup"],
+                 "v_review": self.orders[oid]["needs_review"],
+                 "v_reason": self.orders[oid]["review_reason"], "v_now": self.now}
+                for oid in sorted(self.dirty_orders)])
+        if self.feed:
+            last = list(dict.fromkeys(reversed(self.feed)))[::-1]  # keep each row's last place
+            self.conn.execute(self.sql["feed_delete"], [{"k_row": r} for r in last])
+            self.conn.execute(self.sql["feed_insert"], [
+                {"pickup_row": r, "station_id": self.station_id} for r in last])
+
+    # --- effects ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _check(event: EventIn) -> BaseModel | Rejected:
+        model = DATA_MODELS.get(event.type)
+        if model is None:
+            return Rejected("invalid_event", {"message": f"unknown event type {event.type}"})
+        try:
+            return model.model_validate(event.data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(map(str, first["loc"]))
+            return Rejected("invalid_event", {"message": f"data.{where}: {first['msg']}"})
+
+    def _apply(self, event: EventIn, data: BaseModel) -> None:
+        if event.type == "arrival_checked":
+            return self._arrival(event, data)
+        order = self.orders.get(event.order_id or "")
+        if order is None:
+            raise Rejected("unknown_order")
+        if event.type == "pickup_confirmed":
+            self._pickup(event, data, order)
+        elif event.type == "pickup_undone":
+            self._undo(event, data, order)
+        elif data.sku not in self.items[event.order_id]:
+            raise Rejected("invalid_event", {"message": f"sku {data.sku} not in the order"})
+        return None
+
+    def _arrival(self, event: EventIn, data: ArrivalData) -> None:
+        b = m.batches.c
+        row = self.conn.execute(select(b.arrived_at).where(
+            b.batch_id == (event.batch_id or ""), b.station_id == self.station_id)).first()
+        if row is None:
+            raise Rejected("unknown_batch")
+        if row.arrived_at is None:  # the first sign-off stands
+            self.conn.execute(update(m.batches).where(b.batch_id == event.batch_id).values(
+                arrived_at=iso(event.occurred_at), arrived_received_at=self.now,
+                arrived_by=data.operator_id, updated_at=self.now))
+
+    def _pickup(self, event: EventIn, data: PickupConfirmedData, order: dict) -> None:
+        if order["status"] != "active":
+            # The goods left the counter before the cancel reached it: HQ must look at it.
+            before = iso(event.occurred_at) <= (order["cancelled_at"] or "")
+            order["needs_review"] = 1
+            order["review_reason"] = ("handed_over_before_cancel" if before
+                                      else "handed_over_offline_after_cancel")
+            self.dirty_orders.add(event.order_id)
+            raise Rejected("order_cancelled", {"cancelled_at": order["cancelled_at"],
+                                               "cancel_reason": order["cancel_reason"]})
+        if order["active_pickup"] is not None:
+            held = self.held[order["active_pickup"]]
+            if held["pickup_id"] == data.pickup_id:
+                return  # the same hand-over reported again under a new event id
+            raise Rejected("already_picked_up", {"picked_up_at": held["picked_up_at"],
+                                                 "receipt_no": held["receipt_no"],
+                                                 "station_id": held["station_id"]})
+        row = {"station_id": self.station_id, "pickup_id": data.pickup_id,
+               "order_id": event.order_id, "batch_id": order["batch_id"],
+               "receipt_no": data.receipt_no, "operator_id": data.operator_id,
+               "proxy_name": data.proxy_name, "picked_up_at": iso(event.occurred_at),
+               "received_at": self.now, "event_id": event.event_id,
+               "lines": json.dumps([ln.model_dump() for ln in data.items]),
+               "override": json.dumps(data.override) if data.override else None,
+               "undone_at": None, "undone_received_at": None, "undo_event_id": None,
+               "undo_reason": None}
+        pickup_row = self.conn.execute(self.sql["pickup"], row).scalar_one_or_none()
+        if pickup_row is None:
+            raise Rejected("invalid_event", {"message": f"pickup_id {data.pickup_id} was "
+                                                        "already used for a hand-over"})
+        self.held[pickup_row] = {"pickup_id": data.pickup_id, "picked_up_at": row["picked_up_at"],
+                                 "receipt_no": data.receipt_no, "station_id": self.station_id}
+        order["active_pickup"] = pickup_row
+        self.dirty_orders.add(event.order_id)
+        self.feed.append(pickup_row)
+
+    def _undo(self, event: EventIn, data: PickupUndoneData, order: dict) -> None:
+        row = order["active_pickup"]
+        if row is None:
+            raise Rejected("not_picked_up")
+        if data.pickup_id and data.pickup_id != self.held[row]["pickup_id"]:
+            raise Rejected("not_picked_up", {"message": "another hand-over stands for this order"})
+        self.undos.append({"k_row": row, "v_at": iso(event.occurred_at), "v_now": self.now,
+                           "v_event": event.event_id, "v_reason": data.reason})
+        order["active_pickup"] = None
+        self.dirty_orders.add(event.order_id)
+        self.feed.append(row)
+
+
+def _id_conflict(event_id: str) -> ApiError:
+    return ApiError(422, "event_id_conflict",
+                    f"event {event_id} was already received with a different body; "
+                    "nothing of this push was stored")
+
+
+def push(db: Database, conn: Connection, station_id: str, events: list[EventIn]) -> list[dict]:
+    return PushSession(db, conn, station_id, events).run()

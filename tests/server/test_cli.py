@@ -1,0 +1,76 @@
+"""`python -m server_stub`: starts uvicorn, generates the admin token once, serves /docs."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(data_dir: Path, env: dict) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "server_stub", "--port", str(port),
+                             "--data-dir", str(data_dir), "--log-level", "warning"],
+                            cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url + "/api/v1/health", timeout=1).ok:
+                return proc, url
+        except requests.RequestException:
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError("server did not start: " + proc.stderr.read())
+
+
+def _stop(proc: subprocess.Popen) -> str:
+    proc.terminate()
+    _, err = proc.communicate(timeout=20)
+    return err
+
+
+def test_server_command_generates_admin_token_once(tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "PICKUP_ADMIN_TOKEN")}
+    data_dir = tmp_path / "srv"
+    proc, url = _start(data_dir, env)
+    try:
+        assert requests.get(url + "/openapi.json", timeout=5).json()["info"]["title"]
+        assert requests.get(url + "/docs", timeout=5).status_code == 200
+        token = (data_dir / "admin_token").read_text().strip()
+        r = requests.get(url + "/api/v1/stations", headers={"Authorization": f"Bearer {token}"},
+                         timeout=5)
+        assert r.status_code == 200 and r.json() == {"stations": []}
+    finally:
+        err = _stop(proc)
+    assert token in err  # printed on first start
+    assert (data_dir / "sync_server.sqlite3").exists()
+    # second start: nothing printed; PICKUP_ADMIN_TOKEN from the environment wins
+    proc, url = _start(data_dir, dict(env, PICKUP_ADMIN_TOKEN="from-env-token"))
+    try:
+        ok = requests.get(url + "/api/v1/stations", timeout=5,
+                          headers={"Authorization": "Bearer from-env-token"})
+        assert ok.status_code == 200
+    finally:
+        err = _stop(proc)
+    assert token not in err
+
+
+def test_help():
+    done = subprocess.run([sys.executable, "-m", "server_stub", "--help"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=30, check=False)
+    assert done.returncode == 0 and "--data-dir" in done.stdout
