@@ -1,0 +1,323 @@
+"""The print queue: one worker thread per printer, so two prints never interleave and the
+counter never waits for paper.
+
+The window calls `enqueue_receipt(pickup_id)` after the hand-over is committed (enqueue returns
+at once); the worker reads the store, lays the paper out, and prints. A print that fails
+(printer off, out of paper, unplugged) is kept in `failed_jobs()` for `retry_failed()`, and the
+`printerStatus` line says so. Any receipt can be printed again with `reprint(pickup_id)` (补打).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+
+from ..config import PrinterSettings, Settings
+from ..errors import UserFacingError
+from ..hardware.escpos_cn import PrinterState
+from ..hardware.printers import (
+    PrinterError,
+    PrinterNotConfigured,
+    ReceiptPrinter,
+    describe,
+    make_printer,
+    read_state,
+)
+from ..hardware.printers import error_for as printer_error_for
+from ..receipt_layout import layout
+from ..receipts import (
+    DaySummary,
+    Printable,
+    make_test_page,
+    pickup_receipt_from_store,
+    shelf_label_from_store,
+    station_info,
+)
+from ..store.db import Store
+from . import pyside_none_guard  # noqa: F401  (must run before Qt is used)
+
+log = logging.getLogger(__name__)
+
+MAX_FAILED = 100  # oldest failed jobs beyond this are dropped (receipts stay reprintable)
+KIND_ZH = {"receipt": "小票", "label": "标签", "day_summary": "日结单", "test": "测试页",
+           "status": "打印机检查"}
+KIND_EN = {"receipt": "receipt", "label": "label", "day_summary": "day summary",
+           "test": "test page", "status": "printer check"}
+
+
+@dataclass
+class PrintJob:
+    """One paper to print: what (kind) and which (pickup id, order id, summary)."""
+
+    job_id: int
+    kind: str  # receipt / label / day_summary / test / status
+    target: str | DaySummary | None = None
+    reprint: bool = False
+    created_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    attempts: int = 0
+    error: UserFacingError | None = None
+    bytes_sent: int = 0
+
+
+class PrintQueue(QObject):
+    """Prints receipts, labels and day summaries on a worker thread; reports by signals."""
+
+    statusChanged = Signal(str)  # the text of the window's printerStatus label
+    jobFinished = Signal(int, bool, str)  # job id, printed?, message for the host
+    failedChanged = Signal(int)  # how many papers wait for a reprint
+    _changed = Signal(object)  # worker → owner thread: recompute the status (PrinterState|None)
+
+    def __init__(self, store: Store, settings: Callable[[], Settings], parent: QObject | None = None,
+                 *, printer_factory: Callable[[PrinterSettings], object] = make_printer,
+                 rasterize=None, status_timeout: float = 0.5):
+        super().__init__(parent)
+        self._store = store
+        self._settings = settings
+        self._factory = printer_factory
+        self._rasterize = rasterize
+        self._status_timeout = status_timeout
+        self._ids = itertools.count(1)
+        self._queue: queue.Queue[PrintJob | None] = queue.Queue()
+        self._lock = threading.Lock()
+        self._failed: list[PrintJob] = []
+        self._pending = 0
+        self._last_error: UserFacingError | None = None
+        self._status = ""
+        # the status text is computed and emitted only on the thread that owns the queue, so
+        # its updates arrive in order; the worker asks for it through this queued signal
+        self._changed.connect(self._publish, Qt.ConnectionType.QueuedConnection)
+        self._thread = threading.Thread(target=self._run, name="print-queue", daemon=True)
+        self._thread.start()
+        self._publish()
+
+    # ---- what the window calls (all return at once) ----------------------------------------
+
+    def enqueue_receipt(self, pickup_id: str) -> int:
+        """Print the receipt of a hand-over that is already committed."""
+        return self._enqueue("receipt", pickup_id)
+
+    def reprint(self, pickup_id: str) -> int:
+        """Print a receipt again, marked 补打 (pickup id or receipt number)."""
+        return self._enqueue("receipt", pickup_id, reprint=True)
+
+    def enqueue_label(self, order_id: str) -> int:
+        return self._enqueue("label", order_id)
+
+    def enqueue_day_summary(self, summary: DaySummary | dict) -> int:
+        if isinstance(summary, dict):
+            summary = DaySummary.from_dict(summary)
+        return self._enqueue("day_summary", summary)
+
+    def test_print(self) -> int:
+        """The settings screen's 'test print' button."""
+        return self._enqueue("test", None)
+
+    def refresh_status(self) -> int:
+        """Ask the printer how it is (no paper used); the answer comes by statusChanged."""
+        return self._enqueue("status", None)
+
+    def retry_failed(self) -> list[int]:
+        """Print every kept paper again (receipts as they were, not as 补打)."""
+        with self._lock:
+            jobs, self._failed = self._failed, []
+        for job in jobs:
+            self._submit(job)
+        self.failedChanged.emit(0)
+        return [j.job_id for j in jobs]
+
+    def failed_jobs(self) -> list[PrintJob]:
+        with self._lock:
+            return list(self._failed)
+
+    def discard_failed(self, job_id: int | None = None) -> None:
+        """Forget one kept paper (or all of them)."""
+        with self._lock:
+            self._failed = [j for j in self._failed if job_id is not None and j.job_id != job_id]
+            n = len(self._failed)
+        self.failedChanged.emit(n)
+        self._request_publish()
+
+    def status_text(self) -> str:
+        return self._status
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until every queued job is done (tests, shutdown). Not for the UI thread."""
+        done = threading.Event()
+        self._queue.put(PrintJob(-1, "barrier", done))  # type: ignore[arg-type]
+        return done.wait(timeout)
+
+    def shutdown(self, timeout: float = 5.0) -> None:
+        """Stop the worker after the job in hand (call when the app quits)."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout)
+
+    # ---- inside ----------------------------------------------------------------------------
+
+    def _enqueue(self, kind: str, target, reprint: bool = False) -> int:
+        job = PrintJob(next(self._ids), kind, target, reprint)
+        self._submit(job)
+        return job.job_id
+
+    def _submit(self, job: PrintJob) -> None:
+        with self._lock:
+            self._pending += 1
+        self._queue.put(job)
+        self._request_publish()
+
+    def _run(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            if job.kind == "barrier":
+                job.target.set()  # type: ignore[union-attr]
+                continue
+            try:
+                self._do(job)
+            except Exception:  # a bug must not kill the worker: keep the paper, say so
+                log.exception("print job %s failed", job.job_id)
+                job.error = UserFacingError("打印出错（程序错误），已保留可重打。",
+                                            "Printing failed (program error); kept for reprint.")
+                self._finish(job, False, keep=True)
+
+    def _do(self, job: PrintJob) -> None:
+        job.attempts += 1
+        settings = self._settings()
+        state = None
+        try:
+            if job.kind == "status":
+                state = self._check(settings.printer)
+                self._finish(job, True, keep=False, state=state)
+                return
+            paper = self._paper(job, settings.printer)
+            printer = ReceiptPrinter(self._factory(settings.printer),
+                                     paper_mm=settings.printer.paper_mm,
+                                     mode=settings.printer.mode, rasterize=self._rasterizer(),
+                                     status_timeout=self._status_timeout)
+            result = printer.print_lines(layout(paper, settings.printer.paper_mm))
+        except PrinterNotConfigured as exc:
+            job.error = exc
+            self._finish(job, False, keep=False)
+        except PrinterError as exc:
+            job.error = exc
+            self._finish(job, False, keep=True)
+        except UserFacingError as exc:  # e.g. the pickup is not in the store: nothing to keep
+            job.error = exc
+            self._finish(job, False, keep=False)
+        else:
+            job.bytes_sent = result.bytes_sent
+            job.error = None
+            self._finish(job, True, keep=False, state=result.state)
+
+    def _paper(self, job: PrintJob, printer: PrinterSettings) -> Printable:
+        if job.kind == "day_summary":
+            return job.target  # type: ignore[return-value]
+        with self._store.reader() as session:
+            if job.kind == "receipt":
+                return pickup_receipt_from_store(session, str(job.target), reprint=job.reprint)
+            if job.kind == "label":
+                return shelf_label_from_store(session, str(job.target))
+            return make_test_page(station_info(session), describe(printer))
+
+    def _rasterizer(self):
+        if self._rasterize is None:
+            from .receipt_raster import render_lines
+
+            self._rasterize = render_lines
+        return self._rasterize
+
+    def _check(self, settings: PrinterSettings) -> PrinterState:
+        if (settings.kind or "none") == "none":
+            raise PrinterNotConfigured()
+        printer = ReceiptPrinter(self._factory(settings), paper_mm=settings.paper_mm,
+                                 mode=settings.mode, status_timeout=self._status_timeout)
+        printer.open()
+        try:
+            state = read_state(printer.printer, self._status_timeout)
+        finally:
+            printer.printer.close()
+        err = printer_error_for(state)
+        if err:
+            raise err
+        return state
+
+    def _finish(self, job: PrintJob, ok: bool, keep: bool,
+                state: PrinterState | None = None) -> None:
+        lang = self._lang()
+        with self._lock:
+            self._pending = max(self._pending - 1, 0)
+            if ok:
+                self._last_error = None
+            else:
+                self._last_error = job.error
+                if keep and job.kind != "status":
+                    self._failed.append(job)
+                    del self._failed[:-MAX_FAILED]
+            n_failed = len(self._failed)
+        what = KIND_EN[job.kind] if lang.startswith("en") else KIND_ZH[job.kind]
+        if ok:
+            msg = self._t(f"{what}已打印", f"{what.capitalize()} printed")
+        else:
+            err = job.error.message(lang) if job.error else ""
+            kept = keep and job.kind != "status"
+            msg = err + (self._t("（已保留，可重打）", " (kept for reprint)") if kept else "")
+        self._changed.emit(state)  # before jobFinished: a listener sees the new status
+        if not ok:
+            self.failedChanged.emit(n_failed)
+        self.jobFinished.emit(job.job_id, ok, msg)
+
+    def _lang(self) -> str:
+        try:
+            return self._settings().lang or "zh_CN"
+        except Exception:
+            return "zh_CN"
+
+    def _t(self, zh: str, en: str) -> str:
+        """The text in the station's language: Chinese first; English through Qt's translator."""
+        return self.tr(en) if self._lang().startswith("en") else zh
+
+    def _request_publish(self) -> None:
+        if QThread.currentThread() is self.thread():
+            self._publish()
+        else:  # enqueued from another thread: the owner thread updates the status
+            self._changed.emit(None)
+
+    def _publish(self, state: PrinterState | None = None) -> None:
+        """Recompute the printerStatus text and emit it when it changed."""
+        try:
+            settings = self._settings().printer
+        except Exception:
+            settings = PrinterSettings()
+        with self._lock:
+            pending, failed, err = self._pending, len(self._failed), self._last_error
+        text = self._compose(settings, pending, failed, err, state)
+        if text != self._status:
+            self._status = text
+            self.statusChanged.emit(text)
+
+    def _compose(self, settings: PrinterSettings, pending: int, failed: int,
+                 err: UserFacingError | None, state: PrinterState | None) -> str:
+        head = self._t("打印机：", "Printer: ")
+        if (settings.kind or "none") == "none":
+            return head + self._t("未配置", "not set up")
+        if pending:
+            body = self._t(f"正在打印（{pending} 张待打）", f"printing ({pending} queued)")
+        elif err is not None:
+            word = self._t(getattr(err, "status_zh", "出错"), getattr(err, "status_en", "error"))
+            body = word
+        elif state is PrinterState.PAPER_LOW:
+            body = self._t("纸快用完了", "paper low")
+        else:
+            body = self._t("就绪", "ready")
+        if failed:
+            body += self._t(f"，{failed} 张小票已保留可重打",
+                            f", {failed} {'paper' if failed == 1 else 'papers'} kept for reprint")
+        return head + body
