@@ -1,0 +1,519 @@
+"""The leader's figures: day closing (日结), uncollected orders (滞留) and the pickups report.
+
+Plain Python over the station store (no Qt): the CLI, the reports tab and the printer all use it.
+Times are stored in UTC; a "day" here is always the station's local calendar day in `tz`.
+Money stays in integer cents (fen) until it is written into a file for people.
+Phones only ever leave this module masked (`138****1234`); names are masked (`王*`).
+The file export lives in `reports_export.py`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from .identity import mask_name, mask_phone
+from .store.db import get_meta, iso, parse_iso, utcnow
+from .store.models import Batch, Operator, Order, OrderItem, Pickup, PickupLine
+
+STATION_TZ_KEY = "station_tz"  # Meta key, shared with receipts.py
+DEFAULT_COMMISSION_RATE = Decimal("0.10")
+COMMISSION_ROUNDING = "per category: handed value x rate, rounded half-up to whole fen, then summed"
+SHORTAGE_REASONS = ("short", "damaged")
+
+
+# ---- time helpers ---------------------------------------------------------------------------
+
+def station_tz(session: Session | None = None) -> tzinfo:
+    """The station's time zone: Meta `station_tz` when set and known, else the computer's."""
+    name = get_meta(session, STATION_TZ_KEY) if session is not None else None
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return datetime.now().astimezone().tzinfo  # type: ignore[return-value]
+
+
+def tz_name(tz: tzinfo) -> str:
+    return getattr(tz, "key", None) or str(tz)
+
+
+def local_day_window(start: date, end: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    """UTC [from, to) covering the local days `start`..`end` inclusive (DST-safe)."""
+    lo = datetime.combine(start, time(0), tzinfo=tz).astimezone(UTC)
+    hi = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
+    return lo, hi
+
+
+_UTC_TEXT = "%Y-%m-%d %H:%M:%f"  # SQLite strftime: any stored ISO text, normalised to UTC
+
+
+def _window(column, lo: datetime, hi: datetime):
+    """SQL condition `lo <= column < hi` for a stored ISO time: a plain text range (one that
+    the index serves, widened by 14 h for texts written with another offset) and the exact
+    test on the time normalised to UTC by SQLite."""
+    def utc_text(dt: datetime) -> str:
+        return dt.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.") + f"{dt.microsecond // 1000:03d}"
+
+    margin = timedelta(hours=14)
+    normalised = func.strftime(_UTC_TEXT, column)
+    return and_(column >= iso(lo - margin), column < iso(hi + margin),
+                normalised >= utc_text(lo), normalised < utc_text(hi))
+
+
+def _aware(now: datetime | None) -> datetime:
+    """`now` as an aware UTC time (naive means UTC, as everything stored)."""
+    now = now or utcnow()
+    return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+
+
+def local_text(text: str | None, tz: tzinfo) -> str:
+    """A stored UTC time as the station's wall clock, `2026-11-22 01:30:00` ('' when absent)."""
+    dt = parse_iso(text)
+    return dt.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if dt else ""
+
+
+def safe_phone(stored: str | None) -> str:
+    """The phone as it may be shown: already-masked text is kept, anything else is masked."""
+    stored = stored or ""
+    return stored if "*" in stored else mask_phone(stored)
+
+
+def yuan(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+# ---- day closing (日结) -----------------------------------------------------------------------
+
+@dataclass
+class BatchLine:
+    """One delivery batch on the day closing: how far its orders have gone."""
+
+    batch_id: str
+    arrived_at_local: str = ""
+    orders: int = 0  # active orders of the batch
+    picked_up: int = 0  # active orders handed over (fully or partly), to date
+    picked_up_today: int = 0  # orders of this batch handed over on the day
+    remaining: int = 0  # active orders still open (on the shelf)
+    uncollected: int = 0  # of the remaining: waiting longer than the limit
+    short_items: int = 0  # qty found short or damaged at arrival, when signed off that day
+
+
+@dataclass
+class OperatorLine:
+    """What one person at the counter did on the day."""
+
+    operator_id: str
+    name: str = ""
+    pickups: int = 0
+    items_handed: int = 0
+    value_handed_cents: int = 0
+    undos: int = 0
+
+
+@dataclass
+class CommissionLine:
+    """Commission (佣金) of one category: handed value x rate."""
+
+    category: str
+    value_cents: int
+    rate: float
+    commission_cents: int
+
+
+@dataclass
+class ShortageLine:
+    """A quantity short or damaged, found at arrival or at the counter."""
+
+    stage: str  # arrival / counter
+    kind: str  # short / damaged
+    batch_id: str
+    order_id: str
+    sku: str
+    name: str
+    qty: int
+
+
+@dataclass
+class DayFigures:
+    """The leader's figures for one local day. Counter figures count pickups made that day
+    and not undone since; `undos` counts undos made that day (whatever day the pickup was).
+    `waiting`/`uncollected` are open orders as of `as_of` (the day's end, or now for today)."""
+
+    day: date
+    tz: str
+    as_of: str  # UTC ISO
+    pickups: int = 0
+    orders_handed: int = 0
+    orders_partial: int = 0
+    items_handed: int = 0
+    value_handed_cents: int = 0
+    proxy_pickups: int = 0
+    overrides: int = 0
+    undos: int = 0
+    arrival_short_qty: int = 0
+    arrival_damaged_qty: int = 0
+    counter_short_qty: int = 0  # beyond what arrival already recorded for that item
+    counter_damaged_qty: int = 0
+    waiting: int = 0  # 待提货: arrived, active, not picked up
+    uncollected: int = 0  # 滞留: waiting longer than `uncollected_after_days`
+    uncollected_after_days: int = 3
+    commission_cents: int = 0
+    commission_rounding: str = COMMISSION_ROUNDING
+    batches: list[BatchLine] = field(default_factory=list)
+    operators: list[OperatorLine] = field(default_factory=list)
+    commission: list[CommissionLine] = field(default_factory=list)
+    shortage_lines: list[ShortageLine] = field(default_factory=list)
+
+    @property
+    def shortage_qty(self) -> int:
+        """缺货破损: everything found short or damaged on the day, arrival and counter."""
+        return (self.arrival_short_qty + self.arrival_damaged_qty
+                + self.counter_short_qty + self.counter_damaged_qty)
+
+    def to_dict(self) -> dict:
+        """Plain JSON-able dict for the CLI and the day-closing slip: the keys that
+        `receipts.DaySummary.from_dict` knows (`day`, `pickups`, `orders_handed`,
+        `items_handed`, `uncollected`, `shortages` (total qty), `undos`, `batches[]` with
+        `batch_id`, `orders`, `picked_up`, `uncollected`, `short_items`) mean the same here."""
+        d = asdict(self)
+        d["day"] = self.day.isoformat()
+        d["shortages"] = self.shortage_qty
+        return d
+
+
+def _rate_table(rates: dict | None, default_rate) -> tuple[dict[str, Decimal], Decimal]:
+    def dec(value) -> Decimal:
+        r = Decimal(str(value))
+        if not (Decimal(0) <= r <= Decimal(1)):
+            raise ValueError(f"commission rate {value!r} is not between 0 and 1")
+        return r
+
+    table = {str(k): dec(v) for k, v in (rates or {}).items()}
+    default = dec(default_rate) if default_rate is not None else table.pop(
+        "default", DEFAULT_COMMISSION_RATE)
+    return table, default
+
+
+def commission_for(value_by_category: dict[str, int], rates: dict | None = None,
+                   default_rate=None) -> list[CommissionLine]:
+    """Commission per category; rates are fractions (0.08 = 8 %), unknown categories take the
+    default (10 % unless given, or a `"default"` key in `rates`)."""
+    table, default = _rate_table(rates, default_rate)
+    out = []
+    for category in sorted(value_by_category):
+        value = value_by_category[category]
+        rate = table.get(category, default)
+        cents = int((Decimal(value) * rate).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        out.append(CommissionLine(category, value, float(rate), cents))
+    return out
+
+
+def _operator_names(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(Operator.operator_id, Operator.name)).all())
+
+
+def _count_pickups(session: Session, fig: DayFigures, lo: datetime, hi: datetime, op):
+    """Add the day's hand-overs (not undone) to `fig`, line by line (plain rows, no ORM:
+    a busy day has thousands). Returns (orders handed per batch, handed value per category)."""
+    first = (lambda col: select(col).where(OrderItem.order_id == Pickup.order_id,
+                                           OrderItem.sku == PickupLine.sku)
+             .order_by(OrderItem.id).limit(1).scalar_subquery())
+    rows = session.execute(
+        select(Pickup.pickup_id, Pickup.order_id, Order.batch_id, Pickup.operator_id,
+               Pickup.proxy_name, Pickup.override_kind, PickupLine.sku, PickupLine.name,
+               PickupLine.qty_ordered, PickupLine.qty_handed, PickupLine.unit_price_cents,
+               PickupLine.reason, first(OrderItem.category),
+               first(OrderItem.qty_short + OrderItem.qty_damaged))
+        .join(Order, Order.order_id == Pickup.order_id)
+        .outerjoin(PickupLine, PickupLine.pickup_id == Pickup.pickup_id)
+        .where(_window(Pickup.picked_at, lo, hi),
+               or_(Pickup.undone_at.is_(None), Pickup.undone_at == ""))
+        .order_by(Pickup.picked_at, Pickup.pickup_id, PickupLine.id)).all()
+    value_by_cat: dict[str, int] = defaultdict(int)
+    partial_orders, batch_today = set(), defaultdict(set)
+    last = None
+    for (pid, order_id, batch_id, operator_id, proxy, override, sku, name, ordered, handed,
+         price, reason, category, known) in rows:
+        line_op = op(operator_id)
+        if pid != last:
+            last = pid
+            fig.pickups += 1
+            fig.proxy_pickups += bool(proxy)
+            fig.overrides += bool(override)
+            batch_today[batch_id].add(order_id)
+            line_op.pickups += 1
+        if sku is None:  # a pickup without lines
+            continue
+        value = handed * price
+        fig.items_handed += handed
+        fig.value_handed_cents += value
+        line_op.items_handed += handed
+        line_op.value_handed_cents += value
+        value_by_cat[category or ""] += value
+        missing = ordered - handed
+        if missing <= 0:
+            continue
+        partial_orders.add(order_id)
+        new = max(0, missing - (known or 0))  # beyond what arrival already recorded
+        if reason in SHORTAGE_REASONS and new:
+            fig.shortage_lines.append(ShortageLine("counter", reason, batch_id, order_id, sku,
+                                              name, new))
+            if reason == "short":
+                fig.counter_short_qty += new
+            else:
+                fig.counter_damaged_qty += new
+    fig.orders_handed = len(set().union(*batch_today.values())) if batch_today else 0
+    fig.orders_partial = len(partial_orders)
+    return batch_today, value_by_cat
+
+
+def _waiting_orders(session: Session) -> list[tuple[Order, datetime]]:
+    """Active orders still open in arrived (not closed) batches, with the batch's arrival."""
+    rows = session.execute(
+        select(Order, Batch.arrived_at).join(Batch, Batch.batch_id == Order.batch_id)
+        .where(Order.status == "active", Order.pickup_state == "open",
+               Batch.arrived_at.is_not(None), Batch.status != "closed")
+    ).all()
+    out = []
+    for order, arrived in rows:
+        dt = parse_iso(arrived)
+        if dt is not None:
+            out.append((order, dt))
+    return out
+
+
+def day_figures(session: Session, day: date, tz: tzinfo, *, uncollected_after_days: int = 3,
+                commission_rates: dict | None = None, default_rate=None,
+                now: datetime | None = None) -> DayFigures:
+    """Day closing (日结) for the station's local `day` in `tz`."""
+    lo, hi = local_day_window(day, day, tz)
+    now = _aware(now)
+    as_of = min(now, hi)
+    fig = DayFigures(day=day, tz=tz_name(tz), as_of=iso(as_of),
+                     uncollected_after_days=uncollected_after_days)
+    names = _operator_names(session)
+    ops: dict[str, OperatorLine] = {}
+
+    def op(op_id: str) -> OperatorLine:
+        if op_id not in ops:
+            ops[op_id] = OperatorLine(op_id, names.get(op_id, ""))
+        return ops[op_id]
+
+    batch_today, value_by_cat = _count_pickups(session, fig, lo, hi, op)
+    for undone_by, operator_id in session.execute(
+            select(Pickup.undone_by, Pickup.operator_id)
+            .where(_window(Pickup.undone_at, lo, hi))).all():
+        fig.undos += 1
+        op(undone_by or operator_id).undos += 1
+
+    # arrival findings of batches signed off on the day
+    arrived_today = session.scalars(
+        select(Batch).where(_window(Batch.arrived_at, lo, hi))).all()
+    arrival_short: dict[str, int] = defaultdict(int)
+    if arrived_today:
+        rows = session.execute(
+            select(OrderItem, Order.batch_id).join(Order, Order.order_id == OrderItem.order_id)
+            .where(Order.batch_id.in_([bt.batch_id for bt in arrived_today]),
+                   (OrderItem.qty_short > 0) | (OrderItem.qty_damaged > 0))
+            .order_by(Order.batch_id, OrderItem.order_id, OrderItem.id)).all()
+        for it, batch_id in rows:
+            for kind, qty in (("short", it.qty_short), ("damaged", it.qty_damaged)):
+                if qty:
+                    fig.shortage_lines.append(ShortageLine("arrival", kind, batch_id, it.order_id,
+                                                      it.sku, it.name, qty))
+            fig.arrival_short_qty += it.qty_short
+            fig.arrival_damaged_qty += it.qty_damaged
+            arrival_short[batch_id] += it.qty_short + it.qty_damaged
+
+    # waiting and uncollected, as of the day's end (or now)
+    limit = timedelta(days=uncollected_after_days)
+    waiting_by_batch: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for order, arrived in _waiting_orders(session):
+        if arrived >= as_of:
+            continue
+        fig.waiting += 1
+        waiting_by_batch[order.batch_id][0] += 1
+        if as_of - arrived > limit:
+            fig.uncollected += 1
+            waiting_by_batch[order.batch_id][1] += 1
+
+    fig.batches = _batch_lines(session, tz, set(batch_today) | set(waiting_by_batch)
+                               | {bt.batch_id for bt in arrived_today},
+                               batch_today, waiting_by_batch, arrival_short)
+    fig.operators = sorted(ops.values(), key=lambda o: (-o.pickups, o.operator_id))
+    fig.commission = commission_for(dict(value_by_cat), commission_rates, default_rate)
+    fig.commission_cents = sum(c.commission_cents for c in fig.commission)
+    return fig
+
+
+def _batch_lines(session: Session, tz: tzinfo, batch_ids: set[str], today: dict,
+                 waiting: dict, arrival_short: dict) -> list[BatchLine]:
+    if not batch_ids:
+        return []
+    batches = {b.batch_id: b for b in session.scalars(
+        select(Batch).where(Batch.batch_id.in_(batch_ids))).all()}
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for batch_id, state in session.execute(
+            select(Order.batch_id, Order.pickup_state)
+            .where(Order.batch_id.in_(batch_ids), Order.status == "active")).all():
+        counts[batch_id][0] += 1
+        counts[batch_id][1] += state != "open"
+    lines = []
+    for batch_id in sorted(batch_ids):
+        b = batches.get(batch_id)
+        total, picked = counts[batch_id]
+        lines.append(BatchLine(
+            batch_id=batch_id, arrived_at_local=local_text(b.arrived_at if b else None, tz),
+            orders=total, picked_up=picked, picked_up_today=len(today.get(batch_id, ())),
+            remaining=total - picked, uncollected=waiting.get(batch_id, [0, 0])[1],
+            short_items=arrival_short.get(batch_id, 0)))
+    return lines
+
+
+# ---- uncollected (滞留) -----------------------------------------------------------------------
+
+@dataclass
+class UncollectedOrder:
+    """An order sitting on the shelf: arrived, active, not picked up."""
+
+    order_id: str
+    batch_id: str
+    customer: str  # masked name
+    phone: str  # masked phone
+    shelf_slot: str
+    arrived_at: str  # UTC ISO
+    arrived_at_local: str
+    days_waiting: int  # whole days since arrival
+    overdue: bool  # waiting longer than the limit (滞留)
+    items: str  # "苹果×2、牛奶×1"
+    item_count: int
+    value_cents: int
+
+
+def uncollected(session: Session, now: datetime, after_days: int, *, all_waiting: bool = False,
+                tz: tzinfo | None = None) -> list[UncollectedOrder]:
+    """Orders whose batch arrived more than `after_days` days before `now` and that nobody
+    collected, oldest first. `all_waiting=True` lists every waiting order, flagged `overdue`."""
+    tz = tz or station_tz(session)
+    now = _aware(now)
+    limit = timedelta(days=after_days)
+    picked = []
+    for order, arrived in _waiting_orders(session):
+        if arrived > now:
+            continue
+        overdue = now - arrived > limit
+        if overdue or all_waiting:
+            picked.append((order, arrived, overdue))
+    picked.sort(key=lambda t: (t[1], t[0].shelf_slot or "", t[0].order_id))
+    ids = [o.order_id for o, _, _ in picked]
+    items: dict[str, list[OrderItem]] = defaultdict(list)
+    for chunk in range(0, len(ids), 500):
+        for it in session.scalars(select(OrderItem).where(
+                OrderItem.order_id.in_(ids[chunk:chunk + 500])).order_by(OrderItem.id)).all():
+            items[it.order_id].append(it)
+    out = []
+    for order, arrived, overdue in picked:
+        its = items[order.order_id]
+        out.append(UncollectedOrder(
+            order_id=order.order_id, batch_id=order.batch_id,
+            customer=mask_name(order.customer_name), phone=safe_phone(order.phone_masked),
+            shelf_slot=order.shelf_slot or "", arrived_at=iso(arrived),
+            arrived_at_local=arrived.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            days_waiting=(now - arrived) // timedelta(days=1), overdue=overdue,
+            items="、".join(f"{it.name}×{it.qty}" for it in its),
+            item_count=sum(it.qty for it in its),
+            value_cents=sum(it.qty * it.unit_price_cents for it in its)))
+    return out
+
+
+# ---- the pickups report -----------------------------------------------------------------------
+
+@dataclass(slots=True)
+class PickupRow:
+    """One line of one hand-over: what a leader reconciles against HQ, line by line."""
+
+    receipt_no: str
+    picked_at_local: str
+    batch_id: str
+    order_id: str
+    customer: str  # masked
+    phone: str  # masked
+    sku: str
+    item: str
+    qty_ordered: int
+    qty_handed: int
+    not_handed_reason: str
+    unit_price_cents: int
+    amount_cents: int  # qty_handed x unit price
+    operator_id: str
+    operator_name: str
+    proxy_name: str
+    override_kind: str
+    override_reason: str
+    override_by: str
+    undone_at_local: str
+    undone_by: str
+    undo_reason: str
+    pickup_id: str
+    picked_at: str  # UTC ISO as stored
+
+
+def iter_pickup_rows(session: Session, start: date, end: date, tz: tzinfo,
+                     stats: dict | None = None):
+    """Stream the report rows for local days `start`..`end` inclusive, in time order."""
+    lo, hi = local_day_window(start, end, tz)
+    stmt = (
+        select(Pickup.pickup_id, Pickup.receipt_no, Pickup.picked_at, Pickup.operator_id,
+               Pickup.proxy_name, Pickup.override_kind, Pickup.override_reason,
+               Pickup.override_by, Pickup.undone_at, Pickup.undone_by, Pickup.undo_reason,
+               Order.order_id, Order.batch_id, Order.customer_name, Order.phone_masked,
+               Operator.name, PickupLine.sku, PickupLine.name, PickupLine.qty_ordered,
+               PickupLine.qty_handed, PickupLine.unit_price_cents, PickupLine.reason)
+        .select_from(Pickup).join(Order, Order.order_id == Pickup.order_id)
+        .outerjoin(PickupLine, PickupLine.pickup_id == Pickup.pickup_id)
+        .outerjoin(Operator, Operator.operator_id == Pickup.operator_id)
+        .where(_window(Pickup.picked_at, lo, hi))
+        .order_by(Pickup.picked_at, Pickup.receipt_no, PickupLine.id)
+    )
+    last_pid, last_local, seen = None, "", 0
+    for r in session.execute(stmt).yield_per(2000):
+        if r[0] != last_pid:
+            dt = parse_iso(r[2])
+            if dt is None or not (lo <= dt < hi):
+                continue
+            last_pid, last_local = r[0], dt.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+            seen += 1
+        qty_handed, price = r[19] or 0, r[20] or 0
+        yield PickupRow(
+            receipt_no=r[1], picked_at_local=last_local, batch_id=r[12], order_id=r[11],
+            customer=mask_name(r[13]), phone=safe_phone(r[14]), sku=r[16] or "",
+            item=r[17] or "", qty_ordered=r[18] or 0, qty_handed=qty_handed,
+            not_handed_reason=r[21] or "", unit_price_cents=price,
+            amount_cents=qty_handed * price, operator_id=r[3], operator_name=r[15] or "",
+            proxy_name=r[4] or "", override_kind=r[5] or "", override_reason=r[6] or "",
+            override_by=r[7] or "", undone_at_local=local_text(r[8], tz), undone_by=r[9] or "",
+            undo_reason=r[10] or "", pickup_id=r[0], picked_at=r[2])
+    if stats is not None:
+        stats["pickups"] = seen
+
+
+def pickups_report(session: Session, start: date, end: date, tz: tzinfo) -> list[PickupRow]:
+    """All report rows for local days `start`..`end` inclusive (one per pickup line)."""
+    return list(iter_pickup_rows(session, start, end, tz))
+
+
+def export_pickups(session: Session, start: date, end: date, fmt: str, out_path, tz: tzinfo,
+                   *, lang: str = "zh_CN"):
+    """Write the pickups report as CSV or XLSX; see `reports_export.export_pickups`."""
+    from .reports_export import export_pickups as _export
+
+    return _export(session, start, end, fmt, out_path, tz, lang=lang)
