@@ -1,0 +1,269 @@
+"""The station's main window: counter, arrival check, figures; status bar for sync/printer/camera.
+
+The window only arranges screens and wires the adapters' Qt wrappers in; the work happens in
+the core (through `Tasks`) and in the views.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from .. import operators as ops
+from ..errors import Refused
+from ..store.db import get_meta
+from .counter_view import CounterView
+from .dialogs import SignInDialog
+from .services import Services
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: Services, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.sv = services
+        self.setObjectName("mainWindow")
+        self.resize(1280, 800)
+        self._operator = self._initial_operator()
+        self.counter_view = CounterView(services, lambda: self._operator, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.addTab(self.counter_view, self.tr("Counter"))
+        self._add_optional_tabs()
+        self.setCentralWidget(self.tabs)
+        self._build_toolbar()
+        self._build_status_bar()
+        self._wire_adapters()
+        self._update_title()
+        self.tabs.currentChanged.connect(self._tab_changed)
+        QTimer.singleShot(0, self.counter_view.focus_scan)
+
+    # --- for tests and every scan source --------------------------------------------------
+    @property
+    def scan_input(self):
+        return self.counter_view.scan_input
+
+    def submit_scan(self, text: str) -> None:
+        if self.tabs.currentWidget() is not self.counter_view:
+            self.tabs.setCurrentWidget(self.counter_view)
+        self.counter_view.submit_scan(text)
+
+    @property
+    def operator(self) -> ops.OperatorInfo:
+        return self._operator
+
+    # --- building ------------------------------------------------------------------------
+    def _initial_operator(self) -> ops.OperatorInfo:
+        with self.sv.store.session() as s:
+            ops.ensure_default_operators(s)
+            wanted = get_meta(s, "current_operator")
+            if wanted:
+                try:
+                    return ops.get_operator(s, wanted)
+                except Refused:
+                    pass
+            operators = ops.list_operators(s)
+            return ([o for o in operators if o.is_leader] or operators)[0]
+
+    def _add_optional_tabs(self) -> None:
+        from .arrival_view import ArrivalView
+
+        self.arrival_view = ArrivalView(self.sv, lambda: self._operator, self)
+        self.arrival_view.localChange.connect(self._local_change)
+        self.tabs.addTab(self.arrival_view, self.tr("Arrival check"))
+        try:
+            from .reports_view import ReportsView
+        except ImportError:
+            self.reports_view = None
+        else:
+            self.reports_view = ReportsView(self.sv.store, settings=self.sv.settings,
+                                            tasks=self.sv.tasks, parent=self)
+            self.tabs.addTab(self.reports_view, self.tr("Figures"))
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Counter"), self)
+        bar.setMovable(False)
+        bar.setObjectName("mainToolbar")
+        self.addToolBar(Qt.TopToolBarArea, bar)
+        self.operator_label = QLabel(self)
+        self.operator_label.setObjectName("operatorLabel")
+        self.operator_label.setStyleSheet("font-weight:600;padding:0 12px")
+        bar.addWidget(self.operator_label)
+        bar.addAction(self.tr("Switch operator"), self.switch_operator)
+        bar.addSeparator()
+        self.sync_action = bar.addAction(self.tr("Sync now"), self.sync_now)
+        self.attention_action = bar.addAction(self.tr("Needs attention"), self.show_attention)
+        bar.addAction(self.tr("Settings"), self.show_settings)
+
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.sync_status = QLabel(self.tr("Not paired with a server: working offline"), self)
+        self.sync_status.setObjectName("syncStatus")
+        self.printer_status = QLabel(self.tr("Printer: not set up"), self)
+        self.printer_status.setObjectName("printerStatus")
+        self.camera_status = QLabel(self.tr("Camera: off"), self)
+        self.camera_status.setObjectName("cameraStatus")
+        for w in (self.sync_status, self.printer_status, self.camera_status):
+            w.setStyleSheet("padding:0 10px")
+            sb.addPermanentWidget(w)
+        if self.sv.demo_sheet:
+            demo = QLabel(self.tr("Demo codes: %1").replace("%1", str(self.sv.demo_sheet)), self)
+            demo.setObjectName("demoSheet")
+            demo.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            sb.addWidget(demo)
+
+    def _wire_adapters(self) -> None:
+        self.counter_view.localChange.connect(self._local_change)
+        if self.sv.sync is not None:
+            self._wire_sync(self.sv.sync)
+        printer = self.sv.printer
+        if printer is not None:
+            printer.statusChanged.connect(self.printer_status.setText)
+            if hasattr(printer, "status_text"):
+                self.printer_status.setText(printer.status_text())
+
+    def _wire_sync(self, sync) -> None:
+        sync.statusChanged.connect(self.sync_status.setText)
+        sync.located.connect(self.counter_view.on_located)
+        sync.clockWarning.connect(self._clock_warning)
+        sync.attentionChanged.connect(self._attention_changed)
+        sync.changesApplied.connect(self._remote_changes)
+        if sync.status_text:
+            self.sync_status.setText(sync.status_text)
+
+    def attach_camera(self, panel: QWidget) -> None:
+        """Put the camera preview above the recent pickups; its own label is `cameraStatus`."""
+        self.camera_panel = panel
+        self.counter_view.side.insertWidget(0, panel, 2)
+        self.camera_status.setObjectName("cameraStatusMirror")
+        status = panel.findChild(QLabel, "cameraStatus")
+        if status is not None:
+            self.camera_status.setText(status.text())
+            self._mirror_timer = QTimer(self)
+            self._mirror_timer.timeout.connect(lambda: self.camera_status.setText(status.text()))
+            self._mirror_timer.start(500)
+
+    # --- reactions -----------------------------------------------------------------------
+    def _local_change(self) -> None:
+        if self.sv.sync is not None:
+            self.sv.sync.request_sync()
+        if getattr(self, "reports_view", None) is not None:
+            self.reports_view.refresh()
+
+    def _remote_changes(self) -> None:
+        self.arrival_view.refresh()
+        if getattr(self, "reports_view", None) is not None:
+            self.reports_view.refresh()
+
+    def _clock_warning(self, text: str) -> None:
+        if not text:  # the clock is fine again
+            self.sync_status.setStyleSheet("padding:0 10px")
+            self.sync_status.setToolTip("")
+            return
+        self.sync_status.setStyleSheet("padding:0 10px;color:#c62828;font-weight:600")
+        self.sync_status.setToolTip(text)
+        self.statusBar().showMessage(text, 60_000)
+
+    def _attention_changed(self, count: int) -> None:
+        label = self.tr("Needs attention")
+        self.attention_action.setText(f"{label} ({count})" if count else label)
+
+    def _tab_changed(self, _index: int) -> None:
+        widget = self.tabs.currentWidget()
+        if widget is self.counter_view:
+            self.counter_view.focus_scan()
+        elif hasattr(widget, "refresh"):
+            widget.refresh()
+
+    def _update_title(self) -> None:
+        station = self.sv.store.get_meta("station_name") or self.tr("Pickup point")
+        role = self.tr("Leader") if self._operator.is_leader else self.tr("Assistant")
+        self.operator_label.setText(self.tr("Operator: %1 (%2)")
+                                    .replace("%1", self._operator.name).replace("%2", role))
+        self.setWindowTitle(self.tr("Pickup station — %1").replace("%1", station))
+
+    # --- actions -------------------------------------------------------------------------
+    def switch_operator(self) -> None:
+        with self.sv.store.reader() as s:
+            operators = ops.list_operators(s)
+        dlg = SignInDialog(operators, self._operator.operator_id, self)
+        if dlg.exec():
+            self.sign_in(*dlg.values())
+        self.counter_view.focus_scan()
+
+    def sign_in(self, operator_id: str, pin: str) -> None:
+        def verify():
+            with self.sv.store.reader() as s:
+                return ops.verify_pin(s, operator_id, pin)
+
+        def ok(op):
+            self._operator = op
+            self.sv.tasks.run(lambda: self.sv.store.set_meta("current_operator", op.operator_id),
+                              lane="write")
+            self._update_title()
+            self.statusBar().showMessage(self.tr("Signed in: %1").replace("%1", op.name), 5000)
+
+        def fail(exc):
+            msg = exc.message(self.sv.lang) if isinstance(exc, Refused) else str(exc)
+            self.statusBar().showMessage(msg, 8000)
+            self.sv.sounds.play("fail")
+        self.sv.tasks.run(verify, ok, fail)
+
+    def sync_now(self) -> None:
+        if self.sv.sync is None:
+            self.show_pairing()
+        else:
+            self.sv.sync.sync_now()
+        self.counter_view.focus_scan()
+
+    def show_pairing(self) -> None:
+        from .pair_dialog import PairDialog
+
+        dlg = PairDialog(self.sv.settings, self.sv.save_settings, store=self.sv.store,
+                         parent=self)
+        dlg.paired.connect(self._paired)
+        dlg.exec()
+
+    def _paired(self, info: dict) -> None:
+        if self.sv.sync is None:
+            from .sync_controller import SyncController
+
+            self.sv.sync = SyncController(self.sv.store, self.sv.settings, parent=self)
+            self._wire_sync(self.sv.sync)
+            self.sv.sync.start()
+        else:
+            self.sv.sync.settings_changed()
+        self._update_title()
+
+    def show_attention(self) -> None:
+        from .attention_dialog import AttentionDialog
+
+        AttentionDialog(self.sv.store, self, lang=self.sv.lang).exec()
+        self.counter_view.focus_scan()
+
+    def show_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
+        SettingsDialog(self.sv, self).exec()
+        self.counter_view.focus_scan()
+
+    def closeEvent(self, event) -> None:
+        for part in (self.sv.sync, self.sv.printer, getattr(self, "camera_panel", None)):
+            stop = getattr(part, "shutdown", None) or getattr(part, "stop", None)
+            if stop is not None:
+                try:
+                    stop()
+                except Exception:
+                    log.exception("error while closing")
+        self.sv.tasks.shutdown(wait=True)
+        super().closeEvent(event)
