@@ -1,0 +1,183 @@
+"""Composition root: logging, crash handler, settings, store, services, hardware, window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .config import Paths, load_settings
+from .paths import resource
+
+log = logging.getLogger("pickup_station")
+T0 = time.perf_counter()
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="pickup-station", description="Pickup-point counter app")
+    p.add_argument("--data-dir", help="station data folder (store, settings, logs)")
+    p.add_argument("--demo", action="store_true",
+                   help="run an in-process sync server with a demo station and batches")
+    p.add_argument("--lang", choices=["zh_CN", "en"], help="language (default: settings)")
+    p.add_argument("--screenshot", metavar="PNG", help="save a screenshot after start, then quit")
+    p.add_argument("--scan", action="append", default=[], help="scan these texts after start")
+    return p.parse_args(argv)
+
+
+def setup_logging(data_dir: Path) -> Path:
+    logs = data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(logs / "station.log", maxBytes=2_000_000,
+                                                   backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+    return logs / "station.log"
+
+
+def install_excepthook(log_file: Path) -> None:
+    """An unexpected error is logged and shown; the store is untouched (all writes are atomic)."""
+
+    def hook(exc_type, exc, tb):
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.error("unhandled exception\n%s", text)
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if QApplication.instance() is not None:
+            box = QMessageBox(QMessageBox.Critical, "出错了 / Error",
+                              "程序遇到意外错误，已记录到日志。已完成的提货不受影响。\n"
+                              "An unexpected error occurred and was logged. Completed pickups "
+                              f"are safe.\n\n{log_file}")
+            box.setDetailedText(text)
+            box.exec()
+
+    sys.excepthook = hook
+
+
+def load_translations(app, lang: str) -> list:
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    translators = []
+    if lang.startswith("zh"):
+        for name, folder in (("pickup_station_zh_CN", str(resource("i18n"))),
+                             ("qtbase_zh_CN",
+                              QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))):
+            t = QTranslator(app)
+            if t.load(name, folder):
+                app.installTranslator(t)
+                translators.append(t)
+        QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China))
+    else:
+        QLocale.setDefault(QLocale(QLocale.English, QLocale.UnitedStates))
+    return translators
+
+
+def build_services(paths: Paths, settings, lang: str, demo_sheet=None):
+    """Everything the window needs, built from settings. Qt must already be running."""
+    from .counter import Counter
+    from .store.db import Store
+    from .ui.services import Services
+    from .ui.sounds import Sounds
+    from .ui.tasks import Tasks
+
+    store = Store.in_dir(paths.data_dir)
+    services = Services(store=store, settings=settings, paths=paths, counter=Counter(store),
+                        tasks=Tasks(), sounds=Sounds(settings.sounds), demo_sheet=demo_sheet,
+                        lang=lang)
+    if settings.paired:
+        try:
+            from .ui.sync_controller import SyncController
+        except ImportError:
+            log.warning("sync not available")
+        else:
+            services.sync = SyncController(store, settings)
+    try:
+        from .ui.print_queue import PrintQueue
+    except ImportError:
+        log.warning("printing not available")
+    else:
+        services.printer = PrintQueue(store, lambda: settings)
+    return services
+
+
+def attach_hardware(window, services) -> None:
+    """Scanners and camera feed the one scan door: window.submit_scan."""
+    settings = services.settings
+    try:
+        from .ui.scan_sources import SerialScannerSource, WedgeDetector
+    except ImportError:
+        log.warning("scanner sources not available")
+    else:
+        from PySide6.QtWidgets import QApplication
+
+        if settings.scanner.wedge_enabled:
+            window.wedge = WedgeDetector(settings.scanner, window)
+            window.wedge.scanned.connect(window.submit_scan)
+            QApplication.instance().installEventFilter(window.wedge)
+        if settings.scanner.serial_port:
+            window.serial_scanner = SerialScannerSource(settings.scanner, window)
+            window.serial_scanner.scanned.connect(window.submit_scan)
+            window.serial_scanner.statusChanged.connect(window.statusBar().showMessage)
+    if settings.camera.enabled:
+        try:
+            from .ui.camera_panel import CameraPanel
+        except ImportError:
+            log.warning("camera not available")
+            return
+        panel = CameraPanel(window)
+        window.attach_camera(panel)
+        panel.codeScanned.connect(window.submit_scan)
+        panel.start(settings.camera.source)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(list(sys.argv[1:] if argv is None else argv))
+    paths = Paths.resolve(args.data_dir)
+    paths.data_dir.mkdir(parents=True, exist_ok=True)
+    log_file = setup_logging(paths.data_dir)
+    log.info("pickup-station %s starting, data in %s", __version__, paths.data_dir)
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("pickup-station")
+    app.setApplicationVersion(__version__)
+    install_excepthook(log_file)
+
+    demo = None
+    if args.demo:
+        from .demo_server import start_demo
+
+        demo = start_demo(paths)
+    settings = load_settings(paths.config_file)
+    lang = args.lang or settings.lang
+    app._translators = load_translations(app, lang)
+
+    from .ui.main_window import MainWindow
+
+    services = build_services(paths, settings, lang, demo.sheet if demo else None)
+    window = MainWindow(services)
+    attach_hardware(window, services)
+    window.show()
+    log.info("window shown after %.3f s", time.perf_counter() - T0)
+    if services.sync is not None:
+        services.sync.start()
+    for text in args.scan:
+        QTimer.singleShot(300, lambda t=text: window.submit_scan(t))
+    if args.screenshot:
+        def shoot():
+            window.grab().save(args.screenshot)
+            window.close()
+        QTimer.singleShot(2500, shoot)
+    code = app.exec()
+    if demo is not None:
+        demo.stop()
+    services.store.close()
+    return code
