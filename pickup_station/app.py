@@ -117,20 +117,22 @@ def attach_hardware(window, services) -> None:
         from PySide6.QtWidgets import QApplication
 
         if settings.scanner.wedge_enabled:
-            window.wedge = WedgeDetector(settings.scanner, window)
+            window.wedge = WedgeDetector(settings.scanner, window, lang=services.lang)
             window.wedge.scanned.connect(window.submit_scan)
+            window.wedge.rejected.connect(window.report_problem)
             QApplication.instance().installEventFilter(window.wedge)
         if settings.scanner.serial_port:
-            window.serial_scanner = SerialScannerSource(settings.scanner, window)
+            window.serial_scanner = SerialScannerSource(settings.scanner, window, lang=services.lang)
             window.serial_scanner.scanned.connect(window.submit_scan)
             window.serial_scanner.statusChanged.connect(window.statusBar().showMessage)
+            window.serial_scanner.problem.connect(window.report_problem)
     if settings.camera.enabled:
         try:
             from .ui.camera_panel import CameraPanel
         except ImportError:
             log.warning("camera not available")
             return
-        panel = CameraPanel(window)
+        panel = CameraPanel(window, decoder=settings.camera.decoder, lang=services.lang)
         window.attach_camera(panel)
         panel.codeScanned.connect(window.submit_scan)
         panel.start(settings.camera.source)

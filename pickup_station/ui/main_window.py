@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QTabWidget,
     QToolBar,
     QWidget,
@@ -113,6 +114,12 @@ class MainWindow(QMainWindow):
         self.printer_status.setObjectName("printerStatus")
         self.camera_status = QLabel(self.tr("Camera: off"), self)
         self.camera_status.setObjectName("cameraStatus")
+        self.sync_progress = QProgressBar(self)  # the first large download only
+        self.sync_progress.setObjectName("syncProgress")
+        self.sync_progress.setMaximumWidth(180)
+        self.sync_progress.setFormat(self.tr("Downloading orders %p%"))
+        self.sync_progress.hide()
+        sb.addPermanentWidget(self.sync_progress)
         for w in (self.sync_status, self.printer_status, self.camera_status):
             w.setStyleSheet("padding:0 10px")
             sb.addPermanentWidget(w)
@@ -138,6 +145,8 @@ class MainWindow(QMainWindow):
         sync.clockWarning.connect(self._clock_warning)
         sync.attentionChanged.connect(self._attention_changed)
         sync.changesApplied.connect(self._remote_changes)
+        sync.progress.connect(self._download_progress)
+        sync.locateFailed.connect(self._locate_failed)
         if sync.status_text:
             self.sync_status.setText(sync.status_text)
 
@@ -164,6 +173,29 @@ class MainWindow(QMainWindow):
         self.arrival_view.refresh()
         if getattr(self, "reports_view", None) is not None:
             self.reports_view.refresh()
+
+    def _download_progress(self, done: int, total: int) -> None:
+        if total <= 0 or done >= total:
+            self.sync_progress.hide()
+            return
+        self.sync_progress.setRange(0, total)
+        self.sync_progress.setValue(done)
+        self.sync_progress.show()
+
+    def _locate_failed(self, _token_sha256: str, message: str) -> None:
+        """The code is unknown here and the server could not be asked where it belongs."""
+        self.statusBar().showMessage(
+            self.tr("Could not ask the server which pickup point holds this order: %1")
+            .replace("%1", message), 10_000)
+
+    def report_problem(self, message: str) -> None:
+        """A scan source refused what it read (garbage, half a code, a repeat) or a device
+        failed: say so in the status bar with the failure sound; nothing is handed over."""
+        if not message:
+            return
+        self.statusBar().showMessage(message, 8000)
+        self.sv.sounds.play("fail")
+        self.counter_view.focus_scan()
 
     def _clock_warning(self, text: str) -> None:
         if not text:  # the clock is fine again
