@@ -9,6 +9,8 @@ PKGS=(
   libzbar0          # pyzbar's decoder (second opinion behind zxing-cpp)
   fonts-wqy-microhei  # a CJK font: the window and raster receipts draw Chinese with it
   xvfb              # a real X server for screenshots of the window
+  x11-utils         # xwininfo: scripts/screenshot.py finds the window with it
+  imagemagick       # import: scripts/screenshot.py grabs the window from the X server
 )
 if ! command -v dpkg >/dev/null 2>&1; then
   echo "install-system-deps: not a Debian system; install the equivalents of: ${PKGS[*]}" >&2

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Screenshot of the real station window, as a person sees it: `scripts/screenshot.py OUT.png`.
+
+What it does, with nothing mocked:
+1. starts Xvfb on a free display (a real X server; QT_QPA_PLATFORM is unset so Qt uses xcb);
+2. starts the app once in demo mode in a fresh data dir (`--demo --screenshot`), which sets up
+   the in-process sync server, the demo station and batches, and writes the sheet of demo QR
+   codes; that first run quits by itself;
+3. reads the first QR code on that sheet with zxing-cpp, the way a scanner would;
+4. starts the app again with `--scan <that code>`, waits until the window is mapped and the
+   verdict is drawn, and grabs the window from the X server with ImageMagick's `import`;
+5. stops the app and Xvfb it started.
+
+Needs the Debian packages `xvfb`, `x11-utils` (xwininfo) and `imagemagick` (import);
+scripts/install-system-deps.sh installs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_display() -> int:
+    for n in range(90, 200):
+        if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists():
+            return n
+    raise SystemExit("screenshot: no free X display between :90 and :199")
+
+
+def start_xvfb(size: str) -> tuple[subprocess.Popen, str]:
+    n = free_display()
+    proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sock = Path(f"/tmp/.X11-unix/X{n}")
+    deadline = time.monotonic() + 15
+    while not sock.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"screenshot: Xvfb :{n} did not start")
+        time.sleep(0.1)
+    return proc, f":{n}"
+
+
+def app_env(display: str) -> dict:
+    env = dict(os.environ, DISPLAY=display)
+    env.pop("QT_QPA_PLATFORM", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    return env
+
+
+def app_cmd(data_dir: Path, lang: str | None, *extra: str) -> list[str]:
+    cmd = [sys.executable, "-m", "pickup_station", "--demo", "--data-dir", str(data_dir)]
+    if lang:
+        cmd += ["--lang", lang]
+    return cmd + list(extra)
+
+
+def first_code_on_sheet(sheet: Path) -> str:
+    import zxingcpp
+    from PIL import Image
+
+    found = zxingcpp.read_barcodes(Image.open(sheet))
+    if not found:
+        raise SystemExit(f"screenshot: no QR code found on {sheet}")
+    # the sheet is laid out in rows: take the top-left code
+    found.sort(key=lambda r: (r.position.top_left.y // 100, r.position.top_left.x))
+    return found[0].text
+
+
+def top_window(display: str, min_w: int = 400, min_h: int = 300) -> str | None:
+    """The id of the largest mapped top-level window (there is no window manager)."""
+    out = subprocess.run(["xwininfo", "-root", "-children"], env=app_env(display),
+                         capture_output=True, text=True).stdout
+    best, best_area = None, 0
+    for m in re.finditer(r"^\s+(0x[0-9a-f]+) .*?(\d+)x(\d+)\+", out, re.M):
+        wid, w, h = m.group(1), int(m.group(2)), int(m.group(3))
+        if w < min_w or h < min_h:
+            continue
+        state = subprocess.run(["xwininfo", "-id", wid], env=app_env(display),
+                               capture_output=True, text=True).stdout
+        if "IsViewable" in state and w * h > best_area:
+            best, best_area = wid, w * h
+    return best
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("out", help="PNG file to write")
+    p.add_argument("--size", default="1366x900", help="X screen size (default 1366x900)")
+    p.add_argument("--lang", choices=["zh_CN", "en"], help="app language (default: settings)")
+    p.add_argument("--scan", help="text to scan (default: the first QR on the demo sheet)")
+    p.add_argument("--settle", type=float, default=4.0,
+                   help="seconds to wait after the window shows before grabbing")
+    p.add_argument("--keep", action="store_true", help="keep the temporary data dir")
+    args = p.parse_args()
+    for tool in ("Xvfb", "xwininfo", "import"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"screenshot: '{tool}' not found; run scripts/install-system-deps.sh")
+
+    out = Path(args.out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    data_dir = Path(tempfile.mkdtemp(prefix="pickup-shot-"))
+    xvfb, display = start_xvfb(args.size)
+    app = None
+    try:
+        env = app_env(display)
+        setup = subprocess.run(
+            app_cmd(data_dir, args.lang, "--screenshot", str(data_dir / "first-start.png")),
+            cwd=ROOT, env=env, timeout=180, capture_output=True, text=True)
+        sheet = data_dir / "demo-codes.png"
+        if setup.returncode != 0 or not sheet.exists():
+            sys.stderr.write(setup.stderr)
+            raise SystemExit(f"screenshot: demo set-up failed (exit {setup.returncode})")
+        code = args.scan or first_code_on_sheet(sheet)
+        print(f"screenshot: scanning {code!r} on display {display}")
+
+        app = subprocess.Popen(app_cmd(data_dir, args.lang, "--scan", code), cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline, wid = time.monotonic() + 60, None
+        while wid is None:
+            if app.poll() is not None:
+                sys.stderr.write(app.stderr.read())
+                raise SystemExit(f"screenshot: the app exited early ({app.returncode})")
+            if time.monotonic() > deadline:
+                raise SystemExit("screenshot: no window appeared within 60 s")
+            time.sleep(0.3)
+            wid = top_window(display)
+        time.sleep(args.settle)
+        subprocess.run(["import", "-display", display, "-window", wid, str(out)], check=True,
+                       env=env)
+        print(f"screenshot: wrote {out}")
+    finally:
+        if app is not None:
+            stop(app)
+        stop(xvfb)
+        if args.keep:
+            print(f"screenshot: data kept in {data_dir}")
+        else:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
