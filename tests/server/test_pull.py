@@ -114,3 +114,18 @@ def test_batch_change_always_before_its_orders(world):
     assert len(changes) == 4
     assert next(c for c in changes if c["data"].get("order_id") == "O1")["data"]["status"] \
         == "cancelled"
+
+
+def test_large_pages_travel_gzipped(world):
+    orders = [make_order(f"G{n:05d}") for n in range(300)]
+    world.hq.put_batch("GZ", "S1", orders)
+    r = world.s1.request("GET", "/api/v1/sync/pull", params={"limit": 500},
+                         headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200
+    assert r.headers.get("Content-Encoding") == "gzip"
+    assert int(r.headers["Content-Length"]) * 4 < len(r.content)  # unpacked by requests
+    assert len(r.json()["changes"]) >= 300
+    plain = world.s1.request("GET", "/api/v1/sync/pull", params={"limit": 500},
+                             headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    assert plain.json() == r.json()
