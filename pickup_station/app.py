@@ -47,22 +47,33 @@ def install_excepthook(log_file: Path) -> None:
     def hook(exc_type, exc, tb):
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         log.error("unhandled exception\n%s", text)
+        from PySide6.QtCore import QCoreApplication
         from PySide6.QtWidgets import QApplication, QMessageBox
 
         if QApplication.instance() is not None:
-            box = QMessageBox(QMessageBox.Critical, "出错了 / Error",
-                              "程序遇到意外错误，已记录到日志。已完成的提货不受影响。\n"
-                              "An unexpected error occurred and was logged. Completed pickups "
-                              f"are safe.\n\n{log_file}")
+            tr = QCoreApplication.translate
+            box = QMessageBox(QMessageBox.Critical, tr("app", "Error"),
+                              tr("app", "An unexpected error occurred and was logged. "
+                                 "Completed pickups are safe.\n\n%1").replace("%1", str(log_file)))
             box.setDetailedText(text)
             box.exec()
 
     sys.excepthook = hook
 
 
+def resolve_lang(cli_lang: str | None, settings) -> str:
+    """`--lang` wins, then the settings file (the settings dialog writes it), then Chinese."""
+    return cli_lang or getattr(settings, "lang", None) or "zh_CN"
+
+
 def load_translations(app, lang: str) -> list:
+    """Install the UI translation for `lang` (English is the source text: nothing to load).
+    Idempotent: translators installed by an earlier call are removed first."""
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
+    for old in getattr(app, "_pickup_translators", []):
+        app.removeTranslator(old)
+        old.deleteLater()
     translators = []
     if lang.startswith("zh"):
         for name, folder in (("pickup_station_zh_CN", str(resource("i18n"))),
@@ -72,9 +83,12 @@ def load_translations(app, lang: str) -> list:
             if t.load(name, folder):
                 app.installTranslator(t)
                 translators.append(t)
+            else:
+                log.warning("translation %s not found in %s", name, folder)
         QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China))
     else:
         QLocale.setDefault(QLocale(QLocale.English, QLocale.UnitedStates))
+    app._pickup_translators = translators
     return translators
 
 
@@ -159,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
 
         demo = start_demo(paths)
     settings = load_settings(paths.config_file)
-    lang = args.lang or settings.lang
+    lang = resolve_lang(args.lang, settings)
     app._translators = load_translations(app, lang)
 
     from .ui.main_window import MainWindow
