@@ -51,10 +51,11 @@ def install_excepthook(log_file: Path) -> None:
         from PySide6.QtWidgets import QApplication, QMessageBox
 
         if QApplication.instance() is not None:
-            tr = QCoreApplication.translate
-            box = QMessageBox(QMessageBox.Critical, tr("app", "Error"),
-                              tr("app", "An unexpected error occurred and was logged. "
-                                 "Completed pickups are safe.\n\n%1").replace("%1", str(log_file)))
+            title = QCoreApplication.translate("app", "Error")
+            text_ = QCoreApplication.translate(
+                "app", "An unexpected error occurred and was logged. Completed pickups are "
+                "safe.\n\n%1").replace("%1", str(log_file))
+            box = QMessageBox(QMessageBox.Critical, title, text_)
             box.setDetailedText(text)
             box.exec()
 

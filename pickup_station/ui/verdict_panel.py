@@ -108,13 +108,14 @@ class VerdictPanel(QFrame):
         items = "、".join(f"{html.escape(i.name)} ×{i.qty}" for i in o.items)
         slot = html.escape(o.shelf_slot or "—")
         mark = " ★" if o.scanned else ""
+        order_word, batch_word = self.tr("Order"), self.tr("Batch")  # lupdate skips f-strings
         return (
             '<table style="margin-top:8px" cellspacing="0"><tr>'
             f'<td style="font-size:44px;font-weight:800;padding-right:18px">{slot}</td>'
             f'<td><div style="font-size:22px;font-weight:600">{html.escape(o.customer)} '
             f'{html.escape(o.phone)}{mark}</div>'
-            f'<div style="font-size:16px;color:#444">{self.tr("Order")} {html.escape(o.order_id)}'
-            f' · {self.tr("Batch")} {html.escape(o.batch_id)}</div>'
+            f'<div style="font-size:16px;color:#444">{order_word} {html.escape(o.order_id)}'
+            f' · {batch_word} {html.escape(o.batch_id)}</div>'
             f'<div style="font-size:18px">{items}</div></td></tr></table>')
 
     def _fill_items(self, orders: list[OrderView]) -> None:
