@@ -142,15 +142,7 @@ def attach_hardware(window, services) -> None:
             window.serial_scanner.statusChanged.connect(window.statusBar().showMessage)
             window.serial_scanner.problem.connect(window.report_problem)
     if settings.camera.enabled:
-        try:
-            from .ui.camera_panel import CameraPanel
-        except ImportError:
-            log.warning("camera not available")
-            return
-        panel = CameraPanel(window, decoder=settings.camera.decoder, lang=services.lang)
-        window.attach_camera(panel)
-        panel.codeScanned.connect(window.submit_scan)
-        panel.start(settings.camera.source)
+        window.apply_camera_settings()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -158,9 +158,27 @@ class MainWindow(QMainWindow):
         status = panel.findChild(QLabel, "cameraStatus")
         if status is not None:
             self.camera_status.setText(status.text())
-            self._mirror_timer = QTimer(self)
-            self._mirror_timer.timeout.connect(lambda: self.camera_status.setText(status.text()))
-            self._mirror_timer.start(500)
+        if hasattr(panel, "statusChanged"):
+            panel.statusChanged.connect(self.camera_status.setText)
+
+    def apply_camera_settings(self) -> None:
+        """Start, restart or stop the counter's camera to match the settings, no restart."""
+        cam = self.sv.settings.camera
+        panel = getattr(self, "camera_panel", None)
+        if not cam.enabled:
+            if panel is not None:
+                panel.stop()
+                panel.hide()
+            return
+        if panel is None:
+            from .camera_panel import CameraPanel
+
+            panel = CameraPanel(self, decoder=cam.decoder, lang=self.sv.lang)
+            panel.codeScanned.connect(self.submit_scan)
+            self.attach_camera(panel)
+        panel.decoder_name = cam.decoder
+        panel.show()
+        panel.start(cam.source)
 
     # --- reactions -----------------------------------------------------------------------
     def _local_change(self) -> None:
@@ -286,7 +304,11 @@ class MainWindow(QMainWindow):
     def show_settings(self) -> None:
         from .settings_dialog import SettingsDialog
 
-        SettingsDialog(self.sv, self).exec()
+        cam = self.sv.settings.camera
+        before = (cam.enabled, cam.source, cam.decoder)
+        if SettingsDialog(self.sv, self).exec() and before != (cam.enabled, cam.source,
+                                                               cam.decoder):
+            self.apply_camera_settings()
         self.counter_view.focus_scan()
 
     def closeEvent(self, event) -> None:

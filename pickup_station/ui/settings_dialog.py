@@ -64,6 +64,19 @@ class SettingsDialog(QDialog):
         self.c_enabled.setChecked(st.camera.enabled)
         self.c_source = QLineEdit(st.camera.source)
         self.c_source.setPlaceholderText(self.tr("0 (first camera), a video file or rtsp://…"))
+        self.c_decoder = QComboBox()
+        self.c_decoder.setObjectName("cameraDecoder")
+        from ..hardware.decoders import decoder_names
+
+        for name in ["auto", *decoder_names()]:
+            self.c_decoder.addItem(name, name)
+        self.c_decoder.setCurrentIndex(max(0, self.c_decoder.findData(st.camera.decoder)))
+        self.c_preview_button = QPushButton(self.tr("Show preview"))
+        self.c_preview_button.setObjectName("cameraPreviewButton")
+        self.c_preview_button.setCheckable(True)
+        self.c_preview_button.toggled.connect(self.toggle_preview)
+        self.c_preview = None  # a CameraPanel while the preview runs
+        self.c_box = QVBoxLayout()
 
         self.s_prefix = QLineEdit(st.scanner.prefix)
         self.s_suffix = QLineEdit(st.scanner.suffix)
@@ -86,15 +99,19 @@ class SettingsDialog(QDialog):
             (self.tr("Paper"), self.p_paper), (self.tr("Chinese text"), self.p_mode),
             ("", self.p_auto), ("", test)])
         camera = self._group(self.tr("Camera"), [("", self.c_enabled),
-                                                 (self.tr("Source"), self.c_source)])
+                                                 (self.tr("Source"), self.c_source),
+                                                 (self.tr("Decoder"), self.c_decoder),
+                                                 ("", self.c_preview_button)])
+        camera.layout().addRow(self.c_box)
         scanner = self._group(self.tr("Scanners"), [
             (self.tr("Prefix to strip"), self.s_prefix), (self.tr("Suffix to strip"), self.s_suffix),
             (self.tr("Serial port"), self.s_port), (self.tr("Baud rate"), self.s_baud)])
         sync = self._group(self.tr("Server"), [(self.tr("Address"), server), ("", pair)])
-        note = QLabel(self.tr("Language, camera and scanner changes apply after a restart."))
+        note = QLabel(self.tr("Language and scanner changes apply after a restart."))
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self.finished.connect(lambda _result: self.stop_preview())
         layout = QVBoxLayout(self)
         for w in (general, printer, camera, scanner, sync, note, buttons):
             layout.addWidget(w)
@@ -118,6 +135,7 @@ class SettingsDialog(QDialog):
         p.paper_mm, p.mode = self.p_paper.currentData(), self.p_mode.currentData()
         p.auto_print = self.p_auto.isChecked()
         st.camera.enabled, st.camera.source = self.c_enabled.isChecked(), self.c_source.text()
+        st.camera.decoder = self.c_decoder.currentData()
         sc = st.scanner
         sc.prefix, sc.suffix = self.s_prefix.text(), self.s_suffix.text()
         sc.serial_port, sc.serial_baudrate = self.s_port.text().strip(), self.s_baud.value()
@@ -129,6 +147,35 @@ class SettingsDialog(QDialog):
             return
         self.sv.save_settings()
         self.accept()
+
+    def toggle_preview(self, on: bool) -> None:
+        """A live preview of the source typed above, with detected codes outlined, so the
+        host can aim the camera before saving. The counter's own camera keeps running."""
+        if not on:
+            self.stop_preview()
+            return
+        from .camera_panel import CameraPanel
+
+        self.c_preview = CameraPanel(self, decoder=self.c_decoder.currentData(),
+                                     lang=self.sv.lang)
+        self.c_preview.setObjectName("cameraPreviewPanel")
+        self.c_preview.status_label.setObjectName("cameraPreviewStatus")
+        self.c_preview.setMinimumHeight(240)
+        self.c_box.addWidget(self.c_preview)
+        self.c_preview.start(self.c_source.text().strip() or "0")
+        self.c_preview_button.setText(self.tr("Hide preview"))
+
+    def stop_preview(self) -> None:
+        panel, self.c_preview = self.c_preview, None
+        if panel is not None:
+            panel.stop()
+            panel.setParent(None)
+            panel.deleteLater()
+        if self.c_preview_button.isChecked():
+            self.c_preview_button.blockSignals(True)
+            self.c_preview_button.setChecked(False)
+            self.c_preview_button.blockSignals(False)
+        self.c_preview_button.setText(self.tr("Show preview"))
 
     def test_print(self) -> None:
         try:
