@@ -6,6 +6,7 @@ PKGS=(
   libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0
   libxcb-image0 libxcb-xinerama0
+  libpulse0         # PySide6.QtMultimedia links it; without it QSoundEffect fails to import (no sounds)
   libzbar0          # pyzbar's decoder (second opinion behind zxing-cpp)
   fonts-wqy-microhei  # a CJK font: the window and raster receipts draw Chinese with it
   xvfb              # a real X server for screenshots of the window
