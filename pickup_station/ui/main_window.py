@@ -184,13 +184,19 @@ class MainWindow(QMainWindow):
     def _local_change(self) -> None:
         if self.sv.sync is not None:
             self.sv.sync.request_sync()
-        if getattr(self, "reports_view", None) is not None:
-            self.reports_view.refresh()
+        self._refresh_figures_if_shown()
 
     def _remote_changes(self) -> None:
         self.arrival_view.refresh()
-        if getattr(self, "reports_view", None) is not None:
-            self.reports_view.refresh()
+        self._refresh_figures_if_shown()
+
+    def _refresh_figures_if_shown(self) -> None:
+        """The figures tab reloads after a change only while it is on screen: a reload reads
+        the whole day, and doing that behind the counter after every hand-over slows the next
+        customer down. `_tab_changed` reloads it when the host opens the tab."""
+        view = getattr(self, "reports_view", None)
+        if view is not None and self.tabs.currentWidget() is view:
+            view.refresh()
 
     def _download_progress(self, done: int, total: int) -> None:
         if total <= 0 or done >= total:
