@@ -131,7 +131,10 @@ def remove_order(session: Session, data: dict) -> ApplyReport:
     return ApplyReport(removed=1)
 
 
-def _item(order_id: str, item: dict) -> OrderItem:
+def item_row(order_id: str, item) -> dict:
+    """One manifest item checked and turned into an `order_items` row (a plain dict)."""
+    if not isinstance(item, dict):
+        raise ManifestError(f"订单 {order_id} 的商品格式无效", f"Order {order_id}: an item is not an object")
     try:
         qty = int(item["qty"])
         price = int(item.get("unit_price_cents") or 0)
@@ -146,8 +149,13 @@ def _item(order_id: str, item: dict) -> OrderItem:
     if not sku or not name:
         raise ManifestError(f"订单 {order_id} 的商品缺少编码或名称",
                             f"Order {order_id}: an item lacks its sku or name")
-    return OrderItem(order_id=order_id, sku=sku, name=name, qty=qty, unit_price_cents=price,
-                     category=item.get("category"))
+    return {"order_id": order_id, "sku": sku, "name": name, "qty": qty,
+            "unit_price_cents": price, "category": item.get("category"),
+            "qty_short": 0, "qty_damaged": 0}
+
+
+def _item(order_id: str, item: dict) -> OrderItem:
+    return OrderItem(**item_row(order_id, item))
 
 
 def _required_text(data: dict, key: str) -> str:

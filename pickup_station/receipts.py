@@ -10,20 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .errors import UserFacingError
 from .identity import mask_name, mask_phone
+from .reports import STATION_TZ_KEY, station_tz  # noqa: F401  (re-exported; one definition)
 from .store.db import get_meta, parse_iso, utcnow
 from .store.models import Operator, Order, Pickup
 
 # Meta keys the papers read
 STATION_KEYS = ("station_name", "station_id", "station_address")
 # optional IANA zone of the station ("Asia/Shanghai"); the computer's own zone when absent
-STATION_TZ_KEY = "station_tz"
 
 REASON_ZH = {"short": "缺货", "damaged": "破损"}
 
@@ -168,17 +167,6 @@ Printable = PickupReceipt | ShelfLabel | DaySummary | PrinterTestPage
 
 
 # ---- from the store -------------------------------------------------------------------------
-
-def station_tz(session: Session | None = None) -> tzinfo:
-    """The station's time zone: Meta `station_tz` when set and known, else the computer's."""
-    name = get_meta(session, STATION_TZ_KEY) if session is not None else None
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return datetime.now().astimezone().tzinfo  # type: ignore[return-value]
-
 
 def station_info(session: Session) -> StationInfo:
     name, sid, addr = (get_meta(session, k) or "" for k in STATION_KEYS)

@@ -127,26 +127,7 @@ class _Known:
     shelf_slot: str | None
 
 
-def _item_row(order_id: str, item) -> dict:
-    if not isinstance(item, dict):
-        raise ManifestError(f"订单 {order_id} 的商品格式无效", f"Order {order_id}: an item is not an object")
-    try:
-        qty = int(item["qty"])
-        price = int(item.get("unit_price_cents") or 0)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ManifestError(f"订单 {order_id} 的商品数量或价格无效",
-                            f"Order {order_id} has an item with a bad quantity or price") from exc
-    if qty <= 0 or price < 0:
-        raise ManifestError(f"订单 {order_id} 的商品数量必须大于 0",
-                            f"Order {order_id}: item quantities must be positive")
-    sku = str(item.get("sku") or "").strip()
-    name = str(item.get("name") or "").strip()
-    if not sku or not name:
-        raise ManifestError(f"订单 {order_id} 的商品缺少编码或名称",
-                            f"Order {order_id}: an item lacks its sku or name")
-    return {"order_id": order_id, "sku": sku, "name": name, "qty": qty,
-            "unit_price_cents": price, "category": item.get("category"),
-            "qty_short": 0, "qty_damaged": 0}
+_item_row = manifest.item_row
 
 
 def _known_orders(session: Session, ids: set[str]) -> dict[str, _Known]:
