@@ -188,6 +188,20 @@ def write_qr_video(path: str | Path, n_frames: int = 320, fps: float = 30.0,
     return truth
 
 
+def write_one_code_video(path: str | Path, text: str, empty: int = 10, shown: int = 30) -> str:
+    """A short MJPG video: `empty` grey frames, then `shown` frames of one sharp QR code of
+    `text`, as a customer holding a phone still under the counter camera."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30, (WIDTH, HEIGHT))
+    code = cv2.resize(qr_matrix(text), None, fx=5, fy=5, interpolation=cv2.INTER_NEAREST)
+    blank = np.full((HEIGHT, WIDTH, 3), 100, np.uint8)
+    frame = blank.copy()
+    frame[200:200 + code.shape[0], 400:400 + code.shape[1]] = code[..., None]
+    for f in [blank] * empty + [frame] * shown:
+        writer.write(f)
+    writer.release()
+    return str(path)
+
+
 def read_video_frames(path: str | Path) -> list[np.ndarray]:
     """All frames of a video as the camera would deliver them (after JPEG loss)."""
     cap = cv2.VideoCapture(str(path))

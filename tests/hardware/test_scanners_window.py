@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import time
 
-import cv2
-import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
@@ -17,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 from pickup_station.config import ScannerSettings
 from pickup_station.ui.camera_panel import CameraPanel
 from pickup_station.ui.scan_sources import SerialScannerSource, WedgeDetector
-from tests.data.qr_video import HEIGHT, WIDTH, qr_matrix
+from tests.data.qr_video import write_one_code_video
 
 from .test_scanners_serial import FakePort
 from .test_scanners_wedge import send_keys
@@ -48,16 +46,8 @@ def verdict_label(window) -> QLabel:
 
 def test_camera_code_reaches_the_counter_verdict(qtbot, window, station, tmp_path):
     order = station.lone_order()
-    video = tmp_path / "customer.avi"
-    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 30, (WIDTH, HEIGHT))
-    code = cv2.resize(qr_matrix(f"https://m.example.com/p/{order['pickup_token']}"), None,
-                      fx=5, fy=5, interpolation=cv2.INTER_NEAREST)
-    empty = np.full((HEIGHT, WIDTH, 3), 100, np.uint8)
-    shown = empty.copy()
-    shown[200:200 + code.shape[0], 400:400 + code.shape[1]] = code[..., None]
-    for frame in [empty] * 10 + [shown] * 30:
-        writer.write(frame)
-    writer.release()
+    video = write_one_code_video(tmp_path / "customer.avi",
+                                 f"https://m.example.com/p/{order['pickup_token']}")
 
     panel = CameraPanel(window, realtime=False, loop=False)
     window.attach_camera(panel)

@@ -4,24 +4,10 @@ camera without a restart of the app."""
 
 from __future__ import annotations
 
-import cv2
-import numpy as np
 from PySide6.QtWidgets import QComboBox, QPushButton
 
 from pickup_station.ui.settings_dialog import SettingsDialog
-from tests.data.qr_video import HEIGHT, WIDTH, qr_matrix
-
-
-def write_video(path, text: str) -> str:
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30, (WIDTH, HEIGHT))
-    code = cv2.resize(qr_matrix(text), None, fx=5, fy=5, interpolation=cv2.INTER_NEAREST)
-    empty = np.full((HEIGHT, WIDTH, 3), 100, np.uint8)
-    shown = empty.copy()
-    shown[200:200 + code.shape[0], 400:400 + code.shape[1]] = code[..., None]
-    for frame in [empty] * 5 + [shown] * 25:
-        writer.write(frame)
-    writer.release()
-    return str(path)
+from tests.data.qr_video import write_one_code_video
 
 
 def test_preview_in_settings_then_saved_camera_scans_at_the_counter(
@@ -29,7 +15,7 @@ def test_preview_in_settings_then_saved_camera_scans_at_the_counter(
     window = make_window()
     window.sv.save_settings = lambda: None  # the settings file is not what is tested here
     order = station.lone_order()
-    video = write_video(tmp_path / "cam.avi", order["pickup_token"])
+    video = write_one_code_video(tmp_path / "cam.avi", order["pickup_token"], 5, 25)
     assert getattr(window, "camera_panel", None) is None
 
     dlg = SettingsDialog(window.sv, window)
@@ -66,7 +52,7 @@ def test_preview_in_settings_then_saved_camera_scans_at_the_counter(
 def test_closing_settings_stops_its_preview(qtbot, make_window, tmp_path):
     window = make_window()
     dlg = SettingsDialog(window.sv, window)
-    dlg.c_source.setText(write_video(tmp_path / "c.avi", "X"))
+    dlg.c_source.setText(write_one_code_video(tmp_path / "c.avi", "X", 5, 25))
     dlg.c_preview_button.click()
     preview = dlg.c_preview
     qtbot.waitUntil(lambda: preview.frames_shown > 0, timeout=10_000)
