@@ -71,6 +71,13 @@ class ArrivalView(QWidget):
         self.sign_button.setObjectName("signOffButton")
         self.sign_button.setEnabled(False)
         self.sign_button.clicked.connect(self.sign_off)
+        self.labels_button = QPushButton(self.tr("Print shelf labels"), self)
+        self.labels_button.setObjectName("printLabelsButton")
+        self.labels_button.setToolTip(self.tr(
+            "One label per order of this batch, in shelf order, to stick on the bags"))
+        self.labels_button.setEnabled(False)
+        self.labels_button.clicked.connect(self.print_labels)
+        self._orders: list[dict] = []
         refresh = QPushButton(self.tr("Refresh"), self)
         refresh.clicked.connect(self.refresh)
         top = QHBoxLayout()
@@ -83,6 +90,7 @@ class ArrivalView(QWidget):
         layout.addWidget(self.lines, 2)
         bottom = QHBoxLayout()
         bottom.addWidget(self.info, 1)
+        bottom.addWidget(self.labels_button)
         bottom.addWidget(self.sign_button)
         layout.addLayout(bottom)
         self._spins: list[tuple[str, str, QSpinBox, QSpinBox]] = []
@@ -96,7 +104,7 @@ class ArrivalView(QWidget):
         current = self.current_batch()
         self._rows = rows
         self.batches.setRowCount(len(rows))
-        names = {"expected": self.tr("Expected"), "arrived": self.tr("Arrived"),
+        names = {"expected": self.tr("Expected", "batch status"), "arrived": self.tr("Arrived"),
                  "closed": self.tr("Closed")}
         for r, b in enumerate(rows):
             when = parse_iso(b.expected_at)
@@ -131,6 +139,8 @@ class ArrivalView(QWidget):
             return
         self.lines.clear()
         self._spins = []
+        self._orders = orders
+        self.labels_button.setEnabled(bool(orders))
         editable = status == "expected"
         for o in orders:
             top = QTreeWidgetItem(self.lines, [f"{o['slot']}  {o['customer']}  {o['order_id']}"])
@@ -146,6 +156,19 @@ class ArrivalView(QWidget):
                 self._spins.append((o["order_id"], it["sku"], *spins))
             top.setExpanded(True)
         self.info.setText(self.tr("%n order(s) in this batch.", "", len(orders)))
+
+    def print_labels(self) -> None:
+        """Queue a shelf label for every active order of the shown batch (the print queue
+        works on its own thread; its outcome shows in `printerStatus`)."""
+        printer = self.sv.printer
+        if printer is None:
+            self.info.setText(self.tr("No printer is set up: choose one in Settings."))
+            self.sv.sounds.play("fail")
+            return
+        orders = [o for o in self._orders if o["status"] == "active"]
+        for o in orders:
+            printer.enqueue_label(o["order_id"])
+        self.info.setText(self.tr("%n shelf label(s) sent to the printer.", "", len(orders)))
 
     def set_issue(self, order_id: str, sku: str, short: int = 0, damaged: int = 0) -> None:
         for oid, s, spin_short, spin_damaged in self._spins:
