@@ -1,11 +1,12 @@
 # make run  : set everything up and start the app in demo mode
 # make test : set everything up and run the whole suite
+# make dist : standalone one-folder app in dist/pickup-station/ (PyInstaller, build.spec)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup system run test bench i18n screenshot clean
+.PHONY: setup system run test bench i18n screenshot dist clean
 
 setup: system $(STAMP)
 
@@ -32,6 +33,15 @@ i18n: setup
 
 screenshot: setup
 	$(PY) scripts/screenshot.py docs/screenshot.png
+
+# PyInstaller lives in a builder venv of its own (build/builder-venv), never in .venv.
+BUILDER := build/builder-venv
+dist: system
+	@test -x $(BUILDER)/bin/python || $(PYTHON) -m venv $(BUILDER)
+	$(BUILDER)/bin/python -m pip install -q --upgrade pip
+	$(BUILDER)/bin/python -m pip install -q -e '.[build]'
+	$(BUILDER)/bin/pyinstaller --noconfirm --distpath dist --workpath build/pyinstaller build.spec
+	@du -sh dist/pickup-station
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache
