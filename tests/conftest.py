@@ -13,6 +13,21 @@ pytest_plugins = ["tests.server_fixtures"]
 
 
 @pytest.fixture
+def ui_language(qapp):
+    """`ui_language("zh_CN")` installs the UI translation the way the app does at start
+    (app.load_translations); English (no translator) and the old default locale come back
+    afterwards, so the next test sees the untranslated source texts."""
+    from PySide6.QtCore import QLocale
+
+    from pickup_station.app import load_translations
+
+    before = QLocale()
+    yield lambda lang: load_translations(qapp, lang)
+    load_translations(qapp, "en")
+    QLocale.setDefault(before)
+
+
+@pytest.fixture
 def data_dir(tmp_path):
     d = tmp_path / "station"
     d.mkdir()

@@ -44,8 +44,7 @@ from pickup_station.sync.attention import (
 
 from . import pyside_none_guard  # noqa: F401  (must run before Qt is used)
 
-HEADERS_ZH = ["类型", "订单", "原因", "时间", "状态"]
-HEADERS_EN = ["What", "Order", "Reason", "Time", "State"]
+COLUMNS = ("kind", "order", "reason", "time", "state")  # titles: AttentionModel.headers()
 
 
 def _local(utc_iso: str | None) -> str:
@@ -54,7 +53,8 @@ def _local(utc_iso: str | None) -> str:
 
 
 class AttentionModel(QAbstractTableModel):
-    """Rows of `AttentionRow`; column texts in the chosen language."""
+    """Rows of `AttentionRow`. Our own words go through Qt's translator; the core's kind and
+    reason descriptions come in `lang` (the core is bilingual by itself)."""
 
     def __init__(self, lang: str = "zh_CN", parent: QObject | None = None):
         super().__init__(parent)
@@ -70,16 +70,19 @@ class AttentionModel(QAbstractTableModel):
         return 0 if parent is not None and parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: QModelIndex | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(HEADERS_ZH)
+        return 0 if parent is not None and parent.isValid() else len(COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (HEADERS_EN if self.lang.startswith("en") else HEADERS_ZH)[section]
+            return self.headers()[section]
         return None
+
+    def headers(self) -> list[str]:
+        return [self.tr("What"), self.tr("Order"), self.tr("Reason"), self.tr("Time"),
+                self.tr("State")]
 
     def text(self, row: int, column: int) -> str:
         r = self.rows[row]
-        en = self.lang.startswith("en")
         if column == 0:
             return describe_kind(r.kind, r.event_type, self.lang)
         if column == 1:
@@ -89,8 +92,8 @@ class AttentionModel(QAbstractTableModel):
         if column == 3:
             return _local(r.created_at)
         if r.resolved_at:
-            return ("Resolved " if en else "已处理 ") + _local(r.resolved_at)
-        return "Open" if en else "待处理"
+            return self.tr("Resolved %1").replace("%1", _local(r.resolved_at))
+        return self.tr("Open")
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -99,7 +102,8 @@ class AttentionModel(QAbstractTableModel):
             return self.text(index.row(), index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
             r = self.rows[index.row()]
-            head = f"{r.reason}" + (f" · event {r.event_id}" if r.event_id else "")
+            head = r.reason + (" · " + self.tr("event %1").replace("%1", r.event_id)
+                               if r.event_id else "")
             detail = json.dumps(r.detail, ensure_ascii=False, indent=1)[:1500] if r.detail else ""
             return head + ("\n" + detail if detail else "")
         if role == Qt.ItemDataRole.UserRole:
@@ -117,9 +121,8 @@ class AttentionDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.lang = lang
-        en = lang.startswith("en")
         self.setObjectName("attentionDialog")
-        self.setWindowTitle("Needs attention" if en else "需处理事项")
+        self.setWindowTitle(self.tr("Needs attention"))
         self.resize(820, 420)
         self.model = AttentionModel(lang, self)
         self.table = QTableView(self)
@@ -131,12 +134,12 @@ class AttentionDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.summary = QLabel(self)
         self.summary.setObjectName("attentionSummary")
-        self.show_resolved = QCheckBox("Show resolved" if en else "显示已处理", self)
+        self.show_resolved = QCheckBox(self.tr("Show resolved"), self)
         self.show_resolved.setObjectName("showResolvedCheck")
-        self.resolve_button = QPushButton("Mark resolved" if en else "标记已处理", self)
+        self.resolve_button = QPushButton(self.tr("Mark resolved"), self)
         self.resolve_button.setObjectName("resolveAttentionButton")
         self.resolve_button.setEnabled(False)
-        close = QPushButton("Close" if en else "关闭", self)
+        close = QPushButton(self.tr("Close"), self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.show_resolved)
         buttons.addStretch(1)
@@ -196,9 +199,7 @@ class AttentionDialog(QDialog):
     def _on_loaded(self, rows: list[AttentionRow]) -> None:
         self.model.set_rows(rows)
         open_count = sum(1 for r in rows if r.resolved_at is None)
-        en = self.lang.startswith("en")
-        self.summary.setText(f"{open_count} item(s) need attention" if en
-                             else f"共 {open_count} 项需要处理")
+        self.summary.setText(self.tr("%n item(s) need attention", "", open_count))
         self._update_button()
 
     @Slot(int)

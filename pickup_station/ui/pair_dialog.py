@@ -48,24 +48,23 @@ class PairDialog(QDialog):
 
     def __init__(self, settings: Settings, save_settings: Callable[[], None], *,
                  store: Store | None = None, parent: QWidget | None = None,
-                 timeout_s: float = 10.0):
+                 timeout_s: float = 10.0, lang: str | None = None):
         super().__init__(parent)
         self.settings = settings
         self.save_settings = save_settings
         self.store = store
         self.timeout_s = timeout_s
-        self.lang = settings.lang or "zh_CN"
-        en = self.lang.startswith("en")
+        self.lang = lang or settings.lang or "zh_CN"  # for the core's messages
         self.setObjectName("pairDialog")
-        self.setWindowTitle("Connect to the sync server" if en else "连接同步服务器")
+        self.setWindowTitle(self.tr("Connect to the sync server"))
         self.url_input = QLineEdit(settings.server_url, self)
         self.url_input.setObjectName("serverUrlInput")
         self.url_input.setPlaceholderText("http://192.168.1.10:8765")
         self.token_input = QLineEdit(settings.station_token, self)
         self.token_input.setObjectName("stationTokenInput")
         self.token_input.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token_input.setPlaceholderText("Station token from HQ" if en else "总部发放的自提点令牌")
-        self.test_button = QPushButton("Test connection" if en else "测试连接", self)
+        self.token_input.setPlaceholderText(self.tr("Station token from HQ"))
+        self.test_button = QPushButton(self.tr("Test connection"), self)
         self.test_button.setObjectName("testConnectionButton")
         self.message = QLabel(self)
         self.message.setObjectName("pairMessage")
@@ -74,12 +73,11 @@ class PairDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("pairSaveButton")
-        if not en:
-            self.save_button.setText("保存")
-            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.save_button.setText(self.tr("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         form = QFormLayout()
-        form.addRow("Server address" if en else "服务器地址", self.url_input)
-        form.addRow("Station token" if en else "自提点令牌", self.token_input)
+        form.addRow(self.tr("Server address"), self.url_input)
+        form.addRow(self.tr("Station token"), self.token_input)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.test_button)
@@ -115,8 +113,7 @@ class PairDialog(QDialog):
             return
         self._busy = True
         self._set_enabled(False)
-        en = self.lang.startswith("en")
-        self.message.setText("Checking…" if en else "正在连接服务器…")
+        self.message.setText(self.tr("Connecting to the server…"))
         url, token = self._entered()
         store, timeout, known = self.store, self.timeout_s, self.last_check
 

@@ -46,10 +46,6 @@ from . import pyside_none_guard  # noqa: F401  (must run before Qt is used)
 log = logging.getLogger(__name__)
 
 MAX_FAILED = 100  # oldest failed jobs beyond this are dropped (receipts stay reprintable)
-KIND_ZH = {"receipt": "小票", "label": "标签", "day_summary": "日结单", "test": "测试页",
-           "status": "打印机检查"}
-KIND_EN = {"receipt": "receipt", "label": "label", "day_summary": "day summary",
-           "test": "test page", "status": "printer check"}
 
 
 @dataclass
@@ -262,13 +258,12 @@ class PrintQueue(QObject):
                     self._failed.append(job)
                     del self._failed[:-MAX_FAILED]
             n_failed = len(self._failed)
-        what = KIND_EN[job.kind] if lang.startswith("en") else KIND_ZH[job.kind]
         if ok:
-            msg = self._t(f"{what}已打印", f"{what.capitalize()} printed")
+            msg = self._done_texts().get(job.kind, "")
         else:
-            err = job.error.message(lang) if job.error else ""
+            err = job.error.message(lang) if job.error else ""  # the core's words, in `lang`
             kept = keep and job.kind != "status"
-            msg = err + (self._t("（已保留，可重打）", " (kept for reprint)") if kept else "")
+            msg = err + (self.tr(" (kept for reprint)") if kept else "")
         self._changed.emit(state)  # before jobFinished: a listener sees the new status
         if not ok:
             self.failedChanged.emit(n_failed)
@@ -280,9 +275,10 @@ class PrintQueue(QObject):
         except Exception:
             return "zh_CN"
 
-    def _t(self, zh: str, en: str) -> str:
-        """The text in the station's language: Chinese first; English through Qt's translator."""
-        return self.tr(en) if self._lang().startswith("en") else zh
+    def _done_texts(self) -> dict[str, str]:
+        return {"receipt": self.tr("Receipt printed"), "label": self.tr("Label printed"),
+                "day_summary": self.tr("Day summary printed"),
+                "test": self.tr("Test page printed"), "status": self.tr("Printer checked")}
 
     def _request_publish(self) -> None:
         if QThread.currentThread() is self.thread():
@@ -305,19 +301,19 @@ class PrintQueue(QObject):
 
     def _compose(self, settings: PrinterSettings, pending: int, failed: int,
                  err: UserFacingError | None, state: PrinterState | None) -> str:
-        head = self._t("打印机：", "Printer: ")
         if (settings.kind or "none") == "none":
-            return head + self._t("未配置", "not set up")
-        if pending:
-            body = self._t(f"正在打印（{pending} 张待打）", f"printing ({pending} queued)")
-        elif err is not None:
-            word = self._t(getattr(err, "status_zh", "出错"), getattr(err, "status_en", "error"))
-            body = word
+            body = self.tr("not set up")
+        elif pending:
+            body = self.tr("printing (%n queued)", "", pending)
+        elif err is not None:  # the core's one-word status, in the station's language
+            en = self._lang().startswith("en")
+            body = getattr(err, "status_en" if en else "status_zh", None) or self.tr("error")
         elif state is PrinterState.PAPER_LOW:
-            body = self._t("纸快用完了", "paper low")
+            body = self.tr("paper low")
         else:
-            body = self._t("就绪", "ready")
-        if failed:
-            body += self._t(f"，{failed} 张小票已保留可重打",
-                            f", {failed} {'paper' if failed == 1 else 'papers'} kept for reprint")
-        return head + body
+            body = self.tr("ready")
+        if failed and (settings.kind or "none") != "none":
+            # two source texts rather than "paper(s)": English has no plural translation file
+            body += (self.tr(", %n paper kept for reprint", "", failed) if failed == 1
+                     else self.tr(", %n papers kept for reprint", "", failed))
+        return self.tr("Printer: %1").replace("%1", body)

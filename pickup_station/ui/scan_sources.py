@@ -162,9 +162,8 @@ class WedgeDetector(QObject):
             self.rejected.emit(exc.message(self.lang))
             return
         if not self.repeats.admit(text):
-            self.rejected.emit(f"同一条码重复扫描（{text[:24]}），已忽略。" if not
-                               self.lang.startswith("en") else
-                               f"The same code was scanned again ({text[:24]}); ignored.")
+            self.rejected.emit(self.tr("The same code was scanned again (%1); ignored.")
+                               .replace("%1", text[:24]))
             return
         self.scanned.emit(text)
 

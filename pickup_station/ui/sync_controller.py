@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from pickup_station import __version__
 from pickup_station.config import Settings
@@ -44,15 +44,18 @@ from pickup_station.sync.runner import SyncRunner, SyncState
 from . import pyside_none_guard  # noqa: F401  (must run before Qt is used)
 
 
-def clock_message(skew_s: float | None, lang: str = "zh_CN") -> str:
-    minutes = abs(skew_s or 0) / 60
-    ahead = (skew_s or 0) > 0
-    if lang.startswith("en"):
-        return (f"This computer's clock is {minutes:.0f} min "
-                f"{'ahead of' if ahead else 'behind'} the server: please set the time. "
-                "Pickup times are recorded with this clock.")
-    return (f"本机时钟比服务器{'快' if ahead else '慢'} {minutes:.0f} 分钟，请校准电脑时间"
-            "（提货时间按本机时钟记录）。")
+def clock_message(skew_s: float | None) -> str:
+    """The clock warning, through Qt's translator (context SyncController)."""
+    minutes = f"{abs(skew_s or 0) / 60:.0f}"
+    if (skew_s or 0) > 0:
+        text = QCoreApplication.translate(
+            "SyncController", "This computer's clock is %1 min ahead of the server: please set "
+            "the time. Pickup times are recorded with this clock.")
+    else:
+        text = QCoreApplication.translate(
+            "SyncController", "This computer's clock is %1 min behind the server: please set "
+            "the time. Pickup times are recorded with this clock.")
+    return text.replace("%1", minutes)
 
 
 class SyncController(QObject):
@@ -139,7 +142,8 @@ class SyncController(QObject):
             return
         url, token = self._credentials()
         if not (url and token):
-            self._locateDone.emit(token_sha256, None, "未配对：无法查询 / Not paired: cannot ask")
+            self._locateDone.emit(token_sha256, None,
+                                 self.tr("Not paired with a server: cannot ask"))
             return
         self._locator.submit(self._locate_job, url, token, token_sha256)
 
@@ -196,7 +200,7 @@ class SyncController(QObject):
             self.changesApplied.emit()
         bad = not report.clock_ok
         if bad and not self._clock_bad:
-            self.clockWarning.emit(clock_message(report.clock_skew_s, self.lang))
+            self.clockWarning.emit(clock_message(report.clock_skew_s))
         elif self._clock_bad:
             self.clockWarning.emit("")
         self._clock_bad = bad

@@ -98,7 +98,8 @@ class SkewedClient(SyncClient):
         return super().heartbeat(app_version, pending_events, fast)
 
 
-def test_clock_warning_and_unpaired(live_server, station, qtbot, controller_for):
+def test_clock_warning_and_unpaired(live_server, station, qtbot, controller_for, ui_language):
+    ui_language("zh_CN")
     token, _ = seed(HQClient(live_server), n=1)
     settings = Settings(server_url=live_server.url, station_token=token, sync_interval_s=3600)
     c = controller_for(settings, client_factory=lambda u, t: SkewedClient(u, t, retries=0))

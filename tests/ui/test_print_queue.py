@@ -30,6 +30,12 @@ def store(tmp_path):
     s.close()
 
 
+@pytest.fixture(autouse=True)
+def chinese_ui(ui_language):
+    """The station's default: the queue's own words come from the zh_CN translation."""
+    ui_language("zh_CN")
+
+
 @pytest.fixture
 def settings(tmp_path):
     return Settings(printer=PrinterSettings(kind="file", target=str(tmp_path / "paper.bin")))
@@ -181,12 +187,13 @@ def test_out_of_paper_says_so_and_keeps_the_receipt(qtbot, make_queue, settings)
     qtbot.waitUntil(lambda: q.status_text() == "打印机：就绪", timeout=WAIT)
 
 
-def test_unplugged_printer_in_english(qtbot, make_queue, settings):
+def test_unplugged_printer_in_english(qtbot, make_queue, settings, ui_language):
     class Unplugged(Dummy):
         def _raw(self, msg):
             raise OSError(5, "Input/output error")
 
-    settings.lang = "en"
+    settings.lang = "en"  # the core's messages
+    ui_language("en")  # the queue's own words
     q = make_queue(printer_factory=lambda _s: Unplugged())
     _, ok, message = finish(qtbot, q, lambda: q.enqueue_receipt(IDS.full_pickup))
     assert not ok and "did not take the data" in message and "kept for reprint" in message

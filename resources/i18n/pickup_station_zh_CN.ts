@@ -1,0 +1,969 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ApprovalDialog</name>
+    <message>
+        <source>Leader&apos;s PIN</source>
+        <translation>团长 PIN 码</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>ArrivalView</name>
+    <message>
+        <source>Batch</source>
+        <translation>配送批次</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>预计到货</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订单数</translation>
+    </message>
+    <message>
+        <source>Not picked up</source>
+        <translation>未提货</translation>
+    </message>
+    <message>
+        <source>Shelf / order / item</source>
+        <translation>货架号 / 订单 / 商品</translation>
+    </message>
+    <message>
+        <source>Ordered</source>
+        <translation>订购数</translation>
+    </message>
+    <message>
+        <source>Short</source>
+        <translation>缺货</translation>
+    </message>
+    <message>
+        <source>Damaged</source>
+        <translation>破损</translation>
+    </message>
+    <message>
+        <source>Sign off as arrived</source>
+        <translation>到货签收</translation>
+    </message>
+    <message>
+        <source>Print shelf labels</source>
+        <translation>打印货架标签</translation>
+    </message>
+    <message>
+        <source>One label per order of this batch, in shelf order, to stick on the bags</source>
+        <translation>按货架号顺序为本批次每个订单打印一张标签，贴在袋子上</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Delivery batches</source>
+        <translation>配送批次</translation>
+    </message>
+    <message>
+        <source>Arrived</source>
+        <translation>已到货</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <comment>batch status</comment>
+        <translation>待到货</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已结束</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s) in this batch.</source>
+        <translation>
+            <numerusform>本批次共 %n 个订单。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No printer is set up: choose one in Settings.</source>
+        <translation>尚未配置打印机：请在“设置”中选择。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n shelf label(s) sent to the printer.</source>
+        <translation>
+            <numerusform>已发送 %n 张货架标签到打印机。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Batch %1 signed off: %2 short line(s), %3 damaged line(s).</source>
+        <translation>批次 %1 已到货签收：缺货 %2 行，破损 %3 行。</translation>
+    </message>
+</context>
+<context>
+    <name>AttentionDialog</name>
+    <message>
+        <source>Needs attention</source>
+        <translation>需处理事项</translation>
+    </message>
+    <message>
+        <source>Show resolved</source>
+        <translation>显示已处理</translation>
+    </message>
+    <message>
+        <source>Mark resolved</source>
+        <translation>标记已处理</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s) need attention</source>
+        <translation>
+            <numerusform>共 %n 项需要处理</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>AttentionModel</name>
+    <message>
+        <source>What</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Resolved %1</source>
+        <translation>已处理 %1</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>event %1</source>
+        <translation>事件 %1</translation>
+    </message>
+</context>
+<context>
+    <name>CameraPanel</name>
+    <message>
+        <source>Camera: connecting…</source>
+        <translation>摄像头：正在连接…</translation>
+    </message>
+    <message>
+        <source>Camera: connected</source>
+        <translation>摄像头：已连接</translation>
+    </message>
+    <message>
+        <source>Camera: no camera found, retrying…</source>
+        <translation>摄像头：未找到摄像头，正在重试…</translation>
+    </message>
+    <message>
+        <source>Camera: disconnected, reconnecting…</source>
+        <translation>摄像头：已断开，正在重连…</translation>
+    </message>
+    <message>
+        <source>Camera: stream stalled, reconnecting…</source>
+        <translation>摄像头：画面卡住，正在重连…</translation>
+    </message>
+    <message>
+        <source>Camera: the video has ended</source>
+        <translation>摄像头：视频已播放完</translation>
+    </message>
+    <message>
+        <source>Camera: off</source>
+        <translation>摄像头：已关闭</translation>
+    </message>
+</context>
+<context>
+    <name>CounterView</name>
+    <message>
+        <source>Scan the pickup QR, or type the 6-digit code / phone last 4, then Enter</source>
+        <translation>扫提货二维码，或输入 6 位提货码 / 手机尾号后 4 位，按回车</translation>
+    </message>
+    <message>
+        <source>No code…</source>
+        <translation>无码提货…</translation>
+    </message>
+    <message>
+        <source>Collected by someone else? Their name (proxy)</source>
+        <translation>他人代取？填写代取人姓名</translation>
+    </message>
+    <message>
+        <source>Confirm hand-over (Enter)</source>
+        <translation>确认核销（回车）</translation>
+    </message>
+    <message>
+        <source>Clear (Esc)</source>
+        <translation>清除（Esc）</translation>
+    </message>
+    <message>
+        <source>Undo pickup…</source>
+        <translation>撤销提货…</translation>
+    </message>
+    <message>
+        <source>Reprint receipt</source>
+        <translation>补打小票</translation>
+    </message>
+    <message>
+        <source>Recent pickups</source>
+        <translation>最近提货</translation>
+    </message>
+    <message>
+        <source>Lookup failed</source>
+        <translation>查询失败</translation>
+    </message>
+    <message>
+        <source>Hand over the bag(s) from the shelf slot(s) below.</source>
+        <translation>请按下方货架号取货交给顾客。</translation>
+    </message>
+    <message numerus="yes">
+        <source>This customer has %n open order(s): all are ticked.</source>
+        <translation>
+            <numerusform>该顾客有 %n 个待提订单，已全部勾选。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Leader-approved exception: %1</source>
+        <translation>团长特批：%1</translation>
+    </message>
+    <message>
+        <source>Ready to hand over</source>
+        <translation>可以提货</translation>
+    </message>
+    <message>
+        <source>Pick the customer</source>
+        <translation>请选择顾客</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s) match: check the name, choose with ↑↓ and Enter.</source>
+        <translation>
+            <numerusform>找到 %n 个订单：请核对姓名，用 ↑↓ 选择后按回车。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing scanned</source>
+        <translation>未扫描到内容</translation>
+    </message>
+    <message>
+        <source>Scan a code or type a pickup code.</source>
+        <translation>请扫码或输入提货码。</translation>
+    </message>
+    <message>
+        <source>Not a pickup code</source>
+        <translation>不是提货码</translation>
+    </message>
+    <message>
+        <source>Scan the pickup QR, or type the 6-digit code or the phone&apos;s last 4 digits.</source>
+        <translation>请扫提货二维码，或输入 6 位提货码或手机尾号后 4 位。</translation>
+    </message>
+    <message>
+        <source>Unknown code</source>
+        <translation>查无此码</translation>
+    </message>
+    <message>
+        <source>No order at this pickup point has this code. Ask the customer to check the pickup point in their order.</source>
+        <translation>本自提点没有这个提货码的订单。请顾客在订单里核对自提点。</translation>
+    </message>
+    <message>
+        <source>Another pickup point&apos;s order</source>
+        <translation>其他自提点的订单</translation>
+    </message>
+    <message>
+        <source>This order is collected at %1 (%2).</source>
+        <translation>该订单的自提点是 %1（%2）。</translation>
+    </message>
+    <message>
+        <source>Order cancelled</source>
+        <translation>订单已取消</translation>
+    </message>
+    <message>
+        <source>Do not hand over: the order was cancelled. %1</source>
+        <translation>请勿发货：订单已取消。%1</translation>
+    </message>
+    <message>
+        <source>Order refunded</source>
+        <translation>订单已退款</translation>
+    </message>
+    <message>
+        <source>Do not hand over: the order was refunded.</source>
+        <translation>请勿发货：订单已退款。</translation>
+    </message>
+    <message>
+        <source>Batch not arrived yet</source>
+        <translation>批次尚未到货签收</translation>
+    </message>
+    <message>
+        <source>Batch %1 has not been signed off as arrived (expected %2). The leader can allow the hand-over: press Enter.</source>
+        <translation>配送批次 %1 还没有到货签收（预计 %2）。团长可特批提货：按回车。</translation>
+    </message>
+    <message>
+        <source>Already picked up</source>
+        <translation>已提货</translation>
+    </message>
+    <message>
+        <source>Picked up at %1 by operator %2, receipt %3. Do not hand over again.</source>
+        <translation>已于 %1 由店员 %2 核销，小票号 %3。请勿重复发货。</translation>
+    </message>
+    <message>
+        <source>Collected by proxy: %1</source>
+        <translation>代取人：%1</translation>
+    </message>
+    <message>
+        <source>Hand over before arrival</source>
+        <translation>未签收先提货</translation>
+    </message>
+    <message>
+        <source>This batch has not been signed off. The leader&apos;s PIN allows the hand-over; it is marked in the record.</source>
+        <translation>该批次尚未到货签收。输入团长 PIN 码即可提货，记录中会注明。</translation>
+    </message>
+    <message>
+        <source>Nothing ticked</source>
+        <translation>未勾选订单</translation>
+    </message>
+    <message>
+        <source>Tick at least one order to hand over.</source>
+        <translation>请至少勾选一个要提货的订单。</translation>
+    </message>
+    <message>
+        <source>Receipt %1.</source>
+        <translation>小票号 %1。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s) not handed over were recorded.</source>
+        <translation>
+            <numerusform>已记录 %n 件未交付的商品。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Handed over ✓</source>
+        <translation>核销成功 ✓</translation>
+    </message>
+    <message>
+        <source>Not handed over</source>
+        <translation>未能核销</translation>
+    </message>
+    <message>
+        <source>Reason needed</source>
+        <translation>需要填写原因</translation>
+    </message>
+    <message>
+        <source>Give a reason: it goes on the record.</source>
+        <translation>请填写原因，将记入记录。</translation>
+    </message>
+    <message>
+        <source>Not allowed</source>
+        <translation>无权操作</translation>
+    </message>
+    <message>
+        <source>Hand over without a code</source>
+        <translation>无码提货</translation>
+    </message>
+    <message>
+        <source>The customer lost the code: check their identity. The leader&apos;s PIN and a reason are recorded.</source>
+        <translation>顾客找不到提货码：请核实身份。团长 PIN 码和原因将记入记录。</translation>
+    </message>
+    <message>
+        <source> (undone)</source>
+        <translation>（已撤销）</translation>
+    </message>
+    <message>
+        <source>proxy %1</source>
+        <translation>代取 %1</translation>
+    </message>
+    <message>
+        <source>Undo pickup</source>
+        <translation>撤销提货</translation>
+    </message>
+    <message>
+        <source>Why undo %1?</source>
+        <translation>为什么撤销小票 %1？</translation>
+    </message>
+    <message>
+        <source>Pickup undone</source>
+        <translation>提货已撤销</translation>
+    </message>
+    <message>
+        <source>Receipt %1 was undone; the order can be handed over again.</source>
+        <translation>小票 %1 已撤销，该订单可重新核销。</translation>
+    </message>
+    <message>
+        <source>Late undo</source>
+        <translation>超时撤销</translation>
+    </message>
+    <message>
+        <source>The pickup is more than 10 minutes old: only the leader can undo it.</source>
+        <translation>提货已超过 10 分钟，只有团长可以撤销。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Counter</source>
+        <translation>核销台</translation>
+    </message>
+    <message>
+        <source>Arrival check</source>
+        <translation>到货签收</translation>
+    </message>
+    <message>
+        <source>Figures</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>Switch operator</source>
+        <translation>切换店员</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>需处理</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Not paired with a server: working offline</source>
+        <translation>未连接服务器：离线工作中</translation>
+    </message>
+    <message>
+        <source>Printer: not set up</source>
+        <translation>打印机：未配置</translation>
+    </message>
+    <message>
+        <source>Camera: off</source>
+        <translation>摄像头：已关闭</translation>
+    </message>
+    <message>
+        <source>Downloading orders %p%</source>
+        <translation>正在下载订单 %p%</translation>
+    </message>
+    <message>
+        <source>Demo codes: %1</source>
+        <translation>演示提货码：%1</translation>
+    </message>
+    <message>
+        <source>Could not ask the server which pickup point holds this order: %1</source>
+        <translation>无法向服务器查询该订单所属的自提点：%1</translation>
+    </message>
+    <message>
+        <source>Pickup point</source>
+        <translation>自提点</translation>
+    </message>
+    <message>
+        <source>Leader</source>
+        <translation>团长</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>店员</translation>
+    </message>
+    <message>
+        <source>Operator: %1 (%2)</source>
+        <translation>操作员：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Pickup station — %1</source>
+        <translation>自提点核销台 — %1</translation>
+    </message>
+    <message>
+        <source>Signed in: %1</source>
+        <translation>已登录：%1</translation>
+    </message>
+</context>
+<context>
+    <name>OrderPickerDialog</name>
+    <message>
+        <source>Hand over without a code</source>
+        <translation>无码提货</translation>
+    </message>
+    <message>
+        <source>Name, order number or phone last 4</source>
+        <translation>姓名、订单号或手机尾号后 4 位</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>查找</translation>
+    </message>
+</context>
+<context>
+    <name>PairDialog</name>
+    <message>
+        <source>Connect to the sync server</source>
+        <translation>连接同步服务器</translation>
+    </message>
+    <message>
+        <source>Station token from HQ</source>
+        <translation>总部发放的自提点令牌</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <source>Station token</source>
+        <translation>自提点令牌</translation>
+    </message>
+    <message>
+        <source>Connecting to the server…</source>
+        <translation>正在连接服务器…</translation>
+    </message>
+</context>
+<context>
+    <name>PrintQueue</name>
+    <message>
+        <source> (kept for reprint)</source>
+        <translation>（已保留，可重打）</translation>
+    </message>
+    <message>
+        <source>Receipt printed</source>
+        <translation>小票已打印</translation>
+    </message>
+    <message>
+        <source>Label printed</source>
+        <translation>标签已打印</translation>
+    </message>
+    <message>
+        <source>Day summary printed</source>
+        <translation>日结单已打印</translation>
+    </message>
+    <message>
+        <source>Test page printed</source>
+        <translation>测试页已打印</translation>
+    </message>
+    <message>
+        <source>Printer checked</source>
+        <translation>打印机检查完成</translation>
+    </message>
+    <message>
+        <source>not set up</source>
+        <translation>未配置</translation>
+    </message>
+    <message numerus="yes">
+        <source>printing (%n queued)</source>
+        <translation>
+            <numerusform>正在打印（%n 张待打）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>出错</translation>
+    </message>
+    <message>
+        <source>paper low</source>
+        <translation>纸快用完了</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n paper kept for reprint</source>
+        <translation>
+            <numerusform>，%n 张小票已保留可重打</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n papers kept for reprint</source>
+        <translation>
+            <numerusform>，%n 张小票已保留可重打</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Printer: %1</source>
+        <translation>打印机：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsView</name>
+    <message>
+        <source>Picked up today</source>
+        <translation>今日已提货</translation>
+    </message>
+    <message>
+        <source>Waiting for pickup</source>
+        <translation>待提货</translation>
+    </message>
+    <message>
+        <source>Uncollected</source>
+        <translation>滞留未提</translation>
+    </message>
+    <message>
+        <source>Short / damaged</source>
+        <translation>缺货 / 破损</translation>
+    </message>
+    <message>
+        <source>Show all waiting orders</source>
+        <translation>显示全部待提订单</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Uncollected orders</source>
+        <translation>滞留订单</translation>
+    </message>
+    <message>
+        <source>Excel (.xlsx)</source>
+        <translation>Excel 表格（.xlsx）</translation>
+    </message>
+    <message>
+        <source>CSV (.csv)</source>
+        <translation>CSV 文件（.csv）</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Pickups report from</source>
+        <translation>提货明细，从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>Something went wrong: %1</source>
+        <translation>出错了：%1</translation>
+    </message>
+    <message>
+        <source>Handed value ¥%1 · items %2 · proxy %3 · overrides %4 · undos %5 · commission (est.) ¥%6</source>
+        <translation>核销金额 ¥%1 · 商品 %2 件 · 代取 %3 单 · 特批 %4 次 · 撤销 %5 次 · 预估佣金 ¥%6</translation>
+    </message>
+    <message>
+        <source>Showing the %1 longest-waiting of %2 orders.</source>
+        <translation>共 %2 个订单，显示等待最久的 %1 个。</translation>
+    </message>
+    <message>
+        <source>The first day is after the last day.</source>
+        <translation>开始日期晚于结束日期。</translation>
+    </message>
+    <message>
+        <source>Excel (*.xlsx)</source>
+        <translation>Excel 表格 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export pickups</source>
+        <translation>导出提货明细</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Exported %1 pickups (%2 lines) to %3</source>
+        <translation>已导出 %1 笔提货（%2 行）到 %3</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Play sounds</source>
+        <translation>播放提示音</translation>
+    </message>
+    <message>
+        <source>file path, host:9100, /dev/ttyUSB0, printer name</source>
+        <translation>文件路径、主机:9100、/dev/ttyUSB0 或打印机名称</translation>
+    </message>
+    <message>
+        <source>Text (printer has Chinese font)</source>
+        <translation>文字（打印机自带中文字库）</translation>
+    </message>
+    <message>
+        <source>Image (any printer)</source>
+        <translation>图片（任何打印机）</translation>
+    </message>
+    <message>
+        <source>Mixed (slow serial links)</source>
+        <translation>混合（慢速串口）</translation>
+    </message>
+    <message>
+        <source>Print a receipt after each hand-over</source>
+        <translation>每次核销后打印小票</translation>
+    </message>
+    <message>
+        <source>Test print</source>
+        <translation>打印测试页</translation>
+    </message>
+    <message>
+        <source>Use a camera to scan QR codes</source>
+        <translation>使用摄像头扫描二维码</translation>
+    </message>
+    <message>
+        <source>0 (first camera), a video file or rtsp://…</source>
+        <translation>0（第一个摄像头）、视频文件或 rtsp://…</translation>
+    </message>
+    <message>
+        <source>Show preview</source>
+        <translation>显示预览</translation>
+    </message>
+    <message>
+        <source>not paired</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>Pair with server…</source>
+        <translation>连接服务器…</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>连接方式</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>USB vendor id (hex)</source>
+        <translation>USB 厂商 ID（十六进制）</translation>
+    </message>
+    <message>
+        <source>USB product id (hex)</source>
+        <translation>USB 产品 ID（十六进制）</translation>
+    </message>
+    <message>
+        <source>Paper</source>
+        <translation>纸宽</translation>
+    </message>
+    <message>
+        <source>Chinese text</source>
+        <translation>中文打印方式</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>视频来源</translation>
+    </message>
+    <message>
+        <source>Decoder</source>
+        <translation>解码器</translation>
+    </message>
+    <message>
+        <source>Scanners</source>
+        <translation>扫码枪</translation>
+    </message>
+    <message>
+        <source>Prefix to strip</source>
+        <translation>去掉前缀</translation>
+    </message>
+    <message>
+        <source>Suffix to strip</source>
+        <translation>去掉后缀</translation>
+    </message>
+    <message>
+        <source>Serial port</source>
+        <translation>串口</translation>
+    </message>
+    <message>
+        <source>Baud rate</source>
+        <translation>波特率</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>Language and scanner changes apply after a restart.</source>
+        <translation>语言和扫码枪设置在重启程序后生效。</translation>
+    </message>
+    <message>
+        <source>Hide preview</source>
+        <translation>隐藏预览</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Switch operator</source>
+        <translation>切换店员</translation>
+    </message>
+    <message>
+        <source>Leader</source>
+        <translation>团长</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>店员</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN 码</translation>
+    </message>
+</context>
+<context>
+    <name>SyncController</name>
+    <message>
+        <source>This computer&apos;s clock is %1 min ahead of the server: please set the time. Pickup times are recorded with this clock.</source>
+        <translation>本机时钟比服务器快 %1 分钟，请校准电脑时间（提货时间按本机时钟记录）。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock is %1 min behind the server: please set the time. Pickup times are recorded with this clock.</source>
+        <translation>本机时钟比服务器慢 %1 分钟，请校准电脑时间（提货时间按本机时钟记录）。</translation>
+    </message>
+    <message>
+        <source>Not paired with a server: cannot ask</source>
+        <translation>未连接服务器：无法查询</translation>
+    </message>
+</context>
+<context>
+    <name>UncollectedTableModel</name>
+    <message>
+        <source>Customer</source>
+        <translation>顾客</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <source>Shelf</source>
+        <translation>货架号</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <source>Days waiting</source>
+        <translation>滞留天数</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>商品</translation>
+    </message>
+</context>
+<context>
+    <name>VerdictPanel</name>
+    <message>
+        <source>Order / item</source>
+        <translation>订单 / 商品</translation>
+    </message>
+    <message>
+        <source>Hand over</source>
+        <translation>交付数量</translation>
+    </message>
+    <message>
+        <source>If not all</source>
+        <translation>未足量原因</translation>
+    </message>
+    <message>
+        <source>Ready to scan</source>
+        <translation>请扫码</translation>
+    </message>
+    <message>
+        <source>Scan the customer&apos;s pickup QR, or type the 6-digit pickup code or the phone&apos;s last 4 digits.</source>
+        <translation>请扫顾客的提货二维码，或输入 6 位提货码或手机尾号后 4 位。</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <source>Short</source>
+        <translation>缺货</translation>
+    </message>
+    <message>
+        <source>Damaged</source>
+        <translation>破损</translation>
+    </message>
+    <message>
+        <source>Declined</source>
+        <translation>顾客拒收</translation>
+    </message>
+    <message>
+        <source> (not arrived)</source>
+        <translation>（未到货）</translation>
+    </message>
+</context>
+<context>
+    <name>WedgeDetector</name>
+    <message>
+        <source>The same code was scanned again (%1); ignored.</source>
+        <translation>同一条码重复扫描（%1），已忽略。</translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <source>Error</source>
+        <translation>出错了</translation>
+    </message>
+    <message>
+        <source>An unexpected error occurred and was logged. Completed pickups are safe.
+
+%1</source>
+        <translation>程序遇到意外错误，已记录到日志。已完成的提货不受影响。
+
+%1</translation>
+    </message>
+</context>
+</TS>
