@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
         from .pair_dialog import PairDialog
 
         dlg = PairDialog(self.sv.settings, self.sv.save_settings, store=self.sv.store,
-                         parent=self)
+                         parent=self, lang=self.sv.lang)
         dlg.paired.connect(self._paired)
         dlg.exec()
 
