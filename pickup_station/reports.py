@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from .identity import mask_name, mask_phone
@@ -276,19 +276,29 @@ def _count_pickups(session: Session, fig: DayFigures, lo: datetime, hi: datetime
     return batch_today, value_by_cat
 
 
-def _waiting_orders(session: Session) -> list[tuple[Order, datetime]]:
-    """Active orders still open in arrived (not closed) batches, with the batch's arrival."""
-    rows = session.execute(
-        select(Order, Batch.arrived_at).join(Batch, Batch.batch_id == Order.batch_id)
-        .where(Order.status == "active", Order.pickup_state == "open",
-               Batch.arrived_at.is_not(None), Batch.status != "closed")
-    ).all()
+def _arrived_batches(session: Session) -> list[tuple[str, datetime]]:
+    """Arrived, not closed batches with their arrival time (a handful of rows: whether an
+    order waits, and for how long, depends only on its batch)."""
     out = []
-    for order, arrived in rows:
+    for batch_id, arrived in session.execute(
+            select(Batch.batch_id, Batch.arrived_at)
+            .where(Batch.arrived_at.is_not(None), Batch.status != "closed")).all():
         dt = parse_iso(arrived)
         if dt is not None:
-            out.append((order, dt))
+            out.append((batch_id, dt))
     return out
+
+
+_WAITING = (Order.status == "active", Order.pickup_state == "open")
+
+
+def _waiting_counts(session: Session, batch_ids: list[str]) -> dict[str, int]:
+    """Active open orders per batch, counted by SQLite (no order is loaded)."""
+    if not batch_ids:
+        return {}
+    return dict(session.execute(
+        select(Order.batch_id, func.count()).where(Order.batch_id.in_(batch_ids), *_WAITING)
+        .group_by(Order.batch_id)).all())
 
 
 def day_figures(session: Session, day: date, tz: tzinfo, *, uncollected_after_days: int = 3,
@@ -337,14 +347,17 @@ def day_figures(session: Session, day: date, tz: tzinfo, *, uncollected_after_da
     # waiting and uncollected, as of the day's end (or now)
     limit = timedelta(days=uncollected_after_days)
     waiting_by_batch: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for order, arrived in _waiting_orders(session):
-        if arrived >= as_of:
+    arrived_before = [(b, at) for b, at in _arrived_batches(session) if at < as_of]
+    counts = _waiting_counts(session, [b for b, _ in arrived_before])
+    for batch_id, arrived in arrived_before:
+        n = counts.get(batch_id, 0)
+        if not n:
             continue
-        fig.waiting += 1
-        waiting_by_batch[order.batch_id][0] += 1
+        fig.waiting += n
+        waiting_by_batch[batch_id][0] += n
         if as_of - arrived > limit:
-            fig.uncollected += 1
-            waiting_by_batch[order.batch_id][1] += 1
+            fig.uncollected += n
+            waiting_by_batch[batch_id][1] += n
 
     fig.batches = _batch_lines(session, tz, set(batch_today) | set(waiting_by_batch)
                                | {bt.batch_id for bt in arrived_today},
@@ -362,11 +375,12 @@ def _batch_lines(session: Session, tz: tzinfo, batch_ids: set[str], today: dict,
     batches = {b.batch_id: b for b in session.scalars(
         select(Batch).where(Batch.batch_id.in_(batch_ids))).all()}
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for batch_id, state in session.execute(
-            select(Order.batch_id, Order.pickup_state)
-            .where(Order.batch_id.in_(batch_ids), Order.status == "active")).all():
-        counts[batch_id][0] += 1
-        counts[batch_id][1] += state != "open"
+    for batch_id, total, picked in session.execute(
+            select(Order.batch_id, func.count(),
+                   func.sum(case((Order.pickup_state != "open", 1), else_=0)))
+            .where(Order.batch_id.in_(batch_ids), Order.status == "active")
+            .group_by(Order.batch_id)).all():
+        counts[batch_id] = [total, picked or 0]
     lines = []
     for batch_id in sorted(batch_ids):
         b = batches.get(batch_id)
@@ -399,29 +413,61 @@ class UncollectedOrder:
     value_cents: int
 
 
-def uncollected(session: Session, now: datetime, after_days: int, *, all_waiting: bool = False,
-                tz: tzinfo | None = None) -> list[UncollectedOrder]:
-    """Orders whose batch arrived more than `after_days` days before `now` and that nobody
-    collected, oldest first. `all_waiting=True` lists every waiting order, flagged `overdue`."""
-    tz = tz or station_tz(session)
-    now = _aware(now)
+def _listed_batches(session: Session, now: datetime, after_days: int,
+                    all_waiting: bool) -> dict[str, tuple[datetime, bool]]:
+    """Batches whose waiting orders the uncollected list shows: batch -> (arrival, overdue)."""
     limit = timedelta(days=after_days)
-    picked = []
-    for order, arrived in _waiting_orders(session):
+    out = {}
+    for batch_id, arrived in _arrived_batches(session):
         if arrived > now:
             continue
         overdue = now - arrived > limit
         if overdue or all_waiting:
-            picked.append((order, arrived, overdue))
-    picked.sort(key=lambda t: (t[1], t[0].shelf_slot or "", t[0].order_id))
-    ids = [o.order_id for o, _, _ in picked]
-    items: dict[str, list[OrderItem]] = defaultdict(list)
+            out[batch_id] = (arrived, overdue)
+    return out
+
+
+def uncollected_total(session: Session, now: datetime, after_days: int, *,
+                      all_waiting: bool = False) -> int:
+    """How many orders `uncollected` lists with no `limit` (one count, nothing loaded)."""
+    batches = _listed_batches(session, _aware(now), after_days, all_waiting)
+    return sum(_waiting_counts(session, list(batches)).values())
+
+
+def uncollected(session: Session, now: datetime, after_days: int, *, all_waiting: bool = False,
+                tz: tzinfo | None = None, limit: int | None = None) -> list[UncollectedOrder]:
+    """Orders whose batch arrived more than `after_days` days before `now` and that nobody
+    collected, oldest first (then by shelf slot and order id). `all_waiting=True` lists every
+    waiting order, flagged `overdue`. `limit` keeps the first rows only (SQLite sorts; the
+    screen asks for a page, the count comes from `uncollected_total`)."""
+    tz = tz or station_tz(session)
+    now = _aware(now)
+    batches = _listed_batches(session, now, after_days, all_waiting)
+    if not batches:
+        return []
+    # oldest arrival first: batches that arrived at the same instant share a rank
+    instants = sorted({arrived for arrived, _ in batches.values()})
+    rank = {b: instants.index(arrived) for b, (arrived, _) in batches.items()}
+    stmt = (select(Order.order_id, Order.batch_id, Order.customer_name, Order.phone_masked,
+                   Order.shelf_slot)
+            .where(Order.batch_id.in_(list(batches)), *_WAITING)
+            .order_by(case(rank, value=Order.batch_id), func.coalesce(Order.shelf_slot, ""),
+                      Order.order_id))
+    if limit is not None:
+        stmt = stmt.limit(max(0, limit))
+    orders = session.execute(stmt).all()
+    ids = [o.order_id for o in orders]
+    items: dict[str, list] = defaultdict(list)
     for chunk in range(0, len(ids), 500):
-        for it in session.scalars(select(OrderItem).where(
-                OrderItem.order_id.in_(ids[chunk:chunk + 500])).order_by(OrderItem.id)).all():
+        for it in session.execute(
+                select(OrderItem.order_id, OrderItem.name, OrderItem.qty,
+                       OrderItem.unit_price_cents)
+                .where(OrderItem.order_id.in_(ids[chunk:chunk + 500]))
+                .order_by(OrderItem.id)).all():
             items[it.order_id].append(it)
     out = []
-    for order, arrived, overdue in picked:
+    for order in orders:
+        arrived, overdue = batches[order.batch_id]
         its = items[order.order_id]
         out.append(UncollectedOrder(
             order_id=order.order_id, batch_id=order.batch_id,

@@ -40,7 +40,15 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import UserFacingError
-from ..reports import DayFigures, UncollectedOrder, day_figures, station_tz, uncollected, yuan
+from ..reports import (
+    DayFigures,
+    UncollectedOrder,
+    day_figures,
+    station_tz,
+    uncollected,
+    uncollected_total,
+    yuan,
+)
 from ..reports_export import ExportResult, export_pickups
 from ..store.db import utcnow
 from . import pyside_none_guard  # noqa: F401  (must run before Qt is used)
@@ -145,6 +153,7 @@ class ReportsView(QWidget):
     returns the aware UTC now (tests pin it); `tasks` is the app's background-work runner."""
 
     refreshed = Signal()
+    LIST_LIMIT = 500  # rows of the uncollected list loaded at most (oldest first); the rest counted
     exportFinished = Signal(object)  # ExportResult
     failed = Signal(str)
 
@@ -280,7 +289,7 @@ class ReportsView(QWidget):
         rates = extra.get("commission_rates") if isinstance(extra, dict) else None
         all_waiting = self.all_waiting.isChecked()
         now = self._clock()
-        store, fixed_tz = self.store, self._tz
+        store, fixed_tz, limit = self.store, self._tz, self.LIST_LIMIT
 
         def load():
             with store.reader() as s:
@@ -288,8 +297,11 @@ class ReportsView(QWidget):
                 today = now.astimezone(tz).date()
                 fig = day_figures(s, today, tz, uncollected_after_days=after,
                                   commission_rates=rates, now=now)
-                rows = uncollected(s, now, after, all_waiting=all_waiting, tz=tz)
-            return fig, rows
+                rows = uncollected(s, now, after, all_waiting=all_waiting, tz=tz,
+                                   limit=limit)
+                total = (len(rows) if len(rows) < limit else
+                         uncollected_total(s, now, after, all_waiting=all_waiting))
+            return fig, rows, total
 
         self._run(load, self._show, self._refresh_failed)
 
@@ -301,7 +313,7 @@ class ReportsView(QWidget):
             self.refresh()
 
     def _show(self, result) -> None:
-        fig, rows = result
+        fig, rows, total = result
         self.figures = fig
         self.pickups_fig.value.setText(str(fig.pickups))
         self.waiting_fig.value.setText(str(fig.waiting))
@@ -314,7 +326,9 @@ class ReportsView(QWidget):
             .replace("%3", str(fig.proxy_pickups)).replace("%4", str(fig.overrides))
             .replace("%5", str(fig.undos)).replace("%6", yuan(fig.commission_cents)))
         self.table_model.set_rows(rows)
-        self.status.setText("")
+        self.status.setText("" if total <= len(rows) else self.tr(
+            "Showing the %1 longest-waiting of %2 orders.")
+            .replace("%1", str(len(rows))).replace("%2", str(total)))
         self._refresh_done()
         self.refreshed.emit()
 

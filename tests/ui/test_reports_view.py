@@ -128,3 +128,22 @@ def test_view_deleted_while_jobs_run(qtbot, store, tmp_path):
     qtbot.waitUntil(lambda: not isValid(v), timeout=10000)
     qtbot.wait(50)  # any queued result for the dead view is dropped, not delivered
     assert out.exists() and out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_long_list_loads_a_page_and_says_how_many_wait(qtbot, store, monkeypatch):
+    seed(store)
+    monkeypatch.setattr(ReportsView, "LIST_LIMIT", 3)
+    v = ReportsView(store, settings=Settings(uncollected_after_days=3), tz=SH,
+                    clock=lambda: NOW)
+    qtbot.addWidget(v)
+    try:
+        with qtbot.waitSignal(v.refreshed, timeout=10000):
+            v.refresh()
+        assert v.table_model.rowCount() == 2 and v.status.text() == ""  # all fit
+        with qtbot.waitSignal(v.refreshed, timeout=10000):
+            v.all_waiting.setChecked(True)  # 4 waiting, 3 shown: oldest first
+        assert [v.table_model.row(r).order_id for r in range(3)] == ["O2", "O10", "O6"]
+        assert "3" in v.status.text() and "4" in v.status.text()
+        assert v.waiting_fig.value.text() == "4"
+    finally:
+        v.shutdown()
