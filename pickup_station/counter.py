@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from . import operators as ops
 from .errors import Refused
@@ -81,6 +81,25 @@ def record_event(session: Session, type_: str, data: dict, *, order_id: str | No
         occurred_at=occurred_at or iso(utcnow()),
     ))
     return event_id
+
+
+class _ReceiptNumbers:
+    """Receipt numbers `<station>-<yymmdd>-<nnnn>` of one hand-over transaction: the day's
+    counter and the station id are read once, the counter written back once (`save`)."""
+
+    def __init__(self, s: Session, day: str):
+        self.s, self.day = s, day
+        self.key = f"receipt_seq:{day}"
+        self.n = self.start = int(get_meta(s, self.key, "0"))
+        self.station = get_meta(s, "station_id") or "ST"
+
+    def next(self) -> str:
+        self.n += 1
+        return f"{self.station}-{self.day}-{self.n:04d}"
+
+    def save(self) -> None:
+        if self.n != self.start:
+            set_meta(self.s, self.key, str(self.n))
 
 
 class Counter:
@@ -208,7 +227,7 @@ class Counter:
         proxy_name = (proxy_name or "").strip() or None
         now = self.clock()
         result = HandoverResult(picked_at=iso(now))
-        with self.store.session() as s:
+        with self.store.session() as s, s.no_autoflush:  # one flush, at the commit
             operator = ops.get_operator(s, operator_id)
             if override is not None:
                 approver = ops.get_operator(s, override.approved_by)
@@ -216,18 +235,27 @@ class Counter:
                     raise Refused("此操作需要团长批准", "This needs the leader's approval")
                 if not override.reason.strip():
                     raise Refused("请填写原因", "Please give a reason")
+            # every chosen order with its items and batch in two queries, inside the write
+            # transaction (so the state checked below is the state committed over)
+            ids = list(dict.fromkeys(c.order_id for c in choices))
+            orders = {o.order_id: o for o in s.scalars(
+                select(Order).where(Order.order_id.in_(ids))
+                .options(selectinload(Order.items), joinedload(Order.batch)))}
+            receipts = _ReceiptNumbers(s, now.astimezone(self.tz).strftime("%y%m%d"))
             seen = set()
             for choice in choices:
                 if choice.order_id in seen:
                     continue
                 seen.add(choice.order_id)
-                result.pickups.append(self._hand_over_one(s, choice, operator, proxy_name,
-                                                          override, now))
+                result.pickups.append(self._hand_over_one(
+                    s, choice, orders.get(choice.order_id), operator, proxy_name, override, now,
+                    receipts))
+            receipts.save()
         return result
 
-    def _hand_over_one(self, s: Session, choice: OrderChoice, operator: ops.OperatorInfo,
-                       proxy_name, override: Override | None, now: datetime) -> HandedOver:
-        order = s.get(Order, choice.order_id)
+    def _hand_over_one(self, s: Session, choice: OrderChoice, order: Order | None,
+                       operator: ops.OperatorInfo, proxy_name, override: Override | None,
+                       now: datetime, receipts: _ReceiptNumbers) -> HandedOver:
         if order is None:
             raise Refused(f"没有这个订单：{choice.order_id}", f"Unknown order: {choice.order_id}",
                           code="unknown")
@@ -248,7 +276,7 @@ class Counter:
         if choice.lines is not None and set(wanted) - set(by_id):
             raise Refused("所选商品不属于该订单", "A chosen item is not in this order")
         pickup_id = str(uuid.uuid4())
-        receipt_no = self._next_receipt_no(s, now)
+        receipt_no = receipts.next()
         lines, handed_total, missing_total = [], 0, 0
         for item in order.items:
             available = max(0, item.qty - item.qty_short - item.qty_damaged)
@@ -300,14 +328,6 @@ class Counter:
                           "approved_by": override.approved_by} if override else None),
         }, order_id=order.order_id, batch_id=order.batch_id, occurred_at=iso(now))
         return HandedOver(pickup_id, receipt_no, order.order_id, handed_total, missing_total)
-
-    def _next_receipt_no(self, s: Session, now: datetime) -> str:
-        day = now.astimezone(self.tz).strftime("%y%m%d")
-        key = f"receipt_seq:{day}"
-        n = int(get_meta(s, key, "0")) + 1
-        set_meta(s, key, str(n))
-        station = get_meta(s, "station_id") or "ST"
-        return f"{station}-{day}-{n:04d}"
 
     # --- undoing -----------------------------------------------------------------------
     def undo(self, pickup_id: str, operator_id: str, reason: str, *,
