@@ -21,7 +21,7 @@ from .errors import Refused
 from .identity import mask_name
 from .scanning import ScanQuery, parse_scan
 from .store.db import Store, get_meta, iso, parse_iso, set_meta, utcnow
-from .store.models import Batch, Order, OutboxEvent, Pickup, PickupLine
+from .store.models import Batch, Order, OrderItem, OutboxEvent, Pickup, PickupLine
 from .verdicts import ItemView, OrderView, Verdict
 
 UNDO_WINDOW = timedelta(minutes=10)
@@ -144,13 +144,38 @@ class Counter:
                    | (Order.phone_last4 == text)),
                 limit=limit,
             )
-            return [self._view(s, o) for o in rows]
+            return self._views(s, rows)
 
-    def _orders(self, s: Session, where, limit: int = 20) -> list[Order]:
-        stmt = (select(Order).where(where).options(selectinload(Order.items),
-                                                   selectinload(Order.batch))
-                .order_by(Order.order_id).limit(limit))
-        return list(s.scalars(stmt))
+    # Plain rows, not ORM objects: a lookup is on the way to the screen, and building mapped
+    # instances costs more than the queries. The batch comes in the same query (a join).
+    _ORDER_COLUMNS = (Order.order_id, Order.batch_id, Order.customer_name, Order.phone_masked,
+                      Order.customer_key, Order.status, Order.cancel_reason, Order.pickup_state,
+                      Order.shelf_slot, Batch.status.label("batch_status"),
+                      Batch.expected_at.label("batch_expected_at"))
+    _ITEM_COLUMNS = (OrderItem.order_id, OrderItem.id, OrderItem.sku, OrderItem.name,
+                     OrderItem.qty, OrderItem.qty_short, OrderItem.qty_damaged,
+                     OrderItem.unit_price_cents, OrderItem.category)
+
+    def _orders(self, s: Session, where, limit: int = 20) -> list:
+        stmt = (select(*self._ORDER_COLUMNS).join(Batch, Batch.batch_id == Order.batch_id)
+                .where(where).order_by(Order.order_id).limit(limit))
+        return list(s.execute(stmt))
+
+    def _views(self, s: Session, rows: list, scanned: str | None = None) -> list[OrderView]:
+        """Views of order rows from `_orders`, their items read in one query."""
+        items: dict[str, list[ItemView]] = {r.order_id: [] for r in rows}
+        if items:
+            for i in s.execute(select(*self._ITEM_COLUMNS)
+                               .where(OrderItem.order_id.in_(list(items)))
+                               .order_by(OrderItem.id)):
+                items[i.order_id].append(ItemView(i.id, i.sku, i.name, i.qty, i.qty_short,
+                                                  i.qty_damaged, i.unit_price_cents,
+                                                  i.category or ""))
+        return [OrderView(
+            order_id=o.order_id, batch_id=o.batch_id, batch_status=o.batch_status,
+            customer=mask_name(o.customer_name), phone=o.phone_masked,
+            shelf_slot=o.shelf_slot or "", status=o.status, pickup_state=o.pickup_state,
+            scanned=o.order_id == scanned, items=items[o.order_id]) for o in rows]
 
     def _by_phone(self, s: Session, query: ScanQuery) -> Verdict:
         orders = self._orders(s, Order.phone_last4 == query.value, limit=200)
@@ -159,35 +184,33 @@ class Counter:
             if orders:
                 return self._verdict_for(s, query, orders)
             return Verdict.refusal(query, "unknown")
-        return Verdict(kind="candidates", query=query,
-                       orders=[self._view(s, o) for o in open_orders])
+        return Verdict(kind="candidates", query=query, orders=self._views(s, open_orders))
 
-    def _verdict_for(self, s: Session, query: ScanQuery, orders: list[Order]) -> Verdict:
+    def _verdict_for(self, s: Session, query: ScanQuery, orders: list) -> Verdict:
         if not orders:
             return Verdict.refusal(query, "unknown")
         open_active = [o for o in orders if o.pickup_state == "open" and o.status == "active"]
         if len(open_active) > 1:  # a reused code in stale data: let the host choose
-            return Verdict(kind="candidates", query=query,
-                           orders=[self._view(s, o) for o in open_active])
+            return Verdict(kind="candidates", query=query, orders=self._views(s, open_active))
         primary = open_active[0] if open_active else orders[0]
         if primary.status in ("cancelled", "refunded"):
-            return Verdict.refusal(query, primary.status, orders=[self._view(s, primary)],
+            return Verdict.refusal(query, primary.status, orders=self._views(s, [primary]),
                                    detail={"reason": primary.cancel_reason or ""})
         if primary.pickup_state != "open":
             return self._already(s, query, primary)
-        views = [self._view(s, primary, scanned=True)]
+        siblings = []
         if primary.customer_key:
             siblings = self._orders(
                 s, (Order.customer_key == primary.customer_key)
                 & (Order.order_id != primary.order_id) & (Order.pickup_state == "open")
                 & (Order.status == "active"), limit=50)
-            views += [self._view(s, o) for o in siblings]
-        if primary.batch.status == "expected":
+        views = self._views(s, [primary, *siblings], scanned=primary.order_id)
+        if primary.batch_status == "expected":
             return Verdict.refusal(query, "not_arrived", orders=views, detail={
-                "batch_id": primary.batch_id, "expected_at": self._local(primary.batch.expected_at)})
+                "batch_id": primary.batch_id, "expected_at": self._local(primary.batch_expected_at)})
         return Verdict(kind="ready", query=query, orders=views)
 
-    def _already(self, s: Session, query: ScanQuery, order: Order) -> Verdict:
+    def _already(self, s: Session, query: ScanQuery, order) -> Verdict:
         pickup = s.scalars(select(Pickup).where(Pickup.order_id == order.order_id,
                                                 Pickup.undone_at.is_(None))
                            .order_by(Pickup.picked_at.desc())).first()
@@ -200,18 +223,8 @@ class Counter:
                 pass
             detail = {"picked_at": self._local(pickup.picked_at), "operator": name,
                       "receipt_no": pickup.receipt_no, "proxy_name": pickup.proxy_name or ""}
-        return Verdict.refusal(query, "already_picked_up", orders=[self._view(s, order)],
+        return Verdict.refusal(query, "already_picked_up", orders=self._views(s, [order]),
                                detail=detail)
-
-    def _view(self, s: Session, o: Order, scanned: bool = False) -> OrderView:
-        return OrderView(
-            order_id=o.order_id, batch_id=o.batch_id, batch_status=o.batch.status,
-            customer=mask_name(o.customer_name), phone=o.phone_masked,
-            shelf_slot=o.shelf_slot or "", status=o.status, pickup_state=o.pickup_state,
-            scanned=scanned,
-            items=[ItemView(i.id, i.sku, i.name, i.qty, i.qty_short, i.qty_damaged,
-                            i.unit_price_cents, i.category or "") for i in o.items],
-        )
 
     def _local(self, text: str | None) -> str:
         dt = parse_iso(text)
