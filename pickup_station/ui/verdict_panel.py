@@ -63,6 +63,7 @@ class VerdictPanel(QFrame):
         layout.addWidget(self.candidates, 1)
         self._spin: dict[int, tuple[QSpinBox, QComboBox]] = {}
         self._orders: dict[str, QTreeWidgetItem] = {}
+        self._rows: list[list[tuple[QTreeWidgetItem, QSpinBox, QComboBox]]] = []  # kept rows
         self.show_idle()
 
     # --- showing -------------------------------------------------------------------------
@@ -119,33 +120,56 @@ class VerdictPanel(QFrame):
             f'<div style="font-size:18px">{items}</div></td></tr></table>')
 
     def _fill_items(self, orders: list[OrderView]) -> None:
-        self.items.clear()
+        """One row per order and per item, with a quantity box and a reason list. The rows
+        and their editors are kept and refilled for the next customer (building editors is
+        what a scan's paint time went on); rows not needed this time are hidden."""
         self._spin.clear()
         self._orders.clear()
-        reason_names = [self.tr("Short"), self.tr("Damaged"), self.tr("Declined")]
-        for o in orders:
-            top = QTreeWidgetItem(self.items, [f"{o.shelf_slot}  {o.customer}  {o.order_id}"])
+        for n, o in enumerate(orders):
+            if n == self.items.topLevelItemCount():
+                QTreeWidgetItem(self.items)
+            top = self.items.topLevelItem(n)
+            top.setText(0, f"{o.shelf_slot}  {o.customer}  {o.order_id}")
             top.setData(0, Qt.UserRole, o.order_id)
             top.setCheckState(0, Qt.Checked if o.arrived else Qt.Unchecked)
+            top.setHidden(False)
             self._orders[o.order_id] = top
-            for it in o.items:
-                child = QTreeWidgetItem(top, [f"{it.name}  ({it.sku})"])
-                spin = QSpinBox()
+            for k, it in enumerate(o.items):
+                child, spin, combo = self._item_row(n, k)
+                child.setText(0, f"{it.name}  ({it.sku})")
                 spin.setRange(0, it.qty)
                 spin.setValue(it.available)
                 spin.setSuffix(f" / {it.qty}")
-                spin.setFocusPolicy(Qt.ClickFocus)
-                combo = QComboBox()
-                combo.addItems(reason_names)
                 combo.setCurrentIndex(1 if it.qty_damaged and not it.qty_short else 0)
-                combo.setFocusPolicy(Qt.ClickFocus)
                 combo.setEnabled(it.available < it.qty)
-                spin.valueChanged.connect(lambda v, c=combo, q=it.qty: c.setEnabled(v < q))
-                self.items.setItemWidget(child, 1, spin)
-                self.items.setItemWidget(child, 2, combo)
+                child.setHidden(False)
                 self._spin[it.item_id] = (spin, combo)
+            for k in range(len(o.items), top.childCount()):
+                top.child(k).setHidden(True)
             top.setExpanded(True)
+        for n in range(len(orders), self.items.topLevelItemCount()):
+            self.items.topLevelItem(n).setHidden(True)
+        self.items.scrollToTop()
         self.items.show()
+
+    def _item_row(self, n: int, k: int) -> tuple[QTreeWidgetItem, QSpinBox, QComboBox]:
+        """The k-th item row of the n-th order with its editors, made when first needed."""
+        while len(self._rows) <= n:
+            self._rows.append([])
+        rows = self._rows[n]
+        if k < len(rows):
+            return rows[k]
+        child = QTreeWidgetItem(self.items.topLevelItem(n))
+        spin = QSpinBox()
+        spin.setFocusPolicy(Qt.ClickFocus)
+        combo = QComboBox()
+        combo.addItems([self.tr("Short"), self.tr("Damaged"), self.tr("Declined")])
+        combo.setFocusPolicy(Qt.ClickFocus)
+        spin.valueChanged.connect(lambda v, c=combo, sp=spin: c.setEnabled(v < sp.maximum()))
+        self.items.setItemWidget(child, 1, spin)
+        self.items.setItemWidget(child, 2, combo)
+        rows.append((child, spin, combo))
+        return rows[k]
 
     def _fill_candidates(self, orders: list[OrderView]) -> None:
         self.candidates.clear()
