@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-import numpy as np
 from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
 from PIL import Image
@@ -87,6 +86,8 @@ def pack_image(img: Image.Image, *, crop: bool = False) -> tuple[int, int, bytes
     """(width bytes, height, packed rows with 1 = black, blank rows above, blank rows below).
     `crop` drops blank paper right of the last ink and above/below it (the mixed mode sends
     only the ink and feeds the rest)."""
+    import numpy as np  # only when an image is printed: keeps the window's start quick
+
     dark = np.asarray(img.convert("L")) < 128
     above = below = 0
     if crop:
