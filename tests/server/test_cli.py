@@ -74,3 +74,21 @@ def test_help():
     done = subprocess.run([sys.executable, "-m", "server_stub", "--help"], cwd=ROOT,
                           capture_output=True, text=True, timeout=30, check=False)
     assert done.returncode == 0 and "--data-dir" in done.stdout
+
+
+def test_migrate_and_import_into_a_new_folder_with_honest_exit_codes(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    fresh = tmp_path / "not" / "yet" / "there"
+    run = subprocess.run([sys.executable, "-m", "server_stub", "migrate", "--data-dir",
+                          str(fresh)], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "schema version 0 ->" in run.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("batch_id,station_id,order_id,customer_name,phone,sku,name,qty\n"
+                   "B1,NOPE,O1,张三,13800001234,A,鸡蛋,x\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "server_stub", "import-csv", str(bad),
+                          "--data-dir", str(tmp_path / "other")], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1  # a rejected batch is a failure for scripts
+    assert "rejected 1" in run.stderr
