@@ -145,9 +145,31 @@ def attach_hardware(window, services) -> None:
         window.apply_camera_settings()
 
 
+def _demo_dir(args) -> str | None:
+    """Demo mode keeps to its own folder unless told otherwise: a real station's store and
+    pairing are never mixed with the demo's."""
+    import os
+
+    if not args.demo or os.environ.get("PICKUP_STATION_DATA_DIR"):
+        return None
+    from .paths import default_data_dir
+
+    return str(default_data_dir() / "demo")
+
+
+def _show(window) -> None:
+    """Full size on a small counter screen (1366x768 is common), else the designed size."""
+    screen = window.screen()
+    avail = screen.availableGeometry() if screen is not None else None
+    if avail is not None and (avail.width() < window.width() or avail.height() < window.height()):
+        window.showMaximized()
+    else:
+        window.show()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
-    paths = Paths.resolve(args.data_dir)
+    paths = Paths.resolve(args.data_dir or _demo_dir(args))
     paths.data_dir.mkdir(parents=True, exist_ok=True)
     log_file = setup_logging(paths.data_dir)
     log.info("pickup-station %s starting, data in %s", __version__, paths.data_dir)
@@ -174,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     services = build_services(paths, settings, lang, demo.sheet if demo else None)
     window = MainWindow(services)
     attach_hardware(window, services)
-    window.show()
+    _show(window)
     log.info("window shown after %.3f s", time.perf_counter() - T0)
     if services.sync is not None:
         services.sync.start()

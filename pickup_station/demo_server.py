@@ -86,6 +86,9 @@ def start_demo(paths: Paths, *, batches: int = 3, orders_per_batch: int = 120) -
                               "code": answered["pickup_code"], "batch": b["batch_id"]})
 
     settings.server_url, settings.station_token = server.url, token
+    if settings.printer.kind == "none":  # receipts go to a file, so printing can be tried
+        settings.printer.kind = "file"
+        settings.printer.target = str(paths.data_dir / "demo-printer.bin")
     save_settings(settings, paths.config_file)
     _first_sync(paths, server.url, token, [b["batch_id"] for b in generated[:-1]])
     write_code_sheet(sheet, customers)
@@ -109,9 +112,29 @@ def _first_sync(paths: Paths, url: str, token: str, arrived: list[str]) -> None:
             ops.add_operator(s, "a1", "小李", "5678", role="assistant")
         for batch_id in arrived:
             arrival.sign_off(store, batch_id, "leader")
+        _morning_pickups(store, arrived[:1])
         engine.run_round()
     finally:
         store.close()
+
+
+def _morning_pickups(store, batch_ids: list[str], n: int = 8) -> None:
+    """A few hand-overs already done, so the recent pickups and the figures are not empty.
+    Customers on the code sheet (the first orders of each batch) are left waiting."""
+    from sqlalchemy import select
+
+    from .counter import Counter, OrderChoice
+    from .store.models import Order
+
+    if not batch_ids:
+        return
+    with store.reader() as s:
+        ids = s.scalars(select(Order.order_id).where(Order.batch_id.in_(batch_ids))
+                        .order_by(Order.order_id).offset(10).limit(n)).all()
+    counter = Counter(store)
+    for i, order_id in enumerate(ids):
+        counter.hand_over([OrderChoice(order_id)], "a1" if i % 2 else "leader",
+                          proxy_name="3 号楼王阿姨" if i == 3 else None)
 
 
 def write_code_sheet(path: Path, customers: list[dict]) -> Path:

@@ -54,7 +54,8 @@ class CounterView(QWidget):
     def _build(self) -> None:
         self.scan_input = QLineEdit(self)
         self.scan_input.setObjectName("scanInput")
-        self.scan_input.setPlaceholderText(self.tr(
+        self.scan_input.setPlaceholderText(self.tr("Scan QR · pickup code · phone last 4"))
+        self.scan_input.setToolTip(self.tr(
             "Scan the pickup QR, or type the 6-digit code / phone last 4, then Enter"))
         self.scan_input.setFont(QFont(self.font().family(), 20))
         self.scan_input.setMinimumHeight(52)

@@ -244,8 +244,10 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         station = self.sv.store.get_meta("station_name") or self.tr("Pickup point")
         role = self.tr("Leader") if self._operator.is_leader else self.tr("Assistant")
-        self.operator_label.setText(self.tr("Operator: %1 (%2)")
-                                    .replace("%1", self._operator.name).replace("%2", role))
+        name = self._operator.name
+        text = (self.tr("Operator: %1").replace("%1", name) if name == role else
+                self.tr("Operator: %1 (%2)").replace("%1", name).replace("%2", role))
+        self.operator_label.setText(text)
         self.setWindowTitle(self.tr("Pickup station — %1").replace("%1", station))
 
     # --- actions -------------------------------------------------------------------------

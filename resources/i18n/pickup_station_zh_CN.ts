@@ -198,6 +198,10 @@
 <context>
     <name>CounterView</name>
     <message>
+        <source>Scan QR · pickup code · phone last 4</source>
+        <translation>扫码 · 提货码 · 手机尾号后 4 位</translation>
+    </message>
+    <message>
         <source>Scan the pickup QR, or type the 6-digit code / phone last 4, then Enter</source>
         <translation>扫提货二维码，或输入 6 位提货码 / 手机尾号后 4 位，按回车</translation>
     </message>
@@ -481,6 +485,10 @@
     <message>
         <source>Assistant</source>
         <translation>店员</translation>
+    </message>
+    <message>
+        <source>Operator: %1</source>
+        <translation>操作员：%1</translation>
     </message>
     <message>
         <source>Operator: %1 (%2)</source>

@@ -1,0 +1,48 @@
+"""Demo mode (`make run`): a real in-process server with a demo station, the store paired and
+synced, some hand-overs done, and a sheet of codes that a person can scan."""
+
+from __future__ import annotations
+
+import cv2
+import zxingcpp
+from sqlalchemy import text
+
+from pickup_station.config import Paths, load_settings
+from pickup_station.counter import Counter
+from pickup_station.demo_server import STATION_ID, start_demo
+from pickup_station.store.db import Store
+
+
+def test_demo_station_is_paired_synced_and_its_sheet_scans(tmp_path):
+    paths = Paths.resolve(tmp_path / "demo")
+    paths.data_dir.mkdir(parents=True)
+    demo = start_demo(paths, batches=3, orders_per_batch=30)
+    try:
+        settings = load_settings(paths.config_file)
+        assert settings.server_url == demo.server.url and settings.station_token
+        assert settings.printer.kind == "file"
+        store = Store.in_dir(paths.data_dir)
+        try:
+            assert store.get_meta("station_id") == STATION_ID
+            with store.reader() as s:
+                batches = dict(s.execute(
+                    text("SELECT batch_id, status FROM batches")).all())
+                pickups = s.execute(text(
+                    "SELECT count(*) FROM pickups")).scalar()
+                outbox = s.execute(text(
+                    "SELECT count(*) FROM outbox")).scalar()
+            assert sorted(batches.values()) == ["arrived", "arrived", "expected"]
+            assert pickups == 8 and outbox == 0  # done and uploaded
+            codes = zxingcpp.read_barcodes(cv2.imread(str(demo.sheet)))
+            assert len(codes) >= 12
+            verdict = Counter(store).lookup(codes[0].text)
+            assert verdict.kind == "ready", verdict.reason
+        finally:
+            store.close()
+    finally:
+        demo.stop()
+    again = start_demo(paths, batches=3, orders_per_batch=30)  # the next start reuses it all
+    try:
+        assert load_settings(paths.config_file).server_url == again.server.url
+    finally:
+        again.stop()
