@@ -88,7 +88,8 @@ class MainWindow(QMainWindow):
             self.reports_view = None
         else:
             self.reports_view = ReportsView(self.sv.store, settings=self.sv.settings,
-                                            tasks=self.sv.tasks, parent=self)
+                                            tasks=self.sv.tasks, printer=self.sv.printer,
+                                            parent=self)
             self.tabs.addTab(self.reports_view, self.tr("Figures"))
 
     def _build_toolbar(self) -> None:

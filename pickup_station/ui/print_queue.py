@@ -14,7 +14,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
@@ -214,9 +214,12 @@ class PrintQueue(QObject):
             self._finish(job, True, keep=False, state=result.state)
 
     def _paper(self, job: PrintJob, printer: PrinterSettings) -> Printable:
-        if job.kind == "day_summary":
-            return job.target  # type: ignore[return-value]
         with self._store.reader() as session:
+            if job.kind == "day_summary":
+                summary: DaySummary = job.target  # type: ignore[assignment]
+                if not summary.station.name:  # the slip names its pickup point
+                    summary = replace(summary, station=station_info(session))
+                return summary
             if job.kind == "receipt":
                 return pickup_receipt_from_store(session, str(job.target), reprint=job.reprint)
             if job.kind == "label":

@@ -150,7 +150,8 @@ class ReportsView(QWidget):
 
     `store` is the station Store; `settings` (optional) gives `uncollected_after_days`, `lang`
     and `extra["commission_rates"]`; `tz` overrides the store's station time zone; `clock`
-    returns the aware UTC now (tests pin it); `tasks` is the app's background-work runner."""
+    returns the aware UTC now (tests pin it); `tasks` is the app's background-work runner;
+    `printer` is the print queue that prints the day-closing slip (日结单)."""
 
     refreshed = Signal()
     LIST_LIMIT = 500  # rows of the uncollected list loaded at most (oldest first); the rest counted
@@ -158,11 +159,12 @@ class ReportsView(QWidget):
     failed = Signal(str)
 
     def __init__(self, store, *, settings=None, tz: tzinfo | None = None,
-                 clock: Callable[[], datetime] = utcnow, tasks=None,
+                 clock: Callable[[], datetime] = utcnow, tasks=None, printer=None,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("reportsView")
         self.store = store
+        self.printer = printer  # ui.print_queue.PrintQueue, for the day-closing slip
         self.settings = settings
         self._tasks = tasks  # the app's `ui.tasks.Tasks` when given; else this view's pool
         self._tz = tz
@@ -211,6 +213,11 @@ class ReportsView(QWidget):
         list_bar.addStretch(1)
         list_bar.addWidget(self.all_waiting)
         list_bar.addWidget(self.refresh_button)
+        self.print_button = QPushButton(self.tr("Print day summary"), self)
+        self.print_button.setObjectName("printDaySummary")
+        self.print_button.setEnabled(False)  # until today's figures are loaded
+        self.print_button.clicked.connect(self.print_day_summary)
+        list_bar.addWidget(self.print_button)
 
         today = QDate.currentDate()
         self.date_from = QDateEdit(QDate(today.year(), today.month(), 1), self)
@@ -245,6 +252,16 @@ class ReportsView(QWidget):
         box.addWidget(self.table, 1)
         box.addLayout(export_bar)
         box.addWidget(self.status)
+
+    def print_day_summary(self) -> None:
+        """The day-closing slip of the figures on screen, on the print queue's thread."""
+        if self.figures is None:
+            return
+        if self.printer is None:
+            self.status.setText(self.tr("No printer is set up: choose one in Settings."))
+            return
+        self.printer.enqueue_day_summary(self.figures.to_dict())
+        self.status.setText(self.tr("Day summary sent to the printer."))
 
     # ---- background work -------------------------------------------------------------------
     def _run(self, fn, on_done, on_failed, lane: str = "read") -> None:
@@ -315,6 +332,7 @@ class ReportsView(QWidget):
     def _show(self, result) -> None:
         fig, rows, total = result
         self.figures = fig
+        self.print_button.setEnabled(True)
         self.pickups_fig.value.setText(str(fig.pickups))
         self.waiting_fig.value.setText(str(fig.waiting))
         self.uncollected_fig.value.setText(str(fig.uncollected))

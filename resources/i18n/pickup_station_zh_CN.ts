@@ -649,6 +649,10 @@
         <translation>滞留订单</translation>
     </message>
     <message>
+        <source>Print day summary</source>
+        <translation>打印日结单</translation>
+    </message>
+    <message>
         <source>Excel (.xlsx)</source>
         <translation>Excel 表格（.xlsx）</translation>
     </message>
@@ -667,6 +671,14 @@
     <message>
         <source>to</source>
         <translation>到</translation>
+    </message>
+    <message>
+        <source>No printer is set up: choose one in Settings.</source>
+        <translation>尚未配置打印机：请在“设置”中选择。</translation>
+    </message>
+    <message>
+        <source>Day summary sent to the printer.</source>
+        <translation>日结单已发送到打印机。</translation>
     </message>
     <message>
         <source>Something went wrong: %1</source>
