@@ -320,7 +320,7 @@ def build_window(data_dir: Path):
     """The window as `app.main` builds it (no demo server, no hardware attached)."""
     from PySide6.QtWidgets import QApplication
 
-    from pickup_station.app import build_services, load_translations
+    from pickup_station.app import build_services, load_translations, settle_runtime
     from pickup_station.config import Paths, load_settings
     from pickup_station.ui.main_window import MainWindow
 
@@ -331,6 +331,7 @@ def build_window(data_dir: Path):
     services = build_services(paths, settings, settings.lang)
     window = MainWindow(services)
     window.show()
+    settle_runtime()  # as app.main does right after showing the window
     window.activateWindow()
     t0 = time.perf_counter()
     while not window.scan_input.hasFocus() and time.perf_counter() - t0 < WAIT_S:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QSizePolicy,
     QSpinBox,
+    QStackedWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -53,14 +54,24 @@ class VerdictPanel(QFrame):
         self.items.setColumnWidth(0, 420)
         self.items.setColumnWidth(1, 90)
         self.items.setFocusPolicy(Qt.NoFocus)
+        # no box of its own: with its rows hidden after a hand-over the tree is simply not seen
+        self.items.setFrameShape(QFrame.NoFrame)
+        self.items.viewport().setAutoFillBackground(False)
         self.candidates = QListWidget(self)
         self.candidates.setObjectName("candidateList")
         self.candidates.itemActivated.connect(self._pick)
         self.candidates.itemDoubleClicked.connect(self._pick)
+        # One place below the verdict that shows the items, the candidates or nothing. Flipping
+        # pages of a stack does not re-lay the whole panel out, as showing a hidden tree did
+        # (that re-measured the big rich-text verdict: several ms per scan after a hand-over).
+        self.detail = QStackedWidget(self)
+        self.detail.setObjectName("verdictDetail")
+        self._nothing = QWidget(self.detail)
+        for page in (self._nothing, self.items, self.candidates):
+            self.detail.addWidget(page)
         layout = QVBoxLayout(self)
         layout.addWidget(self.result)
-        layout.addWidget(self.items, 1)
-        layout.addWidget(self.candidates, 1)
+        layout.addWidget(self.detail, 1)
         self._spin: dict[int, tuple[QSpinBox, QComboBox]] = {}
         self._orders: dict[str, QTreeWidgetItem] = {}
         self._rows: list[list[tuple[QTreeWidgetItem, QSpinBox, QComboBox]]] = []  # kept rows
@@ -72,14 +83,12 @@ class VerdictPanel(QFrame):
         self._set(self.tr("Ready to scan"), text or self.tr(
             "Scan the customer's pickup QR, or type the 6-digit pickup code or the phone's "
             "last 4 digits."), "idle", "")
-        self.items.hide()
-        self.candidates.hide()
+        self._show_nothing()
 
     def show_message(self, headline: str, body: str, kind: str, reason: str = "") -> None:
         self.verdict = None
         self._set(headline, body, kind, reason)
-        self.items.hide()
-        self.candidates.hide()
+        self._show_nothing()
 
     def show_verdict(self, verdict: Verdict, headline: str, body: str) -> None:
         self.verdict = verdict
@@ -88,13 +97,21 @@ class VerdictPanel(QFrame):
         self._set(headline, body + orders_html, verdict.kind, verdict.reason or "")
         if verdict.kind == "ready" or verdict.reason == "not_arrived":
             self._fill_items(verdict.orders)
-            self.candidates.hide()
         elif verdict.kind == "candidates":
             self._fill_candidates(verdict.orders)
-            self.items.hide()
         else:
-            self.items.hide()
-            self.candidates.hide()
+            self._show_nothing()
+
+    def _show_nothing(self) -> None:
+        """No items below the verdict. When the items page is up, its rows are hidden rather
+        than the page flipped: showing the tree again re-shows every editor in it (2 ms a
+        scan, measured), and the next customer's verdict usually wants the tree."""
+        if self.detail.currentWidget() is self.items:
+            for n in range(self.items.topLevelItemCount()):
+                self.items.topLevelItem(n).setHidden(True)
+            self.items.setHeaderHidden(True)
+        else:
+            self.detail.setCurrentWidget(self._nothing)
 
     def _set(self, headline: str, body: str, kind: str, reason: str) -> None:
         color = COLORS.get(kind, "#555")
@@ -150,7 +167,8 @@ class VerdictPanel(QFrame):
         for n in range(len(orders), self.items.topLevelItemCount()):
             self.items.topLevelItem(n).setHidden(True)
         self.items.scrollToTop()
-        self.items.show()
+        self.items.setHeaderHidden(False)
+        self.detail.setCurrentWidget(self.items)
 
     def _item_row(self, n: int, k: int) -> tuple[QTreeWidgetItem, QSpinBox, QComboBox]:
         """The k-th item row of the n-th order with its editors, made when first needed."""
@@ -181,7 +199,7 @@ class VerdictPanel(QFrame):
             row.setData(Qt.UserRole, o.order_id)
             self.candidates.addItem(row)
         self.candidates.setCurrentRow(0)
-        self.candidates.show()
+        self.detail.setCurrentWidget(self.candidates)
 
     def _pick(self, item: QListWidgetItem) -> None:
         self.candidatePicked.emit(item.data(Qt.UserRole))

@@ -79,7 +79,8 @@ def test_rows_are_refilled_for_the_next_customer(panel):
 def test_message_then_verdict_shows_items_again(panel):
     panel.show_verdict(ready(order("O1", [(1, 2, 0, 0)])), "ok", "")
     panel.show_message("done", "", "ready")
-    assert panel.items.isHidden() and panel.choices() == []
+    assert visible_rows(panel) == [] and panel.choices() == []
+    assert panel.items.isHeaderHidden()  # an empty box, not the last customer's rows
     panel.show_verdict(ready(order("O3", [(5, 1, 0, 1)])), "ok", "")
     assert not panel.items.isHidden()
     assert visible_rows(panel) == [("O3", ["商品5  (sku5)"])]
