@@ -380,11 +380,16 @@ class Counter:
             }, order_id=order.order_id, batch_id=order.batch_id, occurred_at=iso(now))
 
     def recent_pickups(self, limit: int = 20) -> list[dict]:
+        # plain rows in one joined query: this runs after every hand-over, next to the UI
         with self.store.reader() as s:
-            rows = s.scalars(select(Pickup).options(selectinload(Pickup.order))
-                             .order_by(Pickup.picked_at.desc()).limit(limit))
-            return [{"pickup_id": p.pickup_id, "receipt_no": p.receipt_no,
-                     "order_id": p.order_id, "customer": mask_name(p.order.customer_name),
-                     "picked_at": self._local(p.picked_at), "picked_at_utc": p.picked_at,
-                     "operator_id": p.operator_id, "proxy_name": p.proxy_name or "",
-                     "undone": bool(p.undone_at)} for p in rows]
+            rows = s.execute(
+                select(Pickup.pickup_id, Pickup.receipt_no, Pickup.order_id,
+                       Order.customer_name, Pickup.picked_at, Pickup.operator_id,
+                       Pickup.proxy_name, Pickup.undone_at)
+                .join(Order, Order.order_id == Pickup.order_id)
+                .order_by(Pickup.picked_at.desc()).limit(limit)).all()
+            return [{"pickup_id": r.pickup_id, "receipt_no": r.receipt_no,
+                     "order_id": r.order_id, "customer": mask_name(r.customer_name),
+                     "picked_at": self._local(r.picked_at), "picked_at_utc": r.picked_at,
+                     "operator_id": r.operator_id, "proxy_name": r.proxy_name or "",
+                     "undone": bool(r.undone_at)} for r in rows]
