@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from . import escpos_cache
+
+escpos_cache.prepare()  # before the first escpos import: see escpos_cache
+
 from escpos import escpos as _escpos
 from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import LP, CupsPrinter, Dummy, File, Network, Serial, Usb, Win32Raw
