@@ -391,22 +391,6 @@ def bench_confirms(probe: CounterProbe, batches: list[dict], n: int, rng: random
     return confirm_s, settle_s, orders_per, stall
 
 
-def figures_refresh_only_when_visible(window) -> None:
-    """What-if (bench only): the proposed fix in MainWindow._local_change — refresh the figures
-    tab after a hand-over only when it is the tab on screen (`_tab_changed` already refreshes it
-    when the host opens it)."""
-    view = window.counter_view
-    view.localChange.disconnect(window._local_change)
-
-    def local_change() -> None:
-        if window.sv.sync is not None:
-            window.sv.sync.request_sync()
-        if window.tabs.currentWidget() is window.reports_view:
-            window.reports_view.refresh()
-    window._whatif_local_change = local_change
-    view.localChange.connect(local_change)
-
-
 # --- cold start ------------------------------------------------------------------------------
 COLD_CHILD = r"""
 import time
@@ -501,9 +485,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--gap", type=float, default=0.2,
                    help="s between customers: background work may run that long before the "
                         "next scan (it keeps running after)")
-    p.add_argument("--whatif", type=int, default=60,
-                   help="extra hand-overs with the figures refresh limited to a visible tab "
-                        "(0: skip)")
     p.add_argument("--budget", type=float, default=70,
                    help="s at most for (b); the bench must stay under ~3 minutes")
     p.add_argument("--no-breakdown", action="store_true", help="no per-stage probes")
@@ -541,17 +522,6 @@ def main(argv: list[str] | None = None) -> int:
         confirm_s, settle_s, orders_per, stall_b = bench_confirms(
             probe, batches, args.handovers, rng, meter, args.gap, args.budget)
         stages_b = breakdown.take()
-        whatif_s, stages_w = [], ""
-        if args.whatif and getattr(window, "reports_view", None) is not None:
-            figures_refresh_only_when_visible(window)
-            t_quiet = time.perf_counter() + 20  # let the figures refresh already running end
-            while time.perf_counter() < t_quiet and (
-                    getattr(window.reports_view, "_refreshing", False) or window.sv.tasks.pending):
-                probe.settle(0.05)
-            breakdown.take()
-            whatif_s, _, _, stall_w = bench_confirms(probe, batches, args.whatif, rng, meter,
-                                                     args.gap, 15)
-            stages_w = breakdown.take()
         if profiler is not None:
             profiler.disable()
         window.close()
@@ -581,12 +551,6 @@ def main(argv: list[str] | None = None) -> int:
         if stages_b:
             print("   where the time goes (per call):")
             print(stages_b)
-        if whatif_s:
-            print("(b') what-if, bench-only patch: figures tab refreshed after a hand-over only "
-                  "when it is on screen")
-            print("   " + format_summary("confirm → committed", whatif_s, TARGET_MS))
-            print(f"   {stall_w}")
-            print(stages_w)
 
         cold = cold_start(data_dir, args.cold_runs)
     ours = cold["wall_median"] - cold["baseline"]
