@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from . import operators as ops
@@ -71,16 +71,45 @@ class HandoverResult:
         return [p.receipt_no for p in self.pickups]
 
 
+def event_row(type_: str, data: dict, *, order_id: str | None = None,
+              batch_id: str | None = None, occurred_at: str | None = None) -> dict:
+    """An outbox row (a fresh UUID event_id, the JSON payload), not yet written."""
+    return {"event_id": str(uuid.uuid4()), "type": type_, "order_id": order_id,
+            "batch_id": batch_id,
+            "payload": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+            "occurred_at": occurred_at or iso(utcnow()), "attempts": 0}
+
+
 def record_event(session: Session, type_: str, data: dict, *, order_id: str | None = None,
                  batch_id: str | None = None, occurred_at: str | None = None) -> str:
     """Queue an event for upload, inside the caller's transaction. Returns its event_id."""
-    event_id = str(uuid.uuid4())
-    session.add(OutboxEvent(
-        event_id=event_id, type=type_, order_id=order_id, batch_id=batch_id,
-        payload=json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-        occurred_at=occurred_at or iso(utcnow()),
-    ))
-    return event_id
+    row = event_row(type_, data, order_id=order_id, batch_id=batch_id, occurred_at=occurred_at)
+    session.add(OutboxEvent(**row))
+    return row["event_id"]
+
+
+@dataclass
+class _Writes:
+    """What one hand-over writes, gathered and then sent as a few multi-row statements
+    (the ORM's unit of work was most of a hand-over's time at the counter)."""
+
+    pickups: list[dict] = field(default_factory=list)
+    lines: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    orders: list[dict] = field(default_factory=list)  # order_id, pickup_state, updated_at
+
+    def write(self, s: Session) -> None:
+        if self.pickups:
+            s.execute(insert(Pickup), self.pickups)
+        if self.lines:
+            s.execute(insert(PickupLine), self.lines)
+        if self.events:
+            s.execute(insert(OutboxEvent), self.events)
+        if self.orders:
+            s.execute(update(Order.__table__).where(Order.__table__.c.order_id == bindparam("oid"))
+                      .values(pickup_state=bindparam("state"), updated_at=bindparam("at")),
+                      [{"oid": o["order_id"], "state": o["pickup_state"],
+                        "at": o["updated_at"]} for o in self.orders])
 
 
 class _ReceiptNumbers:
@@ -255,20 +284,22 @@ class Counter:
                 select(Order).where(Order.order_id.in_(ids))
                 .options(selectinload(Order.items), joinedload(Order.batch)))}
             receipts = _ReceiptNumbers(s, now.astimezone(self.tz).strftime("%y%m%d"))
+            writes = _Writes()
             seen = set()
             for choice in choices:
                 if choice.order_id in seen:
                     continue
                 seen.add(choice.order_id)
                 result.pickups.append(self._hand_over_one(
-                    s, choice, orders.get(choice.order_id), operator, proxy_name, override, now,
-                    receipts))
+                    choice, orders.get(choice.order_id), operator, proxy_name, override, now,
+                    receipts, writes))
+            writes.write(s)
             receipts.save()
         return result
 
-    def _hand_over_one(self, s: Session, choice: OrderChoice, order: Order | None,
+    def _hand_over_one(self, choice: OrderChoice, order: Order | None,
                        operator: ops.OperatorInfo, proxy_name, override: Override | None,
-                       now: datetime, receipts: _ReceiptNumbers) -> HandedOver:
+                       now: datetime, receipts: _ReceiptNumbers, writes: _Writes) -> HandedOver:
         if order is None:
             raise Refused(f"没有这个订单：{choice.order_id}", f"Unknown order: {choice.order_id}",
                           code="unknown")
@@ -290,7 +321,10 @@ class Counter:
             raise Refused("所选商品不属于该订单", "A chosen item is not in this order")
         pickup_id = str(uuid.uuid4())
         receipt_no = receipts.next()
-        lines, handed_total, missing_total = [], 0, 0
+        at = iso(now)
+        lines: list[dict] = []
+        events: list[dict] = []
+        handed_total, missing_total = 0, 0
         for item in order.items:
             available = max(0, item.qty - item.qty_short - item.qty_damaged)
             pick = wanted.get(item.id)
@@ -310,36 +344,37 @@ class Counter:
                 reason = None
             handed_total += qty
             missing_total += item.qty - qty
-            lines.append(PickupLine(sku=item.sku, name=item.name, qty_ordered=item.qty,
-                                    qty_handed=qty, unit_price_cents=item.unit_price_cents,
-                                    reason=reason))
+            lines.append({"pickup_id": pickup_id, "sku": item.sku, "name": item.name,
+                          "qty_ordered": item.qty, "qty_handed": qty,
+                          "unit_price_cents": item.unit_price_cents, "reason": reason})
             # shortage found at the counter beyond what the arrival check recorded
             extra = (item.qty - qty) - (item.qty_short + item.qty_damaged)
             if extra > 0 and reason in ("short", "damaged"):
-                record_event(s, f"item_{reason}", {
+                events.append(event_row(f"item_{reason}", {
                     "sku": item.sku, "qty": extra, "stage": "counter", "note": "",
                     "operator_id": operator.operator_id,
-                }, order_id=order.order_id, batch_id=order.batch_id, occurred_at=iso(now))
+                }, order_id=order.order_id, batch_id=order.batch_id, occurred_at=at))
         if handed_total == 0:
             raise Refused("没有要交付的商品", "Nothing to hand over", code="nothing_to_hand")
-        pickup = Pickup(
-            pickup_id=pickup_id, receipt_no=receipt_no, order_id=order.order_id,
-            operator_id=operator.operator_id, picked_at=iso(now), proxy_name=proxy_name,
-            override_kind=override.kind if override else None,
-            override_reason=override.reason if override else None,
-            override_by=override.approved_by if override else None, lines=lines,
-        )
-        s.add(pickup)
-        order.pickup_state = "picked_up" if missing_total == 0 else "partially_picked_up"
-        order.updated_at = iso(now)
-        record_event(s, "pickup_confirmed", {
+        writes.pickups.append({
+            "pickup_id": pickup_id, "receipt_no": receipt_no, "order_id": order.order_id,
+            "operator_id": operator.operator_id, "picked_at": at, "proxy_name": proxy_name,
+            "override_kind": override.kind if override else None,
+            "override_reason": override.reason if override else None,
+            "override_by": override.approved_by if override else None})
+        writes.lines.extend(lines)
+        writes.orders.append({
+            "order_id": order.order_id, "updated_at": at,
+            "pickup_state": "picked_up" if missing_total == 0 else "partially_picked_up"})
+        writes.events.extend(events)
+        writes.events.append(event_row("pickup_confirmed", {
             "pickup_id": pickup_id, "receipt_no": receipt_no,
             "operator_id": operator.operator_id, "proxy_name": proxy_name,
-            "items": [{"sku": ln.sku, "qty_ordered": ln.qty_ordered,
-                       "qty_handed": ln.qty_handed, "reason": ln.reason} for ln in lines],
+            "items": [{"sku": ln["sku"], "qty_ordered": ln["qty_ordered"],
+                       "qty_handed": ln["qty_handed"], "reason": ln["reason"]} for ln in lines],
             "override": ({"kind": override.kind, "reason": override.reason,
                           "approved_by": override.approved_by} if override else None),
-        }, order_id=order.order_id, batch_id=order.batch_id, occurred_at=iso(now))
+        }, order_id=order.order_id, batch_id=order.batch_id, occurred_at=at))
         return HandedOver(pickup_id, receipt_no, order.order_id, handed_total, missing_total)
 
     # --- undoing -----------------------------------------------------------------------
