@@ -3,7 +3,7 @@
     python scripts/i18n.py           # lupdate sources -> resources/i18n/*.ts, lrelease -> *.qm
     python scripts/i18n.py --check   # exit 1 (listing why) if a string lacks a finished
                                      # translation, the sources hold a string the .ts lacks,
-                                     # or a .qm is missing, older than or different from its .ts
+                                     # or a .qm is missing or different from what its .ts compiles to
 
 Sources: pickup_station/ui/*.py and pickup_station/app.py. English is the source language;
 Simplified Chinese (zh_CN) comes from the .ts (edit it with pyside6-linguist or by hand).
@@ -119,8 +119,7 @@ def problems_of(lang: str) -> list[str]:
         if not qm.exists():
             found.append(f"{qm.relative_to(ROOT)} is missing: run scripts/i18n.py")
         else:
-            if qm.stat().st_mtime < ts.stat().st_mtime:
-                found.append(f"{qm.name} is older than {ts.name}: run scripts/i18n.py")
+            # contents, not file times: a fresh clone gives both files the checkout's time
             rebuilt = Path(tmp) / qm.name
             lrelease(ts, rebuilt)
             if not filecmp.cmp(rebuilt, qm, shallow=False):
