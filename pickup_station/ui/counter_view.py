@@ -282,13 +282,18 @@ class CounterView(QWidget):
         self.panel.show_message(self.tr("Handed over ✓"), body, "ready", "done")
         self.sv.sounds.play("ok")
         self._update_confirm()
+        self.handoverDone.emit(result)
+        self.focus_scan()
+        # Receipts, the recent list and sync start once "done" is on screen: their threads
+        # would otherwise take the interpreter from the paint that tells the host.
+        QTimer.singleShot(0, lambda: self._after_hand_over(result))
+
+    def _after_hand_over(self, result: HandoverResult) -> None:
         if self.sv.printer is not None and self.sv.settings.printer.auto_print:
             for p in result.pickups:
                 self.sv.printer.enqueue_receipt(p.pickup_id)
         self.refresh_recent()
         self.localChange.emit()
-        self.handoverDone.emit(result)
-        self.focus_scan()
 
     def _handover_failed(self, exc: BaseException) -> None:
         self._busy = False
