@@ -23,6 +23,7 @@ run: setup
 	$(VENV)/bin/pickup-station --demo $(ARGS)
 
 test: setup
+	$(PY) -m ruff check .
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadfile $(ARGS)
 
 bench: setup

@@ -102,10 +102,10 @@ def load_settings(path: Path) -> Settings:
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
         if not isinstance(raw, dict):
-            raise ValueError("settings file is not a JSON object")
+            raise TypeError("settings file is not a JSON object")
     except FileNotFoundError:
         return Settings()
-    except (ValueError, OSError):
+    except (ValueError, TypeError, OSError):
         # keep the broken file for support staff, start with defaults
         Path(path).replace(Path(path).with_suffix(".broken.json"))
         return Settings()

@@ -133,7 +133,7 @@ class DaySummary:
         elif isinstance(day, str):
             day = date.fromisoformat(day)
         if not isinstance(day, date):
-            raise ValueError("DaySummary needs a day (date or 'YYYY-MM-DD')")
+            raise ValueError("DaySummary needs a day (date or 'YYYY-MM-DD')")  # noqa: TRY004  (bad input, like a bad date string)
         kw["day"] = day
         station = kw.get("station")
         if isinstance(station, dict):

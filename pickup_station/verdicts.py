@@ -54,8 +54,8 @@ class OrderView:
 REASONS = {
     "empty": ("请扫码或输入提货码", "Scan a code or type a pickup code"),
     "invalid": ("无法识别的码：请扫描提货二维码，或输入 6 位提货码 / 手机尾号 4 位",
-                "Not a pickup code: scan the pickup QR, or type the 6-digit code or the "
-                "phone's last 4 digits"),
+                ("Not a pickup code: scan the pickup QR, or type the 6-digit code or the "
+                 "phone's last 4 digits")),
     "unknown": ("未找到订单：本自提点没有这个码", "No order: this pickup point has no such code"),
     "other_station": ("此订单不在本自提点", "This order is collected at another pickup point"),
     "cancelled": ("订单已取消，不能提货", "The order was cancelled: do not hand over"),

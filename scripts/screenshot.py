@@ -80,14 +80,14 @@ def first_code_on_sheet(sheet: Path) -> str:
 def top_window(display: str, min_w: int = 400, min_h: int = 300) -> str | None:
     """The id of the largest mapped top-level window (there is no window manager)."""
     out = subprocess.run(["xwininfo", "-root", "-children"], env=app_env(display),
-                         capture_output=True, text=True).stdout
+                         capture_output=True, text=True, check=False).stdout
     best, best_area = None, 0
-    for m in re.finditer(r"^\s+(0x[0-9a-f]+) .*?(\d+)x(\d+)\+", out, re.M):
+    for m in re.finditer(r"^\s+(0x[0-9a-f]+) .*?(\d+)x(\d+)\+", out, re.MULTILINE):
         wid, w, h = m.group(1), int(m.group(2)), int(m.group(3))
         if w < min_w or h < min_h:
             continue
         state = subprocess.run(["xwininfo", "-id", wid], env=app_env(display),
-                               capture_output=True, text=True).stdout
+                               capture_output=True, text=True, check=False).stdout
         if "IsViewable" in state and w * h > best_area:
             best, best_area = wid, w * h
     return best
@@ -126,7 +126,7 @@ def main() -> int:
         env = app_env(display)
         setup = subprocess.run(
             app_cmd(data_dir, args.lang, "--screenshot", str(data_dir / "first-start.png")),
-            cwd=ROOT, env=env, timeout=180, capture_output=True, text=True)
+            cwd=ROOT, env=env, timeout=180, capture_output=True, text=True, check=False)
         sheet = data_dir / "demo-codes.png"
         if setup.returncode != 0 or not sheet.exists():
             sys.stderr.write(setup.stderr)

@@ -7,7 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
 
-import pytest  # noqa: E402
+import pytest
 
 pytest_plugins = ["tests.server_fixtures"]
 

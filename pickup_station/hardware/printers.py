@@ -9,6 +9,7 @@ no Qt here (the raster renderer is passed in).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ escpos_cache.prepare()  # before the first escpos import: see escpos_cache
 from escpos import escpos as _escpos
 from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import LP, CupsPrinter, Dummy, File, Network, Serial, Usb, Win32Raw
+
+log = logging.getLogger(__name__)
 
 from ..config import PrinterSettings
 from ..errors import DeviceNotFound, UserFacingError
@@ -107,7 +110,7 @@ class AppendFile(File):
         if self._device:
             self.close()
         try:
-            self.device = open(self.devfile, "ab")
+            self.device = open(self.devfile, "ab")  # noqa: SIM115  (kept open until close())
         except OSError as exc:
             self.device = None
             raise DeviceNotFoundError(f"Could not open {self.devfile}: {exc}") from exc
@@ -131,8 +134,8 @@ class AutoEndpointUsb(Usb):
                     self.in_ep = ep.bEndpointAddress
                 else:
                     self.out_ep = ep.bEndpointAddress
-        except Exception:  # keep escpos' defaults
-            pass
+        except (AttributeError, LookupError, OSError, ValueError) as exc:  # usb errors are OSErrors
+            log.debug("USB endpoints not read, keeping escpos' defaults: %s", exc)
 
 
 def _missing(what: str, package: str) -> PrinterBackendMissing:
@@ -225,13 +228,13 @@ try:  # the USB library raises its own errors
     import usb.core
 
     _IO_ERRORS += (usb.core.USBError,)
-except Exception:  # pragma: no cover - pyusb missing
+except ImportError:  # pragma: no cover - pyusb missing
     usb = None  # type: ignore[assignment]
 try:
     import serial as _serial
 
     _IO_ERRORS += (_serial.SerialException,)
-except Exception:  # pragma: no cover - pyserial missing
+except ImportError:  # pragma: no cover - pyserial missing
     _serial = None  # type: ignore[assignment]
 
 
@@ -390,8 +393,8 @@ class ReceiptPrinter:
         except BaseException:
             try:
                 self.printer.close()
-            except Exception:  # the first error is the one to report
-                pass
+            except Exception as exc:  # noqa: BLE001  (the first error is the one to report)
+                log.debug("closing after a failed print: %s", exc)
             raise
         self.close()
         return PrintResult(len(payload), self.mode, time.perf_counter() - t0, after)

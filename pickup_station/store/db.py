@@ -30,7 +30,7 @@ def iso(dt: datetime) -> str:
 def parse_iso(text: str | None) -> datetime | None:
     if not text:
         return None
-    dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    dt = datetime.fromisoformat(text)
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt
@@ -90,16 +90,14 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction: committed when the block ends normally, rolled back otherwise."""
-        with self._sessions() as session:
-            with session.begin():
-                yield session
+        with self._sessions() as session, session.begin():
+            yield session
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
         """A read-only session that does not take the write lock."""
-        with self._readers() as session:
-            with session.begin():
-                yield session
+        with self._readers() as session, session.begin():
+            yield session
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:
         with self.reader() as s:

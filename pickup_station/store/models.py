@@ -160,6 +160,14 @@ class AttentionItem(Base):
 
 
 __all__ = [
-    "Base", "Meta", "Batch", "Order", "OrderItem", "Operator", "Pickup", "PickupLine",
-    "OutboxEvent", "AttentionItem",
+    "AttentionItem",
+    "Base",
+    "Batch",
+    "Meta",
+    "Operator",
+    "Order",
+    "OrderItem",
+    "OutboxEvent",
+    "Pickup",
+    "PickupLine",
 ]

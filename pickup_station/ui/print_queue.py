@@ -275,7 +275,7 @@ class PrintQueue(QObject):
     def _lang(self) -> str:
         try:
             return self._settings().lang or "zh_CN"
-        except Exception:
+        except AttributeError:
             return "zh_CN"
 
     def _done_texts(self) -> dict[str, str]:
@@ -293,7 +293,7 @@ class PrintQueue(QObject):
         """Recompute the printerStatus text and emit it when it changed."""
         try:
             settings = self._settings().printer
-        except Exception:
+        except AttributeError:
             settings = PrinterSettings()
         with self._lock:
             pending, failed, err = self._pending, len(self._failed), self._last_error

@@ -81,7 +81,7 @@ def test_migrate_and_import_into_a_new_folder_with_honest_exit_codes(tmp_path):
     fresh = tmp_path / "not" / "yet" / "there"
     run = subprocess.run([sys.executable, "-m", "server_stub", "migrate", "--data-dir",
                           str(fresh)], cwd=ROOT, env=env, capture_output=True, text=True,
-                         timeout=60)
+                         timeout=60, check=False)
     assert run.returncode == 0, run.stderr
     assert "schema version 0 ->" in run.stdout
     bad = tmp_path / "bad.csv"
@@ -89,6 +89,6 @@ def test_migrate_and_import_into_a_new_folder_with_honest_exit_codes(tmp_path):
                    "B1,NOPE,O1,张三,13800001234,A,鸡蛋,x\n", encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "server_stub", "import-csv", str(bad),
                           "--data-dir", str(tmp_path / "other")], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=60)
+                         capture_output=True, text=True, timeout=60, check=False)
     assert run.returncode == 1  # a rejected batch is a failure for scripts
     assert "rejected 1" in run.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from escpos.printer import Dummy
@@ -76,7 +77,7 @@ def finish(qtbot, q, enqueue):
 def test_receipt_prints_on_the_worker_and_status_is_ready(qtbot, make_queue, settings):
     q = make_queue()
     assert q.status_text() == "打印机：就绪"
-    job, ok, message = finish(qtbot, q, lambda: q.enqueue_receipt(IDS.full_pickup))
+    _job, ok, message = finish(qtbot, q, lambda: q.enqueue_receipt(IDS.full_pickup))
     assert ok and message == "小票已打印"
     text = paper(settings)
     assert IDS.receipt_full in text and "代取：李四（邻居）" in text and "补打" not in text
@@ -170,7 +171,7 @@ def test_out_of_paper_says_so_and_keeps_the_receipt(qtbot, make_queue, settings)
         return printers[-1]
 
     q = make_queue(printer_factory=factory)
-    job, ok, message = finish(qtbot, q, lambda: q.enqueue_receipt(IDS.full_pickup))
+    _job, ok, message = finish(qtbot, q, lambda: q.enqueue_receipt(IDS.full_pickup))
     assert not ok and message.startswith("打印机缺纸")
     assert printers[0].output == b""  # nothing went into the empty printer
     assert q.status_text() == "打印机：缺纸，1 张小票已保留可重打"
@@ -222,7 +223,7 @@ def test_raster_mode_renders_with_qt_on_the_worker(qtbot, make_queue, settings):
     settings.printer.paper_mm = 80
     q = make_queue()
     assert finish(qtbot, q, lambda: q.enqueue_receipt(IDS.short_pickup))[1]
-    data = open(settings.printer.target, "rb").read()
+    data = Path(settings.printer.target).read_bytes()
     images = parse_raster(data)
     assert images and {xb for xb, _, _ in images} == {72}
     assert "提货".encode("gb18030") not in data

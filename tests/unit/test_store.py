@@ -77,11 +77,10 @@ def test_store_from_a_newer_app_is_refused_untouched(data_dir):
 
 
 def test_failed_transaction_leaves_nothing(store):
-    with pytest.raises(RuntimeError):
-        with store.session() as s:
-            s.add(Meta(key="half", value="done"))
-            s.flush()
-            raise RuntimeError("power cut")
+    with pytest.raises(RuntimeError), store.session() as s:
+        s.add(Meta(key="half", value="done"))
+        s.flush()
+        raise RuntimeError("power cut")
     assert store.get_meta("half") is None
 
 
