@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from .errors import UserFacingError
 from .identity import mask_name, mask_phone
-from .reports import STATION_TZ_KEY, station_tz  # noqa: F401  (re-exported; one definition)
+from .reports import station_tz
 from .store.db import get_meta, parse_iso, utcnow
 from .store.models import Operator, Order, Pickup
 

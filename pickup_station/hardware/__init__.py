@@ -25,12 +25,16 @@ def make_camera_worker(settings: CameraSettings, *,
     A video file as source plays at its own frame rate and loops, like a camera would.
     An unknown or unavailable decoder name falls back to the best available one.
     """
+    import logging
+
     from .camera import CameraWorker, SourceKind, source_kind
     from .decoders import DecoderUnavailable, make_decoder
 
     try:
         decoder = make_decoder(settings.decoder or "auto")
-    except (ValueError, DecoderUnavailable):
+    except (ValueError, DecoderUnavailable) as exc:
+        logging.getLogger(__name__).warning("decoder %s unusable (%s); using auto",
+                                            settings.decoder, exc)
         decoder = make_decoder("auto")
     is_file = source_kind(settings.source) is SourceKind.FILE
     options.setdefault("realtime", is_file)

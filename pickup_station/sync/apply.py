@@ -64,7 +64,7 @@ class _Pending:
         items = data.get("items") or []
         if not isinstance(items, list) or not items:
             raise ManifestError(f"订单 {order_id} 没有商品", f"Order {order_id} has no items")
-        rows = [_item_row(order_id, item) for item in items]
+        rows = [manifest.item_row(order_id, item) for item in items]
         slot = data.get("shelf_slot") or (known.shelf_slot if known else None) or self.next_slot()
         key = data.get("customer_key") or (known.customer_key if known else None)
         row = {
@@ -127,7 +127,6 @@ class _Known:
     shelf_slot: str | None
 
 
-_item_row = manifest.item_row
 
 
 def _known_orders(session: Session, ids: set[str]) -> dict[str, _Known]:

@@ -21,15 +21,9 @@ from PySide6.QtCore import QLocale, QObject, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from ..hardware.camera import (
-    CameraState,
-    CameraStatus,
-    CameraWorker,
-    FrameResult,
-    SourceKind,
-    source_kind,
-)
-from ..hardware.decoders import DecoderUnavailable, make_decoder
+from ..config import CameraSettings
+from ..hardware import make_camera_worker
+from ..hardware.camera import CameraState, CameraStatus, CameraWorker, FrameResult
 from . import pyside_none_guard  # noqa: F401  (must run before Qt is used)
 
 log = logging.getLogger(__name__)
@@ -189,18 +183,10 @@ class CameraPanel(QWidget):
     def start(self, source: str) -> None:
         """Start showing and decoding `source` (device index, device path, file or URL)."""
         self.stop()
-        try:
-            decoder = make_decoder(self.decoder_name)
-        except (ValueError, DecoderUnavailable) as exc:
-            log.warning("decoder %s unusable (%s); using auto", self.decoder_name, exc)
-            decoder = make_decoder("auto")
-        options = dict(self.worker_options)
-        is_file = source_kind(source) is SourceKind.FILE
-        options.setdefault("realtime", is_file)
-        options.setdefault("loop", is_file)
         b = self._bridge
-        self.worker = CameraWorker(str(source), decoder, on_frame=b.on_frame, on_code=b.on_code,
-                                   on_status=b.on_status, **options)
+        self.worker = make_camera_worker(
+            CameraSettings(enabled=True, source=str(source), decoder=self.decoder_name),
+            on_frame=b.on_frame, on_code=b.on_code, on_status=b.on_status, **self.worker_options)
         self.worker.start()
 
     def stop(self) -> None:
