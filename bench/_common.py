@@ -68,7 +68,7 @@ def demo_station(data_dir: Path, orders: int, *, batches: int = 10, expected_bat
 
     Returns the generated batches (with tokens, codes and phones: what customers bring).
     """
-    from pickup_station import demo
+    from pickup_station.demo import data as demo
     from pickup_station.store.db import Store
 
     per_batch = math.ceil(orders / batches)

@@ -232,7 +232,7 @@ class Breakdown:
         setattr(obj, name, timed)
 
     def install(self, window) -> None:
-        import pickup_station.ui.reports_view as rv
+        import pickup_station.ui.views.reports_view as rv
 
         sv, view = window.sv, window.counter_view
         panel = view.panel
@@ -296,8 +296,8 @@ class Breakdown:
 
 def pre_pick(data_dir: Path, batches: list[dict], n: int, rng: random.Random) -> None:
     """Hand over `n` orders through the core, so 'already picked up' verdicts occur."""
-    from pickup_station import operators as ops
-    from pickup_station.counter import Counter, OrderChoice
+    from pickup_station.core import operators as ops
+    from pickup_station.core.counter import Counter, OrderChoice
     from pickup_station.errors import Refused
     from pickup_station.store.db import Store
 
@@ -411,7 +411,7 @@ setup_logging(paths.data_dir)
 settings = load_settings(paths.config_file)
 app._translators = load_translations(app, settings.lang)
 mark("settings_translations")
-import pickup_station.counter, pickup_station.store.db  # the core: SQLAlchemy, models
+import pickup_station.core.counter, pickup_station.store.db  # the core: SQLAlchemy, models
 mark("import_core")
 from pickup_station.ui.main_window import MainWindow
 mark("import_window")

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
-from pickup_station.reports import day_figures, export_pickups
+from pickup_station.core.reports import day_figures, export_pickups
 from pickup_station.store.db import Store, iso
 from pickup_station.store.models import (
     Batch,

@@ -81,7 +81,7 @@ def bench_decoders(frames, truth, names):
 
 # -- 2. pipeline ----------------------------------------------------------------------------------
 def bench_pipeline(app, video: Path, n_frames: int):
-    from pickup_station.ui.camera_panel import CameraPanel
+    from pickup_station.ui.views.camera_panel import CameraPanel
 
     panel = CameraPanel(lang="en", realtime=False, loop=False)
     panel.resize(800, 480)
@@ -162,15 +162,15 @@ def counter_scene(token: str, rng) -> tuple[np.ndarray, np.ndarray]:
 def bench_frame_to_verdict(app, trials: int):
     from PySide6.QtWidgets import QLabel
 
-    from pickup_station import demo
     from pickup_station.config import Paths, Settings
-    from pickup_station.counter import Counter
+    from pickup_station.core.counter import Counter
+    from pickup_station.demo import data as demo
     from pickup_station.store.db import Store
-    from pickup_station.ui.camera_panel import CameraPanel
     from pickup_station.ui.main_window import MainWindow
     from pickup_station.ui.services import Services
     from pickup_station.ui.sounds import Sounds
     from pickup_station.ui.tasks import Tasks
+    from pickup_station.ui.views.camera_panel import CameraPanel
 
     tmp = tempfile.TemporaryDirectory()
     data_dir = Path(tmp.name)

@@ -2,7 +2,7 @@
 
 import sys
 
-from .app import main as _main
+from pickup_station.app import main as _main
 
 
 def main() -> int:

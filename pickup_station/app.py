@@ -10,9 +10,9 @@ import time
 import traceback
 from pathlib import Path
 
-from . import __version__
-from .config import Paths, load_settings
-from .paths import resource
+from pickup_station import __version__
+from pickup_station.config import Paths, load_settings
+from pickup_station.paths import resource
 
 log = logging.getLogger("pickup_station")
 T0 = time.perf_counter()
@@ -95,11 +95,11 @@ def load_translations(app, lang: str) -> list:
 
 def build_services(paths: Paths, settings, lang: str, demo_sheet=None):
     """Everything the window needs, built from settings. Qt must already be running."""
-    from .counter import Counter
-    from .store.db import Store
-    from .ui.services import Services
-    from .ui.sounds import Sounds
-    from .ui.tasks import Tasks
+    from pickup_station.core.counter import Counter
+    from pickup_station.store.db import Store
+    from pickup_station.ui.services import Services
+    from pickup_station.ui.sounds import Sounds
+    from pickup_station.ui.tasks import Tasks
 
     store = Store.in_dir(paths.data_dir)
     services = Services(store=store, settings=settings, paths=paths, counter=Counter(store),
@@ -107,13 +107,13 @@ def build_services(paths: Paths, settings, lang: str, demo_sheet=None):
                         lang=lang)
     if settings.paired:
         try:
-            from .ui.sync_controller import SyncController
+            from pickup_station.ui.sync_controller import SyncController
         except ImportError:
             log.warning("sync not available")
         else:
             services.sync = SyncController(store, settings)
     try:
-        from .ui.print_queue import PrintQueue
+        from pickup_station.ui.print_queue import PrintQueue
     except ImportError:
         log.warning("printing not available")
     else:
@@ -125,7 +125,7 @@ def attach_hardware(window, services) -> None:
     """Scanners and camera feed the one scan door: window.submit_scan."""
     settings = services.settings
     try:
-        from .ui.scan_sources import SerialScannerSource, WedgeDetector
+        from pickup_station.ui.scan_sources import SerialScannerSource, WedgeDetector
     except ImportError:
         log.warning("scanner sources not available")
     else:
@@ -152,7 +152,7 @@ def _demo_dir(args) -> str | None:
 
     if not args.demo or os.environ.get("PICKUP_STATION_DATA_DIR"):
         return None
-    from .paths import default_data_dir
+    from pickup_station.paths import default_data_dir
 
     return str(default_data_dir() / "demo")
 
@@ -194,14 +194,14 @@ def main(argv: list[str] | None = None) -> int:
 
     demo = None
     if args.demo:
-        from .demo_server import start_demo
+        from pickup_station.demo.server import start_demo
 
         demo = start_demo(paths)
     settings = load_settings(paths.config_file)
     lang = resolve_lang(args.lang, settings)
     app._translators = load_translations(app, lang)
 
-    from .ui.main_window import MainWindow
+    from pickup_station.ui.main_window import MainWindow
 
     services = build_services(paths, settings, lang, demo.sheet if demo else None)
     window = MainWindow(services)

@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from .paths import default_config_dir, default_data_dir
+from pickup_station.paths import default_config_dir, default_data_dir
 
 
 @dataclass

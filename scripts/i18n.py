@@ -5,7 +5,7 @@
                                      # translation, the sources hold a string the .ts lacks,
                                      # or a .qm is missing or different from what its .ts compiles to
 
-Sources: pickup_station/ui/*.py and pickup_station/app.py. English is the source language;
+Sources: pickup_station/ui/**/*.py and pickup_station/app.py. English is the source language;
 Simplified Chinese (zh_CN) comes from the .ts (edit it with pyside6-linguist or by hand).
 The Qt tools come from the venv that runs this script (pyside6-lupdate / pyside6-lrelease
 beside sys.executable). Both the .ts and the .qm are committed, so the app runs without them.
@@ -36,7 +36,7 @@ def qm_path(lang: str) -> Path:
 
 
 def sources() -> list[Path]:
-    ui = sorted((ROOT / "pickup_station" / "ui").glob("*.py"))
+    ui = sorted((ROOT / "pickup_station" / "ui").rglob("*.py"))
     return ui + [ROOT / "pickup_station" / "app.py"]
 
 

@@ -24,14 +24,14 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pickup_station.hardware import escpos_cn
-from pickup_station.receipt_layout import layout, paper_size
-from pickup_station.receipt_samples import IDS, STATION, day_summary, seed
-from pickup_station.receipts import (
+from pickup_station.core.papers import (
     make_test_page,
     pickup_receipt_from_store,
     shelf_label_from_store,
 )
+from pickup_station.core.papers.layout import layout, paper_size
+from pickup_station.demo.receipt_samples import IDS, STATION, day_summary, seed
+from pickup_station.hardware import escpos_cn
 from pickup_station.store.db import Store
 from pickup_station.ui.receipt_raster import ensure_gui_app, render_lines, render_preview
 

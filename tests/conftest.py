@@ -70,8 +70,8 @@ class Station:
 
 @pytest.fixture
 def station(store):
-    from pickup_station import demo
-    from pickup_station import operators as ops
+    from pickup_station.core import operators as ops
+    from pickup_station.demo import data as demo
     from pickup_station.store.models import Batch
 
     batches = demo.generate(batches=3, orders_per_batch=40, customers=90, seed=11)

@@ -1,7 +1,7 @@
 """Counter hardware adapters (camera, scanners, printers): plain Python, no Qt.
 
 Factory helpers build a device from the station settings; the UI wraps them in signals
-(`pickup_station.ui.camera_panel`, `pickup_station.ui.scan_sources`).
+(`pickup_station.ui.views.camera_panel`, `pickup_station.ui.scan_sources`).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # keep `import pickup_station.hardware` cheap (no cv2 until needed)
-    from ..config import CameraSettings, ScannerSettings
-    from .camera import CameraStatus, CameraWorker, FrameResult
-    from .scanners import ScannerStatus, ScanProblem, SerialScanner
+    from pickup_station.config import CameraSettings, ScannerSettings
+    from pickup_station.hardware.camera import CameraStatus, CameraWorker, FrameResult
+    from pickup_station.hardware.scanners import ScannerStatus, ScanProblem, SerialScanner
 
 
 def make_camera_worker(settings: CameraSettings, *,
@@ -27,8 +27,8 @@ def make_camera_worker(settings: CameraSettings, *,
     """
     import logging
 
-    from .camera import CameraWorker, SourceKind, source_kind
-    from .decoders import DecoderUnavailable, make_decoder
+    from pickup_station.hardware.camera import CameraWorker, SourceKind, source_kind
+    from pickup_station.hardware.decoders import DecoderUnavailable, make_decoder
 
     try:
         decoder = make_decoder(settings.decoder or "auto")
@@ -49,7 +49,7 @@ def make_serial_scanner(settings: ScannerSettings, *,
                         on_problem: Callable[[ScanProblem], None] | None = None,
                         **options) -> SerialScanner | None:
     """A serial scanner worker for the settings (not started), or None when no port is set."""
-    from .scanners import SerialScanner
+    from pickup_station.hardware.scanners import SerialScanner
 
     if not settings.serial_port:
         return None

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ..errors import UserFacingError
-from .scanners import BadScan, clean_scan_text
+from pickup_station.errors import UserFacingError
+from pickup_station.hardware.scanners import BadScan, clean_scan_text
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import platformdirs
 
-from ..paths import APP_NAME
+from pickup_station.paths import APP_NAME
 
 log = logging.getLogger(__name__)
 

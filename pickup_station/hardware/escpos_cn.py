@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from . import escpos_cache
+from pickup_station.hardware import escpos_cache
 
 escpos_cache.prepare()  # before the first escpos import: see escpos_cache
 
@@ -20,7 +20,7 @@ from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
 from PIL import Image
 
-from ..receipt_layout import Cut, Feed, PaperSize, PrintLine, Qr, Text
+from pickup_station.core.papers.layout import Cut, Feed, PaperSize, PrintLine, Qr, Text
 
 ESC, GS, FS, DLE, EOT, LF = b"\x1b", b"\x1d", b"\x1c", b"\x10", b"\x04", b"\n"
 INIT = ESC + b"@"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from . import escpos_cache
+from pickup_station.hardware import escpos_cache
 
 escpos_cache.prepare()  # before the first escpos import: see escpos_cache
 
@@ -26,11 +26,11 @@ from escpos.printer import LP, CupsPrinter, Dummy, File, Network, Serial, Usb, W
 
 log = logging.getLogger(__name__)
 
-from ..config import PrinterSettings
-from ..errors import DeviceNotFound, UserFacingError
-from ..receipt_layout import PrintLine, paper_size
-from . import escpos_cn
-from .escpos_cn import PrinterState, Rasterizer, StatusBytes, status_query
+from pickup_station.config import PrinterSettings
+from pickup_station.core.papers.layout import PrintLine, paper_size
+from pickup_station.errors import DeviceNotFound, UserFacingError
+from pickup_station.hardware import escpos_cn
+from pickup_station.hardware.escpos_cn import PrinterState, Rasterizer, StatusBytes, status_query
 
 KINDS = ("none", "file", "usb", "network", "serial", "cups", "win32", "dummy")
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from ..errors import UserFacingError
+from pickup_station.errors import UserFacingError
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import migrations
-from .models import Meta
+from pickup_station.store import migrations
+from pickup_station.store.models import Meta
 
 STORE_FILENAME = "station.sqlite3"
 

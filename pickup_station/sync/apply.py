@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
-from pickup_station import manifest
+from pickup_station.core import manifest
+from pickup_station.core.manifest import ApplyReport
 from pickup_station.errors import ManifestError
-from pickup_station.manifest import ApplyReport
 from pickup_station.store.db import get_meta, iso, set_meta, utcnow
 from pickup_station.store.models import Batch, Order, OrderItem
-
-from .protocol import Change
+from pickup_station.sync.protocol import Change
 
 _ORDERS = Order.__table__
 _ITEMS = OrderItem.__table__

@@ -25,8 +25,7 @@ import requests
 
 from pickup_station import __version__
 from pickup_station.errors import SyncAuthError, UserFacingError
-
-from . import protocol as P
+from pickup_station.sync import protocol as P
 
 log = logging.getLogger(__name__)
 

@@ -33,10 +33,9 @@ from pickup_station import __version__
 from pickup_station.errors import ManifestError, SyncAuthError, UserFacingError
 from pickup_station.store.db import Store, get_meta, iso, set_meta, utcnow
 from pickup_station.store.models import AttentionItem, OutboxEvent
-
-from . import protocol as P
-from .apply import apply_changes
-from .client import PayloadTooLarge, RequestRefused, SyncClient, SyncError
+from pickup_station.sync import protocol as P
+from pickup_station.sync.apply import apply_changes
+from pickup_station.sync.client import PayloadTooLarge, RequestRefused, SyncClient, SyncError
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,9 @@ from pickup_station import __version__
 from pickup_station.config import Settings
 from pickup_station.errors import Refused, SyncAuthError
 from pickup_station.store.db import Store, iso, utcnow
-
-from . import protocol as P
-from .client import SyncClient, SyncError, SyncOffline, normalize_url
-from .engine import META_CLOCK_OK, META_CLOCK_SKEW, META_CURSOR, save_identity
+from pickup_station.sync import protocol as P
+from pickup_station.sync.client import SyncClient, SyncError, SyncOffline, normalize_url
+from pickup_station.sync.engine import META_CLOCK_OK, META_CLOCK_SKEW, META_CURSOR, save_identity
 
 
 @dataclass

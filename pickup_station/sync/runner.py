@@ -28,9 +28,14 @@ from datetime import datetime, tzinfo
 
 from pickup_station.errors import SyncAuthError, UserFacingError
 from pickup_station.store.db import Store, parse_iso
-
-from .client import Backoff, RateLimited, SyncClient, SyncOffline, SyncServerError
-from .engine import (
+from pickup_station.sync.client import (
+    Backoff,
+    RateLimited,
+    SyncClient,
+    SyncOffline,
+    SyncServerError,
+)
+from pickup_station.sync.engine import (
     META_CURSOR,
     META_LAST_SYNC,
     PageRejected,

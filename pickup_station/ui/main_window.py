@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import operators as ops
-from ..errors import Refused
-from ..store.db import get_meta
-from .counter_view import CounterView
-from .dialogs import SignInDialog
-from .services import Services
+from pickup_station.core import operators as ops
+from pickup_station.errors import Refused
+from pickup_station.store.db import get_meta
+from pickup_station.ui.dialogs.common import SignInDialog
+from pickup_station.ui.services import Services
+from pickup_station.ui.views.counter_view import CounterView
 
 log = logging.getLogger(__name__)
 
@@ -76,13 +76,13 @@ class MainWindow(QMainWindow):
             return ([o for o in operators if o.is_leader] or operators)[0]
 
     def _add_optional_tabs(self) -> None:
-        from .arrival_view import ArrivalView
+        from pickup_station.ui.views.arrival_view import ArrivalView
 
         self.arrival_view = ArrivalView(self.sv, lambda: self._operator, self)
         self.arrival_view.localChange.connect(self._local_change)
         self.tabs.addTab(self.arrival_view, self.tr("Arrival check"))
         try:
-            from .reports_view import ReportsView
+            from pickup_station.ui.views.reports_view import ReportsView
         except ImportError:
             self.reports_view = None
         else:
@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
                 panel.hide()
             return
         if panel is None:
-            from .camera_panel import CameraPanel
+            from pickup_station.ui.views.camera_panel import CameraPanel
 
             panel = CameraPanel(self, decoder=cam.decoder, lang=self.sv.lang)
             panel.codeScanned.connect(self.submit_scan)
@@ -285,7 +285,7 @@ class MainWindow(QMainWindow):
         self.counter_view.focus_scan()
 
     def show_pairing(self) -> None:
-        from .pair_dialog import PairDialog
+        from pickup_station.ui.dialogs.pair_dialog import PairDialog
 
         dlg = PairDialog(self.sv.settings, self.sv.save_settings, store=self.sv.store,
                          parent=self, lang=self.sv.lang)
@@ -294,7 +294,7 @@ class MainWindow(QMainWindow):
 
     def _paired(self, info: dict) -> None:
         if self.sv.sync is None:
-            from .sync_controller import SyncController
+            from pickup_station.ui.sync_controller import SyncController
 
             self.sv.sync = SyncController(self.sv.store, self.sv.settings, parent=self)
             self._wire_sync(self.sv.sync)
@@ -304,13 +304,13 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def show_attention(self) -> None:
-        from .attention_dialog import AttentionDialog
+        from pickup_station.ui.dialogs.attention_dialog import AttentionDialog
 
         AttentionDialog(self.sv.store, self, lang=self.sv.lang).exec()
         self.counter_view.focus_scan()
 
     def show_settings(self) -> None:
-        from .settings_dialog import SettingsDialog
+        from pickup_station.ui.dialogs.settings_dialog import SettingsDialog
 
         cam = self.sv.settings.camera
         before = (cam.enabled, cam.source, cam.decoder)

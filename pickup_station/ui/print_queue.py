@@ -19,20 +19,8 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
-from ..config import PrinterSettings, Settings
-from ..errors import UserFacingError
-from ..hardware.escpos_cn import PrinterState
-from ..hardware.printers import (
-    PrinterError,
-    PrinterNotConfigured,
-    ReceiptPrinter,
-    describe,
-    make_printer,
-    read_state,
-)
-from ..hardware.printers import error_for as printer_error_for
-from ..receipt_layout import layout
-from ..receipts import (
+from pickup_station.config import PrinterSettings, Settings
+from pickup_station.core.papers import (
     DaySummary,
     Printable,
     make_test_page,
@@ -40,8 +28,20 @@ from ..receipts import (
     shelf_label_from_store,
     station_info,
 )
-from ..store.db import Store
-from . import pyside_none_guard  # noqa: F401  (must run before Qt is used)
+from pickup_station.core.papers.layout import layout
+from pickup_station.errors import UserFacingError
+from pickup_station.hardware.escpos_cn import PrinterState
+from pickup_station.hardware.printers import (
+    PrinterError,
+    PrinterNotConfigured,
+    ReceiptPrinter,
+    describe,
+    make_printer,
+    read_state,
+)
+from pickup_station.hardware.printers import error_for as printer_error_for
+from pickup_station.store.db import Store
+from pickup_station.ui import pyside_none_guard  # noqa: F401  (must run before Qt is used)
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +228,7 @@ class PrintQueue(QObject):
 
     def _rasterizer(self):
         if self._rasterize is None:
-            from .receipt_raster import render_lines
+            from pickup_station.ui.receipt_raster import render_lines
 
             self._rasterize = render_lines
         return self._rasterize

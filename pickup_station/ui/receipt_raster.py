@@ -18,8 +18,17 @@ from PIL import Image
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QImage, QPainter
 
-from ..receipt_layout import Cut, Feed, PaperSize, PrintLine, Qr, Text, char_width, display_width
-from . import pyside_none_guard  # noqa: F401  (must run before Qt is used)
+from pickup_station.core.papers.layout import (
+    Cut,
+    Feed,
+    PaperSize,
+    PrintLine,
+    Qr,
+    Text,
+    char_width,
+    display_width,
+)
+from pickup_station.ui import pyside_none_guard  # noqa: F401  (must run before Qt is used)
 
 ROW_DOTS = 30  # one text line, as ESC/POS prints it (ESC 2 default on 203 dpi printers)
 FONT_PX = 22  # a Chinese character 22 dots wide in its 24-dot cell

@@ -23,8 +23,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from ..config import ScannerSettings
-from ..hardware.scanners import (
+from pickup_station.config import ScannerSettings
+from pickup_station.hardware.scanners import (
     BadScan,
     RepeatGuard,
     ScannerStatus,
@@ -32,8 +32,8 @@ from ..hardware.scanners import (
     SerialScanner,
     clean_scan_text,
 )
-from . import pyside_none_guard  # noqa: F401  (must run before Qt is used)
-from .camera_panel import ui_lang
+from pickup_station.ui import pyside_none_guard  # noqa: F401  (must run before Qt is used)
+from pickup_station.ui.views.camera_panel import ui_lang
 
 log = logging.getLogger(__name__)
 

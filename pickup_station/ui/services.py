@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import Paths, Settings
-from ..counter import Counter
-from ..store.db import Store
-from .sounds import Sounds
-from .tasks import Tasks
+from pickup_station.config import Paths, Settings
+from pickup_station.core.counter import Counter
+from pickup_station.store.db import Store
+from pickup_station.ui.sounds import Sounds
+from pickup_station.ui.tasks import Tasks
 
 
 @dataclass
@@ -27,6 +27,6 @@ class Services:
     lang: str = "zh_CN"
 
     def save_settings(self) -> None:
-        from ..config import save_settings
+        from pickup_station.config import save_settings
 
         save_settings(self.settings, self.paths.config_file)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QUrl
 
-from ..paths import resource
+from pickup_station.paths import resource
 
 
 class Sounds(QObject):

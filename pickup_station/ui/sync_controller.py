@@ -40,8 +40,7 @@ from pickup_station.store.db import Store
 from pickup_station.sync.client import SyncClient
 from pickup_station.sync.engine import RoundReport
 from pickup_station.sync.runner import SyncRunner, SyncState
-
-from . import pyside_none_guard  # noqa: F401  (must run before Qt is used)
+from pickup_station.ui import pyside_none_guard  # noqa: F401  (must run before Qt is used)
 
 
 def clock_message(skew_s: float | None) -> str:

@@ -8,8 +8,8 @@ import pytest
 
 from pickup_station.cli import main
 from pickup_station.config import PrinterSettings, Settings, save_settings
+from pickup_station.demo.receipt_samples import IDS, seed
 from pickup_station.hardware.escpos_cn import decode_text, parse_raster
-from pickup_station.receipt_samples import IDS, seed
 from pickup_station.store.db import Store
 
 

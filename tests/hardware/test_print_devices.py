@@ -16,6 +16,9 @@ import pytest
 from escpos.printer import Dummy, Serial
 
 from pickup_station.config import PrinterSettings
+from pickup_station.core.papers import pickup_receipt_from_store
+from pickup_station.core.papers.layout import layout, paper_size
+from pickup_station.demo.receipt_samples import IDS, seed
 from pickup_station.hardware import escpos_cn
 from pickup_station.hardware.escpos_cn import (
     STATUS_COVER_OPEN,
@@ -38,9 +41,6 @@ from pickup_station.hardware.printers import (
     make_printer,
     read_state,
 )
-from pickup_station.receipt_layout import layout, paper_size
-from pickup_station.receipt_samples import IDS, seed
-from pickup_station.receipts import pickup_receipt_from_store
 from pickup_station.store.db import Store
 
 QUERY = b"\x10\x04"

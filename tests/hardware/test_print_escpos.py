@@ -7,6 +7,9 @@ import numpy as np
 import pytest
 from escpos.printer import Dummy
 
+from pickup_station.core.papers import pickup_receipt_from_store
+from pickup_station.core.papers.layout import Feed, Qr, Text, layout, paper_size
+from pickup_station.demo.receipt_samples import IDS, seed
 from pickup_station.hardware import escpos_cn
 from pickup_station.hardware.escpos_cn import (
     CHINESE_OFF,
@@ -17,9 +20,6 @@ from pickup_station.hardware.escpos_cn import (
     parse_raster,
 )
 from pickup_station.hardware.printers import ReceiptPrinter
-from pickup_station.receipt_layout import Feed, Qr, Text, layout, paper_size
-from pickup_station.receipt_samples import IDS, seed
-from pickup_station.receipts import pickup_receipt_from_store
 from pickup_station.store.db import Store
 
 

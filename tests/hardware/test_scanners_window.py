@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from pickup_station.config import ScannerSettings
-from pickup_station.ui.camera_panel import CameraPanel
 from pickup_station.ui.scan_sources import SerialScannerSource, WedgeDetector
+from pickup_station.ui.views.camera_panel import CameraPanel
 from tests.data.qr_video import write_one_code_video
 
 from .test_scanners_serial import FakePort
@@ -24,7 +24,7 @@ from .test_scanners_wedge import send_keys
 @pytest.fixture
 def window(qtbot, station, data_dir):
     from pickup_station.config import Paths, Settings
-    from pickup_station.counter import Counter
+    from pickup_station.core.counter import Counter
     from pickup_station.ui.main_window import MainWindow
     from pickup_station.ui.services import Services
     from pickup_station.ui.sounds import Sounds

@@ -26,9 +26,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from pickup_station import arrival, demo
-from pickup_station import operators as ops
-from pickup_station.counter import Counter, LineChoice, OrderChoice
+from pickup_station.core import arrival
+from pickup_station.core import operators as ops
+from pickup_station.core.counter import Counter, LineChoice, OrderChoice
+from pickup_station.demo import data as demo
 from pickup_station.errors import Refused
 from pickup_station.store.db import Store
 from pickup_station.store.models import Batch, Operator, Order, OrderItem, Pickup

@@ -274,7 +274,7 @@ def _still_works(data_dir: Path, reported: Reported) -> None:
     """The store opens again and one more hand-over commits with its event."""
     from sqlalchemy import select
 
-    from pickup_station.counter import Counter, OrderChoice
+    from pickup_station.core.counter import Counter, OrderChoice
     from pickup_station.store.db import Store
     from pickup_station.store.models import Batch, Order, OutboxEvent
 

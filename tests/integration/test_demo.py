@@ -8,8 +8,8 @@ import zxingcpp
 from sqlalchemy import text
 
 from pickup_station.config import Paths, load_settings
-from pickup_station.counter import Counter
-from pickup_station.demo_server import STATION_ID, start_demo
+from pickup_station.core.counter import Counter
+from pickup_station.demo.server import STATION_ID, start_demo
 from pickup_station.store.db import Store
 
 

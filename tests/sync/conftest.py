@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from pickup_station import operators as ops
+from pickup_station.core import operators as ops
 from pickup_station.store.db import Store, iso, utcnow
 from pickup_station.store.models import AttentionItem, OutboxEvent
 from pickup_station.sync.client import SyncClient

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from pickup_station import manifest
+from pickup_station.core import manifest
 from pickup_station.errors import ManifestError
 from pickup_station.store.db import Store, get_meta
 from pickup_station.store.models import AttentionItem, Batch, Order, OrderItem

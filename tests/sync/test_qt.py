@@ -7,15 +7,15 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
-from pickup_station import arrival
 from pickup_station.config import Settings
-from pickup_station.counter import Counter, OrderChoice
-from pickup_station.identity import token_sha256
+from pickup_station.core import arrival
+from pickup_station.core.counter import Counter, OrderChoice
+from pickup_station.core.identity import token_sha256
 from pickup_station.store.db import iso, utcnow
 from pickup_station.store.models import AttentionItem
 from pickup_station.sync.client import Backoff, SyncClient
-from pickup_station.ui.attention_dialog import AttentionDialog
-from pickup_station.ui.pair_dialog import PairDialog
+from pickup_station.ui.dialogs.attention_dialog import AttentionDialog
+from pickup_station.ui.dialogs.pair_dialog import PairDialog
 from pickup_station.ui.sync_controller import SyncController
 from tests.server_fixtures import HQClient
 
@@ -77,7 +77,7 @@ def test_controller_offline_then_sync_now(live_server, station, qtbot, controlle
     assert "无法连接服务器" in c.status_tooltip
     # the host works offline; the label counts what waits at once (no round needed)
     with station.session() as s:
-        from pickup_station.counter import record_event
+        from pickup_station.core.counter import record_event
         record_event(s, "item_short", {"sku": "SKU-1", "qty": 1, "stage": "counter",
                                        "note": "", "operator_id": "leader"},
                      order_id="B1-O0", batch_id="B1")

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from pickup_station import arrival
-from pickup_station.counter import Counter, OrderChoice
-from pickup_station.identity import token_sha256
+from pickup_station.core import arrival
+from pickup_station.core.counter import Counter, OrderChoice
+from pickup_station.core.identity import token_sha256
 from pickup_station.store.db import utcnow
 from pickup_station.store.models import Order, OutboxEvent
 from pickup_station.sync.client import SyncOffline

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
-from pickup_station import arrival
 from pickup_station.config import Paths, Settings
-from pickup_station.counter import Counter
+from pickup_station.core import arrival
+from pickup_station.core.counter import Counter
 from pickup_station.sync.client import Backoff
 from pickup_station.ui.main_window import MainWindow
 from pickup_station.ui.services import Services

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 @pytest.fixture
 def make_window(qtbot, station, data_dir):
     from pickup_station.config import Paths, Settings
-    from pickup_station.counter import Counter
+    from pickup_station.core.counter import Counter
     from pickup_station.ui.main_window import MainWindow
     from pickup_station.ui.services import Services
     from pickup_station.ui.sounds import Sounds

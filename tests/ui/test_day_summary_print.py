@@ -4,7 +4,7 @@ name, through the real print queue into ESC/POS bytes."""
 from __future__ import annotations
 
 from pickup_station.config import PrinterSettings, Settings
-from pickup_station.counter import Counter, OrderChoice
+from pickup_station.core.counter import Counter, OrderChoice
 from pickup_station.hardware.escpos_cn import decode_text
 from pickup_station.ui.print_queue import PrintQueue
 

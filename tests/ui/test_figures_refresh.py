@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
-from pickup_station.counter import OrderChoice
+from pickup_station.core.counter import OrderChoice
 
 
 def _hand_over(host, order) -> None:

@@ -167,7 +167,7 @@ def test_window_speaks_english_on_request(make_window, ui_language, data_dir, ho
 
 def test_settings_dialog_saves_the_language_for_the_next_start(make_window, ui_language,
                                                                data_dir, qtbot):
-    from pickup_station.ui.settings_dialog import SettingsDialog
+    from pickup_station.ui.dialogs.settings_dialog import SettingsDialog
 
     ui_language("zh_CN")
     w = make_window(Settings())
@@ -183,8 +183,8 @@ def test_settings_dialog_saves_the_language_for_the_next_start(make_window, ui_l
 
 
 def test_converted_dialogs_follow_the_translation(station, qtbot, ui_language):
-    from pickup_station.ui.attention_dialog import AttentionDialog
-    from pickup_station.ui.pair_dialog import PairDialog
+    from pickup_station.ui.dialogs.attention_dialog import AttentionDialog
+    from pickup_station.ui.dialogs.pair_dialog import PairDialog
 
     ui_language("zh_CN")
     pair = PairDialog(Settings(), lambda: None, store=station.store)

@@ -10,13 +10,13 @@ import pytest
 from escpos.printer import Dummy
 
 from pickup_station.config import PrinterSettings, Settings
+from pickup_station.demo.receipt_samples import IDS, day_summary, seed
 from pickup_station.hardware.escpos_cn import (
     STATUS_PAPER_OUT,
     STATUS_READY,
     decode_text,
     parse_raster,
 )
-from pickup_station.receipt_samples import IDS, day_summary, seed
 from pickup_station.store.db import Store
 from pickup_station.ui.print_queue import PrintQueue
 

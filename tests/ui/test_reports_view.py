@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from pickup_station.config import Settings
-from pickup_station.reports import uncollected
+from pickup_station.core.reports import uncollected
 from pickup_station.store.models import Order
-from pickup_station.ui.reports_view import ReportsView, UncollectedTableModel
+from pickup_station.ui.views.reports_view import ReportsView, UncollectedTableModel
 from tests.reports_seed import FULL_PHONES, seed
 
 SH = ZoneInfo("Asia/Shanghai")

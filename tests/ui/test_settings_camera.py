@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QPushButton
 
-from pickup_station.ui.settings_dialog import SettingsDialog
+from pickup_station.ui.dialogs.settings_dialog import SettingsDialog
 from tests.data.qr_video import write_one_code_video
 
 

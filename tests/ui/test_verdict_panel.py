@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from pickup_station.counter import LineChoice, OrderChoice
-from pickup_station.scanning import ScanQuery
-from pickup_station.ui.verdict_panel import VerdictPanel
-from pickup_station.verdicts import ItemView, OrderView, Verdict
+from pickup_station.core.counter import LineChoice, OrderChoice
+from pickup_station.core.scanning import ScanQuery
+from pickup_station.core.verdicts import ItemView, OrderView, Verdict
+from pickup_station.ui.views.verdict_panel import VerdictPanel
 
 
 def order(oid: str, items: list[tuple[int, int, int, int]], batch_status="arrived") -> OrderView:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from pickup_station.counter import Counter, LineChoice, OrderChoice, Override
+from pickup_station.core.counter import Counter, LineChoice, OrderChoice, Override
 from pickup_station.errors import Refused
 from pickup_station.store.db import utcnow
 
@@ -198,7 +198,7 @@ def test_receipt_numbers_count_per_day(station, counter):
 
 
 def test_arrival_short_items_are_not_handed(station, counter):
-    from pickup_station import arrival
+    from pickup_station.core import arrival
 
     o = next(x for x in station.batches[-1]["orders"] if len(x["items"]) >= 2)
     item = o["items"][0]

@@ -7,7 +7,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pickup_station.receipt_layout import (
+from pickup_station.core.papers import (
+    DaySummary,
+    PickupReceipt,
+    ReceiptNotFound,
+    StationInfo,
+    make_test_page,
+    pickup_receipt_from_store,
+    shelf_label_from_store,
+)
+from pickup_station.core.papers.layout import (
     Cut,
     Qr,
     Text,
@@ -17,16 +26,7 @@ from pickup_station.receipt_layout import (
     two_columns,
     wrap,
 )
-from pickup_station.receipt_samples import IDS, day_summary, seed
-from pickup_station.receipts import (
-    DaySummary,
-    PickupReceipt,
-    ReceiptNotFound,
-    StationInfo,
-    make_test_page,
-    pickup_receipt_from_store,
-    shelf_label_from_store,
-)
+from pickup_station.demo.receipt_samples import IDS, day_summary, seed
 from pickup_station.store.db import Store, iso
 from pickup_station.store.models import Order, Pickup
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pickup_station.reports import (
+from pickup_station.core.reports import (
     commission_for,
     day_figures,
     local_day_window,
@@ -117,7 +117,7 @@ def test_to_dict_is_json_and_fits_day_summary(seeded):
     assert d["shortage_lines"][0]["stage"] == "counter"
     for phone in FULL_PHONES.values():
         assert phone not in text
-    receipts = pytest.importorskip("pickup_station.receipts")
+    receipts = pytest.importorskip("pickup_station.core.papers")
     summary = receipts.DaySummary.from_dict(d)
     assert (summary.pickups, summary.orders_handed, summary.items_handed) == (3, 3, 14)
     assert (summary.uncollected, summary.shortages, summary.undos) == (2, 4, 2)

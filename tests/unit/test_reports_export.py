@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
+from pickup_station.core.reports import export_pickups, pickups_report
+from pickup_station.core.reports.export import COLUMNS, headers
 from pickup_station.errors import Refused
-from pickup_station.reports import export_pickups, pickups_report
-from pickup_station.reports_export import COLUMNS, headers
 from tests.reports_seed import FULL_PHONES, seed
 
 SH = ZoneInfo("Asia/Shanghai")

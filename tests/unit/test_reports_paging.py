@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pickup_station.reports import day_figures, uncollected, uncollected_total
+from pickup_station.core.reports import day_figures, uncollected, uncollected_total
 from pickup_station.store.models import Batch, Order, OrderItem
 from tests.reports_seed import seed
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pickup_station.identity import mask_name, mask_phone, token_from_text, token_sha256
-from pickup_station.scanning import parse_scan
+from pickup_station.core.identity import mask_name, mask_phone, token_from_text, token_sha256
+from pickup_station.core.scanning import parse_scan
 
 TOKEN = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"
 

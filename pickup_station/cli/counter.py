@@ -1,0 +1,188 @@
+"""CLI commands of the counter: lookup, handover, undo, status, import-manifest, arrive, operators."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from sqlalchemy import func, select
+
+from pickup_station.cli.context import Outcome, UsageError
+from pickup_station.core import arrival
+from pickup_station.core import operators as ops
+from pickup_station.core.counter import Counter, OrderChoice, Override
+from pickup_station.core.manifest import import_manifest_file
+from pickup_station.errors import Refused
+from pickup_station.store.models import AttentionItem, OutboxEvent
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("lookup", parents=[common], help="what the counter shows for a text")
+    p.add_argument("text")
+    p.set_defaults(func=cmd_lookup)
+
+    p = sub.add_parser("handover", parents=[common], help="hand over as the counter would")
+    p.add_argument("text")
+    p.add_argument("--proxy", help="name of the person collecting for the customer (代取)")
+    p.add_argument("--operator", help="operator id (default: the first leader)")
+    p.add_argument("--order", action="append", default=[],
+                   help="with a phone-last-4 text or several open orders: which order(s)")
+    p.add_argument("--only-scanned", action="store_true",
+                   help="hand over only the scanned order, not the customer's other open orders")
+    p.add_argument("--leader-pin", help="leader's PIN, to hand over from a batch not yet arrived")
+    p.add_argument("--reason", default="", help="reason for an override")
+    p.set_defaults(func=cmd_handover)
+
+    p = sub.add_parser("undo", parents=[common], help="undo a pickup by receipt number")
+    p.add_argument("receipt_no")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--operator")
+    p.add_argument("--leader-pin")
+    p.set_defaults(func=cmd_undo)
+
+    p = sub.add_parser("status", parents=[common], help="pending events, attention, last sync")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("import-manifest", parents=[common], help="load a JSON/CSV manifest")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("arrive", parents=[common], help="sign a batch off as arrived")
+    p.add_argument("batch_id")
+    p.add_argument("--short", action="append", default=[], metavar="ORDER_ID:SKU:QTY")
+    p.add_argument("--damaged", action="append", default=[], metavar="ORDER_ID:SKU:QTY")
+    p.add_argument("--operator")
+    p.set_defaults(func=cmd_arrive)
+
+    p = sub.add_parser("operator-add", parents=[common], help="add or change an operator")
+    p.add_argument("operator_id")
+    p.add_argument("name")
+    p.add_argument("--pin", required=True)
+    p.add_argument("--role", choices=["leader", "assistant"], default="assistant")
+    p.set_defaults(func=cmd_operator_add)
+
+
+def _operator(ctx, wanted: str | None) -> str:
+    with ctx.store.session() as s:
+        ops.ensure_default_operators(s)
+        if wanted:
+            return ops.get_operator(s, wanted).operator_id
+        leaders = [o for o in ops.list_operators(s) if o.is_leader]
+        return (leaders or ops.list_operators(s))[0].operator_id
+
+
+def cmd_lookup(args, ctx) -> Outcome:
+    verdict = Counter(ctx.store).lookup(args.text)
+    lines = [verdict.message(ctx.lang)]
+    for o in verdict.orders:
+        items = "，".join(f"{i.name}×{i.qty}" for i in o.items)
+        lines.append(f"  {o.order_id}  {o.customer} {o.phone}  货架 {o.shelf_slot}  "
+                     f"批次 {o.batch_id}  {items}")
+    code = 0 if verdict.kind in ("ready", "candidates") else 1
+    return Outcome(code, verdict.to_dict(ctx.lang), "\n".join(lines))
+
+
+def cmd_handover(args, ctx) -> Outcome:
+    counter = Counter(ctx.store)
+    operator_id = _operator(ctx, args.operator)
+    verdict = counter.lookup(args.text)
+    override = None
+    if verdict.kind == "candidates":
+        if not args.order:
+            return Outcome(1, {**verdict.to_dict(ctx.lang), "ok": False,
+                               "error": {"code": "choose_order",
+                                         "message": verdict.message(ctx.lang)}},
+                           verdict.message(ctx.lang) + "（用 --order 指定）")
+        ids = {o.order_id for o in verdict.orders}
+        if not set(args.order) <= ids:
+            raise UsageError("--order names an order not among the candidates")
+        order_ids = list(args.order)
+    elif verdict.kind == "ready" or verdict.reason == "not_arrived":
+        if verdict.reason == "not_arrived":
+            if not args.leader_pin:
+                raise Refused(verdict.message("zh_CN") + "：需团长 PIN（--leader-pin）",
+                              verdict.message("en") + ": the leader's PIN is needed "
+                              "(--leader-pin)", code="not_arrived")
+            with ctx.store.reader() as s:
+                leader = ops.verify_leader_pin(s, args.leader_pin)
+            override = Override("batch_not_arrived", args.reason or "leader override",
+                                leader.operator_id)
+        scanned = [o.order_id for o in verdict.orders if o.scanned]
+        order_ids = args.order or (scanned if args.only_scanned
+                                   else [o.order_id for o in verdict.orders
+                                         if o.arrived or override])
+    else:
+        d = verdict.to_dict(ctx.lang)
+        d["error"] = {"code": verdict.reason, "message": verdict.message(ctx.lang)}
+        return Outcome(1, d, verdict.message(ctx.lang))
+    result = counter.hand_over([OrderChoice(o) for o in order_ids], operator_id,
+                               proxy_name=args.proxy, override=override)
+    payload = {"ok": True, "picked_at": result.picked_at,
+               "pickups": [asdict(p) for p in result.pickups], "operator": operator_id,
+               "proxy": args.proxy}
+    text = "\n".join(f"已提货 {p.order_id}  小票 {p.receipt_no}" for p in result.pickups)
+    return Outcome(0, payload, text)
+
+
+def cmd_undo(args, ctx) -> Outcome:
+    from pickup_station.store.models import Pickup
+
+    operator_id = _operator(ctx, args.operator)
+    with ctx.store.reader() as s:
+        pickup = s.scalars(select(Pickup).where(Pickup.receipt_no == args.receipt_no)).first()
+        leader = ops.verify_leader_pin(s, args.leader_pin) if args.leader_pin else None
+    if pickup is None:
+        raise Refused(f"没有小票 {args.receipt_no}", f"No receipt {args.receipt_no}")
+    Counter(ctx.store).undo(pickup.pickup_id, operator_id, args.reason,
+                            leader_id=leader.operator_id if leader else None)
+    return Outcome(0, {"ok": True, "receipt_no": args.receipt_no, "order_id": pickup.order_id},
+                   f"已撤销 {args.receipt_no}")
+
+
+def cmd_status(args, ctx) -> Outcome:
+    store = ctx.store
+    with store.reader() as s:
+        pending = s.scalar(select(func.count()).select_from(OutboxEvent)) or 0
+        oldest = s.scalar(select(func.min(OutboxEvent.occurred_at)))
+        attention = s.scalars(select(AttentionItem).where(AttentionItem.resolved_at.is_(None))
+                              .order_by(AttentionItem.id)).all()
+        att = [{"id": a.id, "kind": a.kind, "event_type": a.event_type, "order_id": a.order_id,
+                "reason": a.reason, "created_at": a.created_at} for a in attention]
+    payload = {
+        "ok": True, "store": str(store.path), "pending_events": pending,
+        "oldest_pending": oldest, "needs_attention": len(att), "attention": att,
+        "last_sync": store.get_meta("last_sync_at"), "paired": ctx.settings.paired,
+        "server_url": ctx.settings.server_url or None,
+        "station_id": store.get_meta("station_id"),
+        "clock_skew_s": store.get_meta("clock_skew_s"),
+        "batches": [asdict(b) for b in arrival.list_batches(store)],
+    }
+    text = (f"本地库：{payload['store']}\n待上传事件：{pending}\n需处理：{len(att)}\n"
+            f"上次同步：{payload['last_sync'] or '从未'}")
+    return Outcome(0, payload, text)
+
+
+def cmd_import(args, ctx) -> Outcome:
+    report = import_manifest_file(ctx.store, args.file)
+    with ctx.store.session() as s:
+        ops.ensure_default_operators(s)
+    payload = {"ok": True, "batches": report.batches, "orders": report.orders,
+               "removed": report.removed, "attention": report.attention}
+    return Outcome(0, payload, f"已导入 {report.batches} 个批次，{report.orders} 个订单")
+
+
+def cmd_arrive(args, ctx) -> Outcome:
+    try:
+        issues = [arrival.parse_issue(t, "short") for t in args.short] + \
+                 [arrival.parse_issue(t, "damaged") for t in args.damaged]
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    result = arrival.sign_off(ctx.store, args.batch_id, _operator(ctx, args.operator), issues)
+    return Outcome(0, {"ok": True, **asdict(result)},
+                   f"批次 {result.batch_id} 已签收：{result.orders} 个订单，"
+                   f"缺货 {result.lines_short} 行，破损 {result.lines_damaged} 行")
+
+
+def cmd_operator_add(args, ctx) -> Outcome:
+    with ctx.store.session() as s:
+        op = ops.add_operator(s, args.operator_id, args.name, args.pin, args.role)
+    return Outcome(0, {"ok": True, **asdict(op)}, f"操作员 {op.name} 已保存")

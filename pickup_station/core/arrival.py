@@ -1,0 +1,121 @@
+"""Arrival check (到货签收): the leader signs a delivery batch off against its manifest.
+
+Everything counts as received unless listed as short (缺货) or damaged (破损). Signing off
+marks the batch arrived, records shortages on the order items, and queues `arrival_checked`
+plus one `item_short` / `item_damaged` event per line, all in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pickup_station.core import operators as ops
+from pickup_station.core.counter import record_event
+from pickup_station.errors import Refused
+from pickup_station.store.db import Store, iso, utcnow
+from pickup_station.store.models import Batch, Order, OrderItem
+
+
+@dataclass
+class ArrivalIssue:
+    order_id: str
+    sku: str
+    qty: int
+    kind: str = "short"  # short / damaged
+    note: str = ""
+
+
+@dataclass
+class ArrivalResult:
+    batch_id: str
+    orders: int
+    lines_short: int
+    lines_damaged: int
+    arrived_at: str
+
+
+@dataclass
+class BatchSummary:
+    batch_id: str
+    status: str
+    expected_at: str | None
+    arrived_at: str | None
+    orders: int
+    open_orders: int
+
+
+def parse_issue(text: str, kind: str = "short") -> ArrivalIssue:
+    """`ORDER_ID:SKU:QTY` as the CLI takes it."""
+    parts = text.rsplit(":", 2)
+    if len(parts) != 3 or not parts[2].strip().isdigit():
+        raise ValueError(f"expected ORDER_ID:SKU:QTY, got {text!r}")
+    return ArrivalIssue(parts[0].strip(), parts[1].strip(), int(parts[2]), kind)
+
+
+def list_batches(store: Store) -> list[BatchSummary]:
+    with store.reader() as s:
+        counts = dict(s.execute(select(Order.batch_id, func.count()).group_by(Order.batch_id)).all())
+        open_counts = dict(s.execute(
+            select(Order.batch_id, func.count())
+            .where(Order.pickup_state == "open", Order.status == "active")
+            .group_by(Order.batch_id)).all())
+        return [BatchSummary(b.batch_id, b.status, b.expected_at, b.arrived_at,
+                             counts.get(b.batch_id, 0), open_counts.get(b.batch_id, 0))
+                for b in s.scalars(select(Batch).order_by(Batch.expected_at.desc(),
+                                                          Batch.batch_id))]
+
+
+def sign_off(store: Store, batch_id: str, operator_id: str,
+             issues: list[ArrivalIssue] | None = None) -> ArrivalResult:
+    issues = issues or []
+    now = iso(utcnow())
+    with store.session() as s:
+        operator = ops.get_operator(s, operator_id)
+        batch = s.get(Batch, batch_id)
+        if batch is None:
+            raise Refused(f"没有这个配送批次：{batch_id}", f"No such delivery batch: {batch_id}",
+                          code="unknown_batch")
+        if batch.status != "expected":
+            raise Refused(f"批次 {batch_id} 已于 {batch.arrived_at} 签收",
+                          f"Batch {batch_id} was already signed off at {batch.arrived_at}",
+                          code="already_arrived")
+        counted = _apply_issues(s, batch_id, issues, operator.operator_id)
+        batch.status = "arrived"
+        batch.arrived_at = now
+        batch.arrived_by = operator.operator_id
+        n_orders = s.scalar(select(func.count()).where(Order.batch_id == batch_id)) or 0
+        record_event(s, "arrival_checked", {
+            "operator_id": operator.operator_id, "order_count": n_orders,
+            "lines_short": counted["short"], "lines_damaged": counted["damaged"],
+        }, batch_id=batch_id, occurred_at=now)
+    return ArrivalResult(batch_id, n_orders, counted["short"], counted["damaged"], now)
+
+
+def _apply_issues(s: Session, batch_id: str, issues: list[ArrivalIssue], operator_id: str):
+    counted = {"short": 0, "damaged": 0}
+    for issue in issues:
+        if issue.kind not in counted:
+            raise Refused("问题类型无效", f"Unknown issue kind: {issue.kind}")
+        item = s.scalars(select(OrderItem).join(Order).where(
+            Order.order_id == issue.order_id, Order.batch_id == batch_id,
+            OrderItem.sku == issue.sku)).first()
+        if item is None:
+            raise Refused(f"批次 {batch_id} 中没有订单 {issue.order_id} 的商品 {issue.sku}",
+                          f"Batch {batch_id} has no item {issue.sku} in order {issue.order_id}",
+                          code="unknown_item")
+        if issue.qty <= 0 or item.qty_short + item.qty_damaged + issue.qty > item.qty:
+            raise Refused(f"{item.name} 的缺损数量超过订购数量",
+                          f"{item.name}: more short/damaged than ordered")
+        if issue.kind == "short":
+            item.qty_short += issue.qty
+        else:
+            item.qty_damaged += issue.qty
+        counted[issue.kind] += 1
+        record_event(s, f"item_{issue.kind}", {
+            "sku": issue.sku, "qty": issue.qty, "stage": "arrival", "note": issue.note,
+            "operator_id": operator_id,
+        }, order_id=issue.order_id, batch_id=batch_id)
+    return counted

@@ -1,0 +1,290 @@
+"""Batches and orders arriving at the station: from a sync pull, or a manifest file offline.
+
+`apply_batch`, `apply_order` and `remove_order` take the wire shapes of docs/protocol.md and
+work inside the caller's transaction (the sync engine applies one page per transaction, with its
+cursor). `import_manifest_file` loads a JSON or CSV manifest (配送清单) when there is no network.
+An order the host already handed over is never silently overwritten: a cancel or removal from
+HQ after the hand-over lands in the needs-attention list instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pickup_station.core.identity import customer_key, mask_phone, phone_digits, token_sha256
+from pickup_station.errors import ManifestError
+from pickup_station.store.db import get_meta, iso, set_meta, utcnow
+from pickup_station.store.models import AttentionItem, Batch, Order, OrderItem
+
+ORDER_STATUSES = {"active", "cancelled", "refunded"}
+SHELF_ZONES = "ABCDEFGH"
+
+
+@dataclass
+class ApplyReport:
+    batches: int = 0
+    orders: int = 0
+    removed: int = 0
+    attention: list[str] = field(default_factory=list)
+
+    def add(self, other: ApplyReport) -> None:
+        self.batches += other.batches
+        self.orders += other.orders
+        self.removed += other.removed
+        self.attention += other.attention
+
+
+def next_shelf_slot(session: Session) -> str:
+    """The next free shelf slot (货架号), e.g. `A-3-12`: zone, shelf, position."""
+    n = int(get_meta(session, "shelf_slot_seq", "0"))
+    set_meta(session, "shelf_slot_seq", str(n + 1))
+    zone = SHELF_ZONES[(n // 300) % len(SHELF_ZONES)]
+    return f"{zone}-{(n // 30) % 10 + 1}-{n % 30 + 1:02d}"
+
+
+def _attention(session: Session, kind: str, order_id: str | None, reason: str, detail=None):
+    session.add(AttentionItem(
+        kind=kind, order_id=order_id, reason=reason,
+        detail=json.dumps(detail, ensure_ascii=False) if detail is not None else None,
+        created_at=iso(utcnow()),
+    ))
+
+
+def apply_batch(session: Session, data: dict) -> ApplyReport:
+    batch_id = _required_text(data, "batch_id")
+    batch = session.get(Batch, batch_id)
+    now = iso(utcnow())
+    if batch is None:
+        batch = Batch(batch_id=batch_id, status="expected")
+        session.add(batch)
+    batch.station_id = data.get("station_id") or batch.station_id
+    if batch.station_id and not get_meta(session, "station_id"):
+        set_meta(session, "station_id", batch.station_id)
+    if "expected_at" in data:
+        batch.expected_at = data.get("expected_at")
+    if data.get("dispatched_at"):
+        batch.dispatched_at = data["dispatched_at"]
+    batch.updated_at = now
+    return ApplyReport(batches=1)
+
+
+def apply_order(session: Session, data: dict) -> ApplyReport:
+    """Insert or update one order (wire shape of a pull `order` upsert)."""
+    report = ApplyReport(orders=1)
+    order_id = _required_text(data, "order_id")
+    batch_id = _required_text(data, "batch_id")
+    if session.get(Batch, batch_id) is None:
+        apply_batch(session, {"batch_id": batch_id})
+    status = data.get("status") or "active"
+    if status not in ORDER_STATUSES:
+        raise ManifestError(f"订单 {order_id} 状态无效：{status}",
+                            f"Order {order_id} has an invalid status: {status}")
+    items = data.get("items") or []
+    if not isinstance(items, list) or not items:
+        raise ManifestError(f"订单 {order_id} 没有商品", f"Order {order_id} has no items")
+    order = session.get(Order, order_id)
+    now = iso(utcnow())
+    if order is None:
+        order = Order(order_id=order_id, pickup_state="open")
+        session.add(order)
+    handed = order.pickup_state != "open"
+    if handed and status != "active" and order.status == "active":
+        report.attention.append(order_id)
+        _attention(session, "cancelled_after_pickup", order_id, "order_cancelled_after_pickup",
+                   {"status": status, "reason": data.get("cancel_reason")})
+    order.batch_id = batch_id
+    order.customer_name = str(data.get("customer_name") or "").strip() or "?"
+    order.phone_masked = data.get("phone_masked") or ""
+    order.phone_last4 = str(data.get("phone_last4") or "")[-4:]
+    order.customer_key = data.get("customer_key") or order.customer_key
+    order.token_sha256 = (data.get("token_sha256") or "").lower() or None
+    order.pickup_code = str(data["pickup_code"]) if data.get("pickup_code") else None
+    order.status = status
+    order.cancel_reason = data.get("cancel_reason")
+    order.shelf_slot = data.get("shelf_slot") or order.shelf_slot or next_shelf_slot(session)
+    order.updated_at = now
+    if not handed:
+        # Items change only while nothing was handed over; what was handed is history.
+        order.items.clear()
+        session.flush()
+        for item in items:
+            order.items.append(_item(order_id, item))
+    return report
+
+
+def remove_order(session: Session, data: dict) -> ApplyReport:
+    order_id = _required_text(data, "order_id")
+    order = session.get(Order, order_id)
+    if order is None:
+        return ApplyReport()
+    if order.pickup_state != "open":
+        _attention(session, "removed_after_pickup", order_id, "order_removed_after_pickup")
+        return ApplyReport(attention=[order_id])
+    session.delete(order)
+    return ApplyReport(removed=1)
+
+
+def item_row(order_id: str, item) -> dict:
+    """One manifest item checked and turned into an `order_items` row (a plain dict)."""
+    if not isinstance(item, dict):
+        raise ManifestError(f"订单 {order_id} 的商品格式无效", f"Order {order_id}: an item is not an object")
+    try:
+        qty = int(item["qty"])
+        price = int(item.get("unit_price_cents") or 0)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ManifestError(f"订单 {order_id} 的商品数量或价格无效",
+                            f"Order {order_id} has an item with a bad quantity or price") from exc
+    if qty <= 0 or price < 0:
+        raise ManifestError(f"订单 {order_id} 的商品数量必须大于 0",
+                            f"Order {order_id}: item quantities must be positive")
+    sku = str(item.get("sku") or "").strip()
+    name = str(item.get("name") or "").strip()
+    if not sku or not name:
+        raise ManifestError(f"订单 {order_id} 的商品缺少编码或名称",
+                            f"Order {order_id}: an item lacks its sku or name")
+    return {"order_id": order_id, "sku": sku, "name": name, "qty": qty,
+            "unit_price_cents": price, "category": item.get("category"),
+            "qty_short": 0, "qty_damaged": 0}
+
+
+def _item(order_id: str, item: dict) -> OrderItem:
+    return OrderItem(**item_row(order_id, item))
+
+
+def _required_text(data: dict, key: str) -> str:
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, str | int) or not str(value).strip():
+        raise ManifestError(f"缺少字段 {key}", f"Missing field {key}")
+    return str(value).strip()
+
+
+# --- manifest files (offline import) -----------------------------------------------------
+
+def order_from_manifest(raw: dict) -> dict:
+    """A manifest order (may carry the full phone and the bare token) → the wire shape."""
+    if not isinstance(raw, dict):
+        raise ManifestError("订单格式无效", "An order is not an object")
+    data = dict(raw)
+    phone = str(raw.get("phone") or "")
+    if phone:
+        if len(phone_digits(phone)) < 4:
+            raise ManifestError(f"订单 {raw.get('order_id')} 的手机号无效",
+                                f"Order {raw.get('order_id')} has an invalid phone number")
+        data["phone_masked"] = mask_phone(phone)
+        data["phone_last4"] = phone_digits(phone)[-4:]
+        data.setdefault("customer_key", customer_key(phone))
+        data.pop("phone")
+    token = raw.get("pickup_token")
+    if token:
+        data["token_sha256"] = token_sha256(str(token))
+        data.pop("pickup_token")  # the bare token is never stored
+    code = data.get("pickup_code")
+    if code is not None and code != "":
+        code = str(code).strip()
+        if not (len(code) == 6 and code.isdigit()):
+            raise ManifestError(f"订单 {raw.get('order_id')} 的提货码必须是 6 位数字",
+                                f"Order {raw.get('order_id')}: pickup code must be 6 digits")
+        data["pickup_code"] = code
+    return data
+
+
+def parse_manifest(path: Path) -> list[dict]:
+    """Batches of a JSON or CSV manifest file, in wire shape with `orders` inside."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise ManifestError(f"找不到文件：{path}", f"File not found: {path}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"无法读取文件：{path}", f"Cannot read file: {path}") from exc
+    if path.suffix.lower() == ".csv" or (not text.lstrip().startswith(("{", "["))):
+        return _parse_csv(text)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ManifestError(f"清单不是有效的 JSON（第 {exc.lineno} 行）",
+                            f"The manifest is not valid JSON (line {exc.lineno})") from exc
+    batches = doc.get("batches") if isinstance(doc, dict) and "batches" in doc else doc
+    if isinstance(batches, dict):
+        batches = [batches]
+    if not isinstance(batches, list) or not batches:
+        raise ManifestError("清单中没有配送批次", "The manifest holds no batch")
+    out = []
+    for b in batches:
+        if not isinstance(b, dict) or not isinstance(b.get("orders"), list):
+            raise ManifestError("配送批次缺少订单列表", "A batch lacks its list of orders")
+        _required_text(b, "batch_id")
+        out.append(b)
+    return out
+
+
+CSV_REQUIRED = ["batch_id", "order_id", "customer_name", "sku", "name", "qty"]
+
+
+def _parse_csv(text: str) -> list[dict]:
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in CSV_REQUIRED if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ManifestError("CSV 缺少列：" + ", ".join(missing),
+                            "The CSV lacks columns: " + ", ".join(missing))
+    batches: dict[str, dict] = {}
+    orders: dict[str, dict] = {}
+    for lineno, row in enumerate(reader, start=2):
+        row = {k: (v or "").strip() for k, v in row.items() if k}
+        if not any(row.values()):
+            continue
+        empty = [c for c in CSV_REQUIRED if not row.get(c)]
+        if empty:
+            raise ManifestError(f"第 {lineno} 行缺少：{', '.join(empty)}",
+                                f"Line {lineno} lacks: {', '.join(empty)}")
+        batch = batches.setdefault(row["batch_id"], {
+            "batch_id": row["batch_id"], "expected_at": row.get("expected_at") or None,
+            "orders": []})
+        order = orders.get(row["order_id"])
+        if order is None:
+            order = {k: row[k] for k in ("order_id", "customer_name", "phone", "pickup_code",
+                                         "pickup_token", "token_sha256", "shelf_slot")
+                     if row.get(k)}
+            order["items"] = []
+            orders[row["order_id"]] = order
+            batch["orders"].append(order)
+        try:
+            qty = int(row["qty"])
+            price = int(row.get("unit_price_cents") or 0)
+        except ValueError as exc:
+            raise ManifestError(f"第 {lineno} 行数量或价格不是整数",
+                                f"Line {lineno}: qty or price is not a whole number") from exc
+        order["items"].append({"sku": row["sku"], "name": row["name"], "qty": qty,
+                               "unit_price_cents": price, "category": row.get("category") or None})
+    if not batches:
+        raise ManifestError("清单中没有订单", "The manifest holds no order")
+    return list(batches.values())
+
+
+def apply_manifest(session: Session, batches: list[dict]) -> ApplyReport:
+    report = ApplyReport()
+    for b in batches:
+        report.add(apply_batch(session, {k: v for k, v in b.items() if k != "orders"}))
+        for raw in b["orders"]:
+            data = order_from_manifest(raw)
+            data["batch_id"] = b["batch_id"]
+            report.add(apply_order(session, data))
+    return report
+
+
+def import_manifest_file(store, path: Path) -> ApplyReport:
+    """Load a manifest file in one transaction: all of it, or nothing."""
+    batches = parse_manifest(path)
+    with store.session() as s:
+        return apply_manifest(s, batches)
+
+
+def order_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Order)) or 0
