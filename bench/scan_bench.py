@@ -81,7 +81,7 @@ def bench_decoders(frames, truth, names):
 
 # -- 2. pipeline ----------------------------------------------------------------------------------
 def bench_pipeline(app, video: Path, n_frames: int):
-    from pickup_station.ui.views.camera_panel import CameraPanel
+    from pickup_station.ui.widgets.camera_panel import CameraPanel
 
     panel = CameraPanel(lang="en", realtime=False, loop=False)
     panel.resize(800, 480)
@@ -170,7 +170,7 @@ def bench_frame_to_verdict(app, trials: int):
     from pickup_station.ui.services import Services
     from pickup_station.ui.sounds import Sounds
     from pickup_station.ui.tasks import Tasks
-    from pickup_station.ui.views.camera_panel import CameraPanel
+    from pickup_station.ui.widgets.camera_panel import CameraPanel
 
     tmp = tempfile.TemporaryDirectory()
     data_dir = Path(tmp.name)

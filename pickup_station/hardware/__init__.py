@@ -1,7 +1,7 @@
 """Counter hardware adapters (camera, scanners, printers): plain Python, no Qt.
 
 Factory helpers build a device from the station settings; the UI wraps them in signals
-(`pickup_station.ui.views.camera_panel`, `pickup_station.ui.scan_sources`).
+(`pickup_station.ui.widgets.camera_panel`, `pickup_station.ui.scan_sources`).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ video file or a stream URL (rtsp://, http://). Two plain Python threads:
   codes found for the preview (`on_frame`), fires `on_code(text)` once per code (not again while
   it stays in view and for `repeat_window_s` after) and notices a stalled stream.
 
-Callbacks run on the worker threads; `pickup_station.ui.views.camera_panel` turns them into signals.
+Callbacks run on the worker threads; `pickup_station.ui.widgets.camera_panel` turns them into signals.
 """
 
 from __future__ import annotations

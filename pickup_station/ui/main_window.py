@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
                 panel.hide()
             return
         if panel is None:
-            from pickup_station.ui.views.camera_panel import CameraPanel
+            from pickup_station.ui.widgets.camera_panel import CameraPanel
 
             panel = CameraPanel(self, decoder=cam.decoder, lang=self.sv.lang)
             panel.codeScanned.connect(self.submit_scan)

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QLabel
 
-from pickup_station.ui.views.camera_panel import CameraPanel, frame_to_qimage
+from pickup_station.ui.widgets.camera_panel import CameraPanel, frame_to_qimage
 from tests.data.qr_video import cached_video
 
 

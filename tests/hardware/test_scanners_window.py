@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from pickup_station.config import ScannerSettings
 from pickup_station.ui.scan_sources import SerialScannerSource, WedgeDetector
-from pickup_station.ui.views.camera_panel import CameraPanel
+from pickup_station.ui.widgets.camera_panel import CameraPanel
 from tests.data.qr_video import write_one_code_video
 
 from .test_scanners_serial import FakePort

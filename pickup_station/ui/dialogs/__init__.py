@@ -1,0 +1,1 @@
+"""The window's dialogs: approvals and pickers, pairing, needs-attention, settings."""

@@ -154,7 +154,7 @@ class SettingsDialog(QDialog):
         if not on:
             self.stop_preview()
             return
-        from pickup_station.ui.views.camera_panel import CameraPanel
+        from pickup_station.ui.widgets.camera_panel import CameraPanel
 
         self.c_preview = CameraPanel(self, decoder=self.c_decoder.currentData(),
                                      lang=self.sv.lang)

@@ -1,0 +1,1 @@
+"""The window's screens (tabs): the counter, the arrival check, the figures."""

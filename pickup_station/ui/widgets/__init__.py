@@ -1,0 +1,1 @@
+"""Widgets shared by views and dialogs (the camera panel: a preview with its worker)."""
