@@ -1,10 +1,20 @@
 """Errors with a message a person at the counter can act on.
 
-`UserFacingError.message()` gives the text in the user's language; the core keeps both
-languages here so the CLI (no Qt) and the window say the same thing.
+A `UserFacingError` carries a code (`.code`, machine-readable: the CLI's JSON `error.code`) and
+a message from the one catalogue (`pickup_station.messages`): `Refused("counter.no_such_pickup")`
+or `Refused("counter.unknown_order", order_id="A1", code="unknown")`. `.message(lang)` renders it
+in the user's language, so the CLI (no Qt) and the window say the same thing.
+
+The older form `UserFacingError(zh, en)` (both texts written at the raise) still works so that
+nothing breaks while the last call sites move to the catalogue; `tests/unit/test_messages.py`
+keeps a list of where it remains and fails on any new one.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from pickup_station.messages import Message, has, normalize_lang
 
 
 class UserFacingError(Exception):
@@ -12,15 +22,38 @@ class UserFacingError(Exception):
 
     code = "error"
 
-    def __init__(self, zh: str, en: str | None = None, *, code: str | None = None):
-        super().__init__(en or zh)
-        self.zh = zh
-        self.en = en or zh
+    def __init__(self, key: str | Message, en: str | None = None, /, *,
+                 code: str | None = None, **params: Any):
+        if isinstance(key, Message):
+            key, params = key.key, {**key.params, **params}
+        self.key: str | None = None
+        self.params: dict[str, Any] = params
+        self._texts: dict[str, str] | None = None
+        if en is None and has(key):
+            self.key = key
+        else:  # the older form: the texts themselves, zh first
+            self._texts = {"zh_CN": key, "en": en or key}
         if code:
             self.code = code
+        super().__init__(self.en)
 
-    def message(self, lang: str = "zh_CN") -> str:
-        return self.en if lang.startswith("en") else self.zh
+    @property
+    def msg(self) -> Message | None:
+        """The catalogue message (None for the older literal form)."""
+        return Message(self.key, **self.params) if self.key else None
+
+    def message(self, lang: str | None = "zh_CN") -> str:
+        if self._texts is not None:
+            return self._texts[normalize_lang(lang)]
+        return Message(self.key, **self.params).render(lang)
+
+    @property
+    def zh(self) -> str:
+        return self.message("zh_CN")
+
+    @property
+    def en(self) -> str:
+        return self.message("en")
 
 
 class Refused(UserFacingError):
@@ -33,11 +66,7 @@ class StoreTooNew(UserFacingError):
     code = "store_too_new"
 
     def __init__(self, found: int, supported: int):
-        super().__init__(
-            f"本地数据库版本 {found} 比本程序支持的 {supported} 新，请升级程序。",
-            f"The local store is schema version {found}, newer than this app supports "
-            f"({supported}). Please upgrade the app.",
-        )
+        super().__init__("store_too_new", found=found, supported=supported)
 
 
 class ManifestError(UserFacingError):

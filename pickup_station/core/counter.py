@@ -265,7 +265,7 @@ class Counter:
                   ) -> HandoverResult:
         """Hand over one or more orders in one transaction; refuses all if any may not go."""
         if not choices:
-            raise Refused("没有选择要提货的订单", "No order was chosen")
+            raise Refused("counter.no_order_chosen")
         proxy_name = (proxy_name or "").strip() or None
         now = self.clock()
         result = HandoverResult(picked_at=iso(now))
@@ -274,9 +274,9 @@ class Counter:
             if override is not None:
                 approver = ops.get_operator(s, override.approved_by)
                 if not approver.is_leader:
-                    raise Refused("此操作需要团长批准", "This needs the leader's approval")
+                    raise Refused("counter.leader_approval_needed")
                 if not override.reason.strip():
-                    raise Refused("请填写原因", "Please give a reason")
+                    raise Refused("counter.reason_needed")
             # every chosen order with its items and batch in two queries, inside the write
             # transaction (so the state checked below is the state committed over)
             ids = list(dict.fromkeys(c.order_id for c in choices))
@@ -301,24 +301,20 @@ class Counter:
                        operator: ops.OperatorInfo, proxy_name, override: Override | None,
                        now: datetime, receipts: _ReceiptNumbers, writes: _Writes) -> HandedOver:
         if order is None:
-            raise Refused(f"没有这个订单：{choice.order_id}", f"Unknown order: {choice.order_id}",
-                          code="unknown")
+            raise Refused("counter.unknown_order", order_id=choice.order_id, code="unknown")
         if order.status != "active":
-            raise Refused(f"订单 {order.order_id} 已取消或退款，不能提货",
-                          f"Order {order.order_id} is cancelled or refunded", code=order.status)
+            raise Refused("counter.order_not_active", order_id=order.order_id, code=order.status)
         if order.pickup_state != "open":
-            raise Refused(f"订单 {order.order_id} 已提货，不能重复核销",
-                          f"Order {order.order_id} was already picked up",
+            raise Refused("counter.order_already_picked_up", order_id=order.order_id,
                           code="already_picked_up")
         if order.batch.status == "expected" and not (
                 override and override.kind == "batch_not_arrived"):
-            raise Refused(f"订单 {order.order_id} 的批次尚未到货，需团长批准",
-                          f"Order {order.order_id}: its batch has not arrived (leader override "
-                          "needed)", code="not_arrived")
+            raise Refused("counter.batch_not_arrived", order_id=order.order_id,
+                          code="not_arrived")
         by_id = {i.id: i for i in order.items}
         wanted = {c.item_id: c for c in (choice.lines or [])}
         if choice.lines is not None and set(wanted) - set(by_id):
-            raise Refused("所选商品不属于该订单", "A chosen item is not in this order")
+            raise Refused("counter.item_not_in_order")
         pickup_id = str(uuid.uuid4())
         receipt_no = receipts.next()
         at = iso(now)
@@ -335,11 +331,11 @@ class Counter:
             else:
                 qty, reason = pick.qty_handed, pick.reason
             if not 0 <= qty <= item.qty:
-                raise Refused(f"{item.name} 的数量无效", f"Bad quantity for {item.name}")
+                raise Refused("counter.bad_quantity", item=item.name)
             if qty < item.qty and reason is None:
                 reason = "damaged" if item.qty_damaged and not item.qty_short else "short"
             if reason not in (None, *LINE_REASONS):
-                raise Refused("原因无效", f"Unknown reason: {reason}")
+                raise Refused("counter.bad_line_reason", reason=reason)
             if qty == item.qty:
                 reason = None
             handed_total += qty
@@ -355,7 +351,7 @@ class Counter:
                     "operator_id": operator.operator_id,
                 }, order_id=order.order_id, batch_id=order.batch_id, occurred_at=at))
         if handed_total == 0:
-            raise Refused("没有要交付的商品", "Nothing to hand over", code="nothing_to_hand")
+            raise Refused("counter.nothing_to_hand_over", code="nothing_to_hand")
         writes.pickups.append({
             "pickup_id": pickup_id, "receipt_no": receipt_no, "order_id": order.order_id,
             "operator_id": operator.operator_id, "picked_at": at, "proxy_name": proxy_name,
@@ -383,23 +379,21 @@ class Counter:
         """Undo a pickup: anyone within 10 minutes, after that only with the leader's approval."""
         reason = (reason or "").strip()
         if not reason:
-            raise Refused("撤销需要填写原因", "An undo needs a reason")
+            raise Refused("counter.undo_reason_needed")
         now = self.clock()
         with self.store.session() as s:
             operator = ops.get_operator(s, operator_id)
             pickup = s.get(Pickup, pickup_id)
             if pickup is None:
-                raise Refused("没有这条提货记录", "No such pickup")
+                raise Refused("counter.no_such_pickup")
             if pickup.undone_at:
-                raise Refused("这次提货已经撤销过了", "This pickup was already undone")
+                raise Refused("counter.already_undone")
             late = now - parse_iso(pickup.picked_at) > UNDO_WINDOW
             leader = None
             if late or leader_id:
                 leader = ops.get_operator(s, leader_id) if leader_id else None
                 if late and (leader is None or not leader.is_leader):
-                    raise Refused("超过 10 分钟，撤销需要团长 PIN",
-                                  "More than 10 minutes ago: undo needs the leader's PIN",
-                                  code="leader_pin_required")
+                    raise Refused("counter.undo_needs_leader_pin", code="leader_pin_required")
             pickup.undone_at = iso(now)
             pickup.undone_by = operator.operator_id
             pickup.undo_reason = reason

@@ -2,8 +2,9 @@
 
 A `Verdict` is `ready` (hand these orders over), `candidates` (phone last 4: pick one) or
 `refused` with a `reason` code: empty, invalid, unknown, other_station, cancelled, refunded,
-not_arrived, already_picked_up. `message(lang)` is the CLI's text; the window words the same
-reasons through Qt's translations.
+not_arrived, already_picked_up. The verdict is worded once, in `pickup_station.messages`:
+`headline()` and `explanation()` are messages (the window shows them), `message(lang)` is the
+same words in one line (the CLI's text).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from pickup_station.core.scanning import ScanQuery
+from pickup_station.messages import Message, render, sentences
 
 
 @dataclass
@@ -51,18 +53,10 @@ class OrderView:
         return self.batch_status != "expected"
 
 
-REASONS = {
-    "empty": ("请扫码或输入提货码", "Scan a code or type a pickup code"),
-    "invalid": ("无法识别的码：请扫描提货二维码，或输入 6 位提货码 / 手机尾号 4 位",
-                ("Not a pickup code: scan the pickup QR, or type the 6-digit code or the "
-                 "phone's last 4 digits")),
-    "unknown": ("未找到订单：本自提点没有这个码", "No order: this pickup point has no such code"),
-    "other_station": ("此订单不在本自提点", "This order is collected at another pickup point"),
-    "cancelled": ("订单已取消，不能提货", "The order was cancelled: do not hand over"),
-    "refunded": ("订单已退款，不能提货", "The order was refunded: do not hand over"),
-    "not_arrived": ("该批次尚未到货", "This batch has not arrived yet"),
-    "already_picked_up": ("已提货，请勿重复核销", "Already picked up: do not hand over again"),
-}
+# The reasons a scan is refused; each is worded once, in `pickup_station.messages`
+# (`verdict.<reason>.title` / `.body`).
+REASONS = ("empty", "invalid", "unknown", "other_station", "cancelled", "refunded",
+           "not_arrived", "already_picked_up")
 
 
 @dataclass
@@ -85,34 +79,56 @@ class Verdict:
     def token_sha256(self) -> str | None:
         return self.query.value if self.query.kind == "token" else None
 
+    @property
+    def code(self) -> str:
+        """`ready`, `candidates` or the refusal's reason: the key of its wording."""
+        return self.reason if self.kind == "refused" and self.reason else self.kind
+
+    @property
+    def params(self) -> dict:
+        return {"n": len(self.orders), **self.detail}
+
+    def headline(self) -> Message:
+        return Message(f"verdict.{self.code}.title")
+
+    def explanation(self) -> list[Message]:
+        """The sentences under the headline (the window shows them; the CLI joins them)."""
+        d, n = self.detail, len(self.orders)
+        code = self.code
+        if code == "ready":
+            return [Message("verdict.ready.body_many", n=n) if n > 1
+                    else Message("verdict.ready.body")]
+        if code == "candidates":
+            return [Message("verdict.candidates.body", n=n)]
+        if code == "already_picked_up" and d.get("receipt_no"):
+            out = [Message("verdict.already_picked_up.when", picked_at=d.get("picked_at", ""),
+                           operator=d.get("operator", ""), receipt_no=d["receipt_no"])]
+            if d.get("proxy_name"):
+                out.append(Message("verdict.already_picked_up.proxy",
+                                   proxy_name=d["proxy_name"]))
+            return out
+        if code == "not_arrived" and d.get("expected_at"):
+            return [Message("verdict.not_arrived.body_eta", batch_id=d.get("batch_id", ""),
+                            expected_at=d["expected_at"])]
+        if code == "not_arrived":
+            return [Message("verdict.not_arrived.body", batch_id=d.get("batch_id", ""))]
+        out = [Message(f"verdict.{code}.body")]
+        if code == "other_station" and d.get("name"):
+            out.append(Message("verdict.other_station.where", name=d["name"],
+                               address=d["address"]) if d.get("address")
+                       else Message("verdict.other_station.where_name", name=d["name"]))
+        elif code in ("cancelled", "refunded") and d.get("reason"):
+            out.append(Message("verdict.cancel_reason", reason=d["reason"]))
+        return out
+
     def message(self, lang: str = "zh_CN") -> str:
-        en = lang.startswith("en")
-        if self.kind == "ready":
-            n = len(self.orders)
-            return f"Ready: {n} order(s) to hand over" if en else f"可提货：{n} 个订单"
-        if self.kind == "candidates":
-            n = len(self.orders)
-            return (f"{n} matching order(s): check the name and pick one" if en
-                    else f"找到 {n} 个订单：请核对姓名后选择")
-        zh, en_text = REASONS.get(self.reason or "", (self.reason or "", self.reason or ""))
-        text = en_text if en else zh
-        d = self.detail
-        if self.reason == "already_picked_up" and d:
-            text += (f" ({d.get('picked_at')}, {d.get('operator')}, receipt {d.get('receipt_no')})"
-                     if en else
-                     f"（{d.get('picked_at')}，{d.get('operator')}，小票 {d.get('receipt_no')}）")
-        elif self.reason == "not_arrived" and d.get("expected_at"):
-            text += (f" (expected {d['expected_at']})" if en else f"（预计 {d['expected_at']}）")
-        elif self.reason == "other_station" and d.get("name"):
-            text += (f": {d['name']}, {d.get('address', '')}" if en
-                     else f"：请到 {d['name']}（{d.get('address', '')}）提货")
-        elif self.reason in ("cancelled", "refunded") and d.get("reason"):
-            text += f"（{d['reason']}）" if not en else f" ({d['reason']})"
-        return text
+        """The verdict in one line (the CLI's text): headline, then the explanation."""
+        return render("verdict.line", lang, title=self.headline(),
+                      body=sentences(self.explanation(), lang))
 
     def to_dict(self, lang: str = "zh_CN") -> dict:
         return {
-            "ok": self.ok, "kind": self.kind, "reason": self.reason,
+            "ok": self.ok, "kind": self.kind, "reason": self.reason, "code": self.code,
             "message": self.message(lang), "query": {"kind": self.query.kind},
             "orders": [asdict(o) for o in self.orders], "detail": self.detail,
         }

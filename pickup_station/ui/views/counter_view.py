@@ -27,6 +27,7 @@ from pickup_station.core import operators as ops
 from pickup_station.core.counter import HandoverResult, Override
 from pickup_station.core.verdicts import Verdict
 from pickup_station.errors import Refused, UserFacingError
+from pickup_station.messages import Message, sentences
 from pickup_station.ui.dialogs.common import ApprovalDialog, OrderPickerDialog, ReasonDialog
 from pickup_station.ui.services import Services
 from pickup_station.ui.views.verdict_panel import VerdictPanel
@@ -68,7 +69,7 @@ class CounterView(QWidget):
         self.proxy_name = QLineEdit(self)
         self.proxy_name.setObjectName("proxyName")
         self.proxy_name.setPlaceholderText(self.tr("Collected by someone else? Their name (proxy)"))
-        self.panel = VerdictPanel(self)
+        self.panel = VerdictPanel(self, self.sv.lang)
         self.panel.candidatePicked.connect(self.pick_candidate)
         self.confirm_button = QPushButton(self.tr("Confirm hand-over (Enter)"), self)
         self.confirm_button.setObjectName("confirmButton")
@@ -158,9 +159,15 @@ class CounterView(QWidget):
 
     def _lookup_failed(self, exc: BaseException) -> None:
         log.error("lookup failed", exc_info=exc)
-        self.panel.show_message(self.tr("Lookup failed"), html.escape(str(exc)), "refused",
-                                "error")
+        self._say("screen.lookup_failed", self._error_message(exc), "refused", "error")
         self.sv.sounds.play("fail")
+
+    def _error_message(self, exc: BaseException) -> str:
+        """What a failure says: its catalogue message, or the unexpected error's own text."""
+        if isinstance(exc, UserFacingError):
+            return exc.message(self.sv.lang)
+        return Message("error.unexpected", error=str(exc) or type(exc).__name__
+                       ).render(self.sv.lang)
 
     def _show(self, seq: int, verdict: Verdict) -> None:
         if seq != self._seq:
@@ -187,47 +194,25 @@ class CounterView(QWidget):
         self.verdictShown.emit(v)
 
     def describe(self, v: Verdict) -> tuple[str, str]:
-        """Headline and explanation of a verdict, in the user's language (Qt translations)."""
-        d = {k: html.escape(str(val)) for k, val in v.detail.items()}
-        if v.kind == "ready":
-            n = len(v.orders)
-            body = self.tr("Hand over the bag(s) from the shelf slot(s) below.")
-            if n > 1:
-                body = self.tr("This customer has %n open order(s): all are ticked.", "", n)
-            if self.override:
-                body += " " + self.tr("Leader-approved exception: %1").replace(
-                    "%1", html.escape(self.override.reason))
-            return self.tr("Ready to hand over"), body
-        if v.kind == "candidates":
-            return (self.tr("Pick the customer"),
-                    self.tr("%n order(s) match: check the name, choose with ↑↓ and Enter.",
-                            "", len(v.orders)))
-        texts = {
-            "empty": (self.tr("Nothing scanned"), self.tr("Scan a code or type a pickup code.")),
-            "invalid": (self.tr("Not a pickup code"), self.tr(
-                "Scan the pickup QR, or type the 6-digit code or the phone's last 4 digits.")),
-            "unknown": (self.tr("Unknown code"), self.tr(
-                "No order at this pickup point has this code. Ask the customer to check the "
-                "pickup point in their order.")),
-            "other_station": (self.tr("Another pickup point's order"), self.tr(
-                "This order is collected at %1 (%2).").replace("%1", d.get("name", ""))
-                .replace("%2", d.get("address", ""))),
-            "cancelled": (self.tr("Order cancelled"), self.tr(
-                "Do not hand over: the order was cancelled. %1").replace("%1", d.get("reason", ""))),
-            "refunded": (self.tr("Order refunded"), self.tr(
-                "Do not hand over: the order was refunded.")),
-            "not_arrived": (self.tr("Batch not arrived yet"), self.tr(
-                "Batch %1 has not been signed off as arrived (expected %2). The leader can "
-                "allow the hand-over: press Enter.").replace("%1", d.get("batch_id", ""))
-                .replace("%2", d.get("expected_at", ""))),
-            "already_picked_up": (self.tr("Already picked up"), self.tr(
-                "Picked up at %1 by operator %2, receipt %3. Do not hand over again.")
-                .replace("%1", d.get("picked_at", "")).replace("%2", d.get("operator", ""))
-                .replace("%3", d.get("receipt_no", ""))
-                + ((" " + self.tr("Collected by proxy: %1").replace("%1", d["proxy_name"]))
-                   if d.get("proxy_name") else "")),
-        }
-        return texts.get(v.reason or "", (v.reason or "", ""))
+        """Headline and explanation (HTML) of a verdict, worded by the message catalogue."""
+        parts = v.explanation()
+        if v.kind == "ready" and self.override:
+            parts.append(Message("verdict.override", reason=self.override.reason))
+        elif v.kind == "candidates":
+            parts.append(Message("screen.choose_hint"))
+        elif v.reason == "not_arrived":
+            parts.append(Message("screen.leader_hint"))
+        return self._text(v.headline()), html.escape(sentences(parts, self.sv.lang))
+
+    def _text(self, message: Message) -> str:
+        return message.render(self.sv.lang)
+
+    def _say(self, headline: str, body: Message | str | list[Message] | None, kind: str,
+             reason: str = "") -> None:
+        """A message of the catalogue in the verdict panel (plain text, escaped here)."""
+        parts = body if isinstance(body, list) else [body] if body else []
+        self.panel.show_message(self._text(Message(headline)),
+                                html.escape(sentences(parts, self.sv.lang)), kind, reason)
 
     # --- confirming ----------------------------------------------------------------------
     def _update_confirm(self) -> None:
@@ -256,8 +241,8 @@ class CounterView(QWidget):
             return
         choices = self.panel.choices()
         if not choices:
-            self.panel.show_message(self.tr("Nothing ticked"),
-                                    self.tr("Tick at least one order to hand over."), "refused")
+            self._say("screen.nothing_ticked.title", Message("screen.nothing_ticked.body"),
+                      "refused")
             self.sv.sounds.play("fail")
             return
         operator = self.operator()
@@ -274,12 +259,11 @@ class CounterView(QWidget):
         self._busy = False
         self.override = None
         self.proxy_name.clear()
-        receipts = "、".join(result.receipt_nos)
         missing = sum(p.items_missing for p in result.pickups)
-        body = self.tr("Receipt %1.").replace("%1", html.escape(receipts))
+        body = [Message("screen.handed_over.body", receipts="、".join(result.receipt_nos))]
         if missing:
-            body += " " + self.tr("%n item(s) not handed over were recorded.", "", missing)
-        self.panel.show_message(self.tr("Handed over ✓"), body, "ready", "done")
+            body.append(Message("screen.handed_over.missing", n=missing))
+        self._say("screen.handed_over.title", body, "ready", "done")
         self.sv.sounds.play("ok")
         self._update_confirm()
         self.handoverDone.emit(result)
@@ -297,11 +281,10 @@ class CounterView(QWidget):
 
     def _handover_failed(self, exc: BaseException) -> None:
         self._busy = False
-        message = exc.message(self.sv.lang) if isinstance(exc, UserFacingError) else str(exc)
         if not isinstance(exc, UserFacingError):
             log.error("hand-over failed", exc_info=exc)
-        self.panel.show_message(self.tr("Not handed over"), html.escape(message), "refused",
-                                getattr(exc, "code", "error"))
+        message = self._error_message(exc)
+        self._say("screen.not_handed_over", message, "refused", getattr(exc, "code", "error"))
         self.sv.sounds.play("fail")
         self._update_confirm()
         self.handoverFailed.emit(message)
@@ -342,17 +325,16 @@ class CounterView(QWidget):
 
         def ok(leader):
             if not reason:
-                self.panel.show_message(self.tr("Reason needed"), self.tr(
-                    "Give a reason: it goes on the record."), "refused")
+                self._say("screen.reason_needed.title", Message("screen.reason_needed.body"),
+                          "refused")
                 self.sv.sounds.play("fail")
                 return
             self.override = Override(kind, reason, leader.operator_id)
             then()
 
         def fail(exc):
-            msg = exc.message(self.sv.lang) if isinstance(exc, Refused) else str(exc)
-            self.panel.show_message(self.tr("Not allowed"), html.escape(msg), "refused",
-                                    "leader_pin_required")
+            self._say("screen.not_allowed", self._error_message(exc), "refused",
+                      "leader_pin_required")
             self.sv.sounds.play("fail")
         self.sv.tasks.run(verify, ok, fail)
 
@@ -411,9 +393,9 @@ class CounterView(QWidget):
         operator = self.operator()
 
         def done(_):
-            self.panel.show_message(self.tr("Pickup undone"), self.tr(
-                "Receipt %1 was undone; the order can be handed over again.")
-                .replace("%1", row["receipt_no"]), "idle", "undone")
+            self._say("screen.undone.title",
+                      Message("screen.undone.body", receipt_no=row["receipt_no"]), "idle",
+                      "undone")
             self.refresh_recent()
             self.localChange.emit()
             self.focus_scan()

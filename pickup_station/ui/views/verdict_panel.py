@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from pickup_station.core.counter import LineChoice, OrderChoice
 from pickup_station.core.verdicts import OrderView, Verdict
+from pickup_station.messages import render
 
 COLORS = {"ready": "#1b7f3b", "candidates": "#1f5fbf", "refused": "#c62828", "idle": "#555"}
 REASON_CODES = ["short", "damaged", "declined"]
@@ -36,8 +37,9 @@ REASON_CODES = ["short", "damaged", "declined"]
 class VerdictPanel(QFrame):
     candidatePicked = Signal(str)  # order_id
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, lang: str = "zh_CN"):
         super().__init__(parent)
+        self.lang = lang  # of the catalogue texts it shows itself (the idle prompt)
         self.setFrameShape(QFrame.StyledPanel)
         self.verdict: Verdict | None = None
         self.result = QLabel(self)
@@ -80,9 +82,8 @@ class VerdictPanel(QFrame):
     # --- showing -------------------------------------------------------------------------
     def show_idle(self, text: str | None = None) -> None:
         self.verdict = None
-        self._set(self.tr("Ready to scan"), text or self.tr(
-            "Scan the customer's pickup QR, or type the 6-digit pickup code or the phone's "
-            "last 4 digits."), "idle", "")
+        self._set(render("screen.idle.title", self.lang),
+                  text or html.escape(render("screen.idle.body", self.lang)), "idle", "")
         self._show_nothing()
 
     def show_message(self, headline: str, body: str, kind: str, reason: str = "") -> None:
