@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pickup_station import __version__
 from pickup_station.config import Paths, load_settings
+from pickup_station.messages import normalize_lang
 from pickup_station.paths import resource
 
 log = logging.getLogger("pickup_station")
@@ -76,7 +77,7 @@ def load_translations(app, lang: str) -> list:
         app.removeTranslator(old)
         old.deleteLater()
     translators = []
-    if lang.startswith("zh"):
+    if normalize_lang(lang) == "zh_CN":
         for name, folder in (("pickup_station_zh_CN", str(resource("i18n"))),
                              ("qtbase_zh_CN",
                               QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))):

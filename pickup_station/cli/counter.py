@@ -12,6 +12,7 @@ from pickup_station.core import operators as ops
 from pickup_station.core.counter import Counter, OrderChoice, Override
 from pickup_station.core.manifest import import_manifest_file
 from pickup_station.errors import Refused
+from pickup_station.messages import render
 from pickup_station.store.models import AttentionItem, OutboxEvent
 
 
@@ -74,9 +75,11 @@ def cmd_lookup(args, ctx) -> Outcome:
     verdict = Counter(ctx.store).lookup(args.text)
     lines = [verdict.message(ctx.lang)]
     for o in verdict.orders:
-        items = "，".join(f"{i.name}×{i.qty}" for i in o.items)
-        lines.append(f"  {o.order_id}  {o.customer} {o.phone}  货架 {o.shelf_slot}  "
-                     f"批次 {o.batch_id}  {items}")
+        items = render("cli.item_sep", ctx.lang).join(
+            render("cli.item", ctx.lang, name=i.name, qty=i.qty) for i in o.items)
+        lines.append(render("cli.order_line", ctx.lang, order_id=o.order_id,
+                            customer=o.customer, phone=o.phone, shelf_slot=o.shelf_slot,
+                            batch_id=o.batch_id, items=items))
     code = 0 if verdict.kind in ("ready", "candidates") else 1
     return Outcome(code, verdict.to_dict(ctx.lang), "\n".join(lines))
 
@@ -91,7 +94,7 @@ def cmd_handover(args, ctx) -> Outcome:
             return Outcome(1, {**verdict.to_dict(ctx.lang), "ok": False,
                                "error": {"code": "choose_order",
                                          "message": verdict.message(ctx.lang)}},
-                           verdict.message(ctx.lang) + "（用 --order 指定）")
+                           render("cli.choose_order", ctx.lang, verdict=verdict))
         ids = {o.order_id for o in verdict.orders}
         if not set(args.order) <= ids:
             raise UsageError("--order names an order not among the candidates")
@@ -99,9 +102,7 @@ def cmd_handover(args, ctx) -> Outcome:
     elif verdict.kind == "ready" or verdict.reason == "not_arrived":
         if verdict.reason == "not_arrived":
             if not args.leader_pin:
-                raise Refused(verdict.message("zh_CN") + "：需团长 PIN（--leader-pin）",
-                              verdict.message("en") + ": the leader's PIN is needed "
-                              "(--leader-pin)", code="not_arrived")
+                raise Refused("cli.leader_pin_needed", verdict=verdict, code="not_arrived")
             with ctx.store.reader() as s:
                 leader = ops.verify_leader_pin(s, args.leader_pin)
             override = Override("batch_not_arrived", args.reason or "leader override",
@@ -119,7 +120,8 @@ def cmd_handover(args, ctx) -> Outcome:
     payload = {"ok": True, "picked_at": result.picked_at,
                "pickups": [asdict(p) for p in result.pickups], "operator": operator_id,
                "proxy": args.proxy}
-    text = "\n".join(f"已提货 {p.order_id}  小票 {p.receipt_no}" for p in result.pickups)
+    text = "\n".join(render("cli.handed_over", ctx.lang, order_id=p.order_id,
+                            receipt_no=p.receipt_no) for p in result.pickups)
     return Outcome(0, payload, text)
 
 
@@ -131,11 +133,11 @@ def cmd_undo(args, ctx) -> Outcome:
         pickup = s.scalars(select(Pickup).where(Pickup.receipt_no == args.receipt_no)).first()
         leader = ops.verify_leader_pin(s, args.leader_pin) if args.leader_pin else None
     if pickup is None:
-        raise Refused(f"没有小票 {args.receipt_no}", f"No receipt {args.receipt_no}")
+        raise Refused("cli.no_receipt", receipt_no=args.receipt_no)
     Counter(ctx.store).undo(pickup.pickup_id, operator_id, args.reason,
                             leader_id=leader.operator_id if leader else None)
     return Outcome(0, {"ok": True, "receipt_no": args.receipt_no, "order_id": pickup.order_id},
-                   f"已撤销 {args.receipt_no}")
+                   render("cli.undone", ctx.lang, receipt_no=args.receipt_no))
 
 
 def cmd_status(args, ctx) -> Outcome:
@@ -156,8 +158,9 @@ def cmd_status(args, ctx) -> Outcome:
         "clock_skew_s": store.get_meta("clock_skew_s"),
         "batches": [asdict(b) for b in arrival.list_batches(store)],
     }
-    text = (f"本地库：{payload['store']}\n待上传事件：{pending}\n需处理：{len(att)}\n"
-            f"上次同步：{payload['last_sync'] or '从未'}")
+    text = render("cli.status", ctx.lang, store=payload["store"], pending=pending,
+                  attention=len(att),
+                  last_sync=payload["last_sync"] or render("cli.never", ctx.lang))
     return Outcome(0, payload, text)
 
 
@@ -167,7 +170,8 @@ def cmd_import(args, ctx) -> Outcome:
         ops.ensure_default_operators(s)
     payload = {"ok": True, "batches": report.batches, "orders": report.orders,
                "removed": report.removed, "attention": report.attention}
-    return Outcome(0, payload, f"已导入 {report.batches} 个批次，{report.orders} 个订单")
+    return Outcome(0, payload, render("cli.imported", ctx.lang, batches=report.batches,
+                                      orders=report.orders))
 
 
 def cmd_arrive(args, ctx) -> Outcome:
@@ -178,11 +182,13 @@ def cmd_arrive(args, ctx) -> Outcome:
         raise UsageError(str(exc)) from exc
     result = arrival.sign_off(ctx.store, args.batch_id, _operator(ctx, args.operator), issues)
     return Outcome(0, {"ok": True, **asdict(result)},
-                   f"批次 {result.batch_id} 已签收：{result.orders} 个订单，"
-                   f"缺货 {result.lines_short} 行，破损 {result.lines_damaged} 行")
+                   render("cli.arrived", ctx.lang, batch_id=result.batch_id,
+                          orders=result.orders, short=result.lines_short,
+                          damaged=result.lines_damaged))
 
 
 def cmd_operator_add(args, ctx) -> Outcome:
     with ctx.store.session() as s:
         op = ops.add_operator(s, args.operator_id, args.name, args.pin, args.role)
-    return Outcome(0, {"ok": True, **asdict(op)}, f"操作员 {op.name} 已保存")
+    return Outcome(0, {"ok": True, **asdict(op)}, render("cli.operator_saved", ctx.lang,
+                                                          name=op.name))

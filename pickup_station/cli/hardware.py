@@ -19,6 +19,7 @@ from pickup_station.cli.printing import (
     add_test_print_parser,  # test-print (printing side, print_cli.py)
 )
 from pickup_station.errors import UserFacingError
+from pickup_station.messages import Message, render
 
 
 class UnreadableFile(UserFacingError):
@@ -57,8 +58,8 @@ def _read_image(path: Path):
     return cv2.imdecode(data, cv2.IMREAD_COLOR)
 
 
-def _unreadable(path: Path, why_zh: str, why_en: str) -> UnreadableFile:
-    return UnreadableFile(f"无法读取文件 {path}：{why_zh}", f"Cannot read {path}: {why_en}")
+def _unreadable(path: Path, why: str) -> UnreadableFile:
+    return UnreadableFile("cli.decode.unreadable", path=str(path), why=Message(why))
 
 
 def decode_file(path: Path, decoder) -> dict:
@@ -66,9 +67,9 @@ def decode_file(path: Path, decoder) -> dict:
     import cv2
 
     if not path.exists():
-        raise _unreadable(path, "文件不存在。", "no such file.")
+        raise _unreadable(path, "cli.decode.missing")
     if path.is_dir():
-        raise _unreadable(path, "这是一个文件夹。", "it is a folder.")
+        raise _unreadable(path, "cli.decode.folder")
     codes: dict[str, dict] = {}
     frames = with_code = 0
     decode_s = 0.0
@@ -94,8 +95,7 @@ def decode_file(path: Path, decoder) -> dict:
         cap = cv2.VideoCapture(str(path))
         try:
             if not cap.isOpened():
-                raise _unreadable(path, "不是可识别的图片或视频。",
-                                  "not an image or video this program can read.")
+                raise _unreadable(path, "cli.decode.not_media")
             while True:
                 ok, frame = cap.read()
                 if not ok or frame is None:
@@ -105,8 +105,7 @@ def decode_file(path: Path, decoder) -> dict:
         finally:
             cap.release()
         if frames == 0:
-            raise _unreadable(path, "不是可读取的图片或视频（没有可读取的画面）。",
-                              "not a readable image or video (no frame could be read).")
+            raise _unreadable(path, "cli.decode.no_frame")
     return {"ok": True, "file": str(path), "kind": kind, "frames": frames,
             "frames_with_code": with_code,
             "codes": sorted(codes.values(), key=lambda c: c["frame"]),
@@ -115,29 +114,19 @@ def decode_file(path: Path, decoder) -> dict:
 
 
 def describe(payload: dict, lang: str = "zh_CN") -> str:
-    en = lang.startswith("en")
     kind = payload["kind"]
-    if en:
-        head = (f"{payload['file']}: {kind}, {payload['frames']} frame(s), "
-                f"decoder {payload['decoder']}")
-    else:
-        head = (f"{payload['file']}：{'图片' if kind == 'image' else '视频'}，"
-                f"{payload['frames']} 帧，解码器 {payload['decoder']}")
-    lines = [head]
+    head = "cli.decode.head_image" if kind == "image" else "cli.decode.head_video"
+    lines = [render(head, lang, file=payload["file"], frames=payload["frames"],
+                    decoder=payload["decoder"])]
     if not payload["codes"]:
-        lines.append("No QR code found." if en else "未找到二维码。")
+        lines.append(render("cli.decode.none", lang))
     for c in payload["codes"]:
-        if kind == "image":
-            lines.append(c["text"])
-        elif en:
-            lines.append(f"frame {c['frame']}: {c['text']}  (in {c['count']} frames)")
-        else:
-            lines.append(f"第 {c['frame']} 帧：{c['text']}（共 {c['count']} 帧）")
+        lines.append(c["text"] if kind == "image" else
+                     render("cli.decode.frame", lang, frame=c["frame"], text=c["text"],
+                            count=c["count"]))
     if kind == "video":
-        lines.append(f"{payload['frames_with_code']}/{payload['frames']} frames with a code, "
-                     f"{payload['ms_per_frame']} ms/frame" if en else
-                     f"{payload['frames_with_code']}/{payload['frames']} 帧有二维码，"
-                     f"每帧 {payload['ms_per_frame']} 毫秒")
+        lines.append(render("cli.decode.rate", lang, with_code=payload["frames_with_code"],
+                            frames=payload["frames"], ms=payload["ms_per_frame"]))
     return "\n".join(lines)
 
 

@@ -26,6 +26,7 @@ from pickup_station.core.papers.layout import layout
 from pickup_station.errors import UserFacingError
 from pickup_station.hardware.escpos_cn import MODES
 from pickup_station.hardware.printers import ReceiptPrinter, describe, make_printer
+from pickup_station.messages import Message, render
 
 
 def add_test_print_parser(sub, common) -> None:
@@ -47,8 +48,7 @@ def _rasterizer(mode: str):
     try:
         from pickup_station.ui.receipt_raster import ensure_gui_app, render_lines
     except ImportError as exc:  # pragma: no cover - PySide6 missing
-        raise UserFacingError("图片打印模式需要 PySide6。", f"Image print modes need PySide6: {exc}"
-                              ) from exc
+        raise UserFacingError("cli.raster_needs_pyside", error=str(exc)) from exc
     ensure_gui_app()
     return render_lines
 
@@ -73,15 +73,7 @@ def cmd_test_print(args, ctx):
     payload = {"ok": True, "printed": printed, "printer": describe(settings),
                "mode": settings.mode, "paper_mm": settings.paper_mm, "bytes": result.bytes_sent,
                "state": result.state.value, "seconds": round(result.seconds, 3)}
-    if ctx.lang.startswith("en"):
-        text = (f"Printed ({printed}) on {payload['printer']}: {result.bytes_sent} bytes, "
-                f"printer {result.state.value.replace('_', ' ')}.")
-    else:
-        what = {"test": "测试页", "receipt": "小票", "label": "标签"}[printed]
-        text = (f"已打印{what}：{payload['printer']}，{result.bytes_sent} 字节，"
-                f"打印机{STATE_ZH[result.state.value]}。")
+    text = render("cli.printed", ctx.lang, what=Message(f"cli.printed.{printed}"),
+                  printer=payload["printer"], bytes=result.bytes_sent,
+                  state=Message(f"printer.state.{result.state.value}"))
     return Outcome(0, payload, text)
-
-
-STATE_ZH = {"ready": "就绪", "paper_low": "纸快用完了", "unknown": "状态未知（连接只能单向发送）",
-            "paper_out": "缺纸", "cover_open": "纸仓盖未关", "offline": "离线", "error": "故障"}

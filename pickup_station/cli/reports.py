@@ -19,6 +19,7 @@ from pickup_station.cli.context import Outcome
 from pickup_station.core.reports import day_figures, station_tz, tz_name, yuan
 from pickup_station.core.reports.export import FORMATS, export_pickups
 from pickup_station.errors import Refused
+from pickup_station.messages import Message, render
 
 
 def _date(text: str) -> date:
@@ -82,10 +83,7 @@ def cmd_export(args, ctx) -> Outcome:
     payload = {"ok": True, "rows": res.rows, "pickups": res.pickups, "out": res.out,
                "format": res.format, "from": args.date_from.isoformat(),
                "to": args.date_to.isoformat(), "tz": tz_name(tz)}
-    if ctx.lang.startswith("en"):
-        text = f"Exported {res.rows} lines of {res.pickups} pickups to {res.out}"
-    else:
-        text = f"已导出 {res.pickups} 次提货、{res.rows} 行明细：{res.out}"
+    text = render("cli.exported", ctx.lang, rows=res.rows, pickups=res.pickups, out=res.out)
     return Outcome(0, payload, text)
 
 
@@ -101,35 +99,31 @@ def cmd_day_summary(args, ctx) -> Outcome:
             fig = day_figures(s, day, tz, uncollected_after_days=after,
                               commission_rates=extra.get("commission_rates"))
         except (ValueError, TypeError, AttributeError) as exc:
-            raise Refused(f"佣金比例设置有误：{exc}", f"Bad commission rates setting: {exc}",
-                          code="bad_settings") from exc
+            raise Refused("cli.bad_commission", error=str(exc), code="bad_settings") from exc
     payload = {"ok": True, **fig.to_dict()}
     return Outcome(0, payload, _day_text(fig, ctx.lang))
 
 
 def _day_text(fig, lang: str) -> str:
-    en = lang.startswith("en")
     rows = [
-        ("Day", "日期", f"{fig.day.isoformat()} ({fig.tz})"),
-        ("Pickups", "今日核销", fig.pickups),
-        ("Orders handed (partly)", "提货订单（部分）", f"{fig.orders_handed} ({fig.orders_partial})"),
-        ("Items handed", "提货件数", fig.items_handed),
-        ("Value handed", "核销金额", f"¥{yuan(fig.value_handed_cents)}"),
-        ("Proxy pickups", "代取", fig.proxy_pickups),
-        ("Overrides", "特批", fig.overrides),
-        ("Undos", "撤销", fig.undos),
-        ("Short/damaged", "缺货破损", fig.shortage_qty),
-        ("Waiting", "待提货", fig.waiting),
-        (f"Uncollected (>{fig.uncollected_after_days} d)",
-         f"滞留（>{fig.uncollected_after_days}天）", fig.uncollected),
-        ("Commission (est.)", "预估佣金", f"¥{yuan(fig.commission_cents)}"),
+        (Message("cli.day.day"), f"{fig.day.isoformat()} ({fig.tz})"),
+        (Message("cli.day.pickups"), fig.pickups),
+        (Message("cli.day.orders"), f"{fig.orders_handed} ({fig.orders_partial})"),
+        (Message("cli.day.items"), fig.items_handed),
+        (Message("cli.day.value"), f"¥{yuan(fig.value_handed_cents)}"),
+        (Message("cli.day.proxy"), fig.proxy_pickups),
+        (Message("cli.day.overrides"), fig.overrides),
+        (Message("cli.day.undos"), fig.undos),
+        (Message("cli.day.shortage"), fig.shortage_qty),
+        (Message("cli.day.waiting"), fig.waiting),
+        (Message("cli.day.uncollected", days=fig.uncollected_after_days), fig.uncollected),
+        (Message("cli.day.commission"), f"¥{yuan(fig.commission_cents)}"),
     ]
-    lines = [f"{en_label if en else zh_label}: {value}" for en_label, zh_label, value in rows]
+    lines = [render("cli.day.row", lang, label=label, value=value) for label, value in rows]
     for b in fig.batches:
-        lines.append(("  batch " if en else "  批次 ")
-                     + f"{b.batch_id}: {b.picked_up}/{b.orders}, "
-                     + (f"remaining {b.remaining}" if en else f"剩余 {b.remaining}"))
+        lines.append(render("cli.day.batch", lang, batch_id=b.batch_id, picked_up=b.picked_up,
+                            orders=b.orders, remaining=b.remaining))
     for o in fig.operators:
-        lines.append(f"  {o.name or o.operator_id}: {o.pickups}"
-                     + (f", undos {o.undos}" if en else f"，撤销 {o.undos}"))
+        lines.append(render("cli.day.operator", lang, name=o.name or o.operator_id,
+                            pickups=o.pickups, undos=o.undos))
     return "\n".join(lines)

@@ -12,6 +12,7 @@ the station's id, name and address) and only then keeps them in the settings; a 
 from __future__ import annotations
 
 from pickup_station.errors import Refused
+from pickup_station.messages import Message, render
 from pickup_station.store.db import STORE_FILENAME
 from pickup_station.sync.client import SyncClient, normalize_url
 from pickup_station.sync.engine import SyncEngine, pending_count
@@ -45,8 +46,7 @@ def cmd_sync(args, ctx):
 
     settings = ctx.settings
     if not settings.paired:
-        raise Refused("尚未配对：请先运行 pair URL TOKEN", "Not paired yet: run `pair URL TOKEN` first",
-                      code="not_paired")
+        raise Refused("cli.not_paired", code="not_paired")
     engine = SyncEngine(ctx.store, SyncClient(settings.server_url, settings.station_token))
     try:
         report = engine.run_round()
@@ -59,21 +59,14 @@ def cmd_sync(args, ctx):
 def describe_round(report, lang: str = "zh_CN") -> str:
     """A round in a few human lines (the CLI's text output)."""
     pl, pu = report.pulled, report.pushed
-    if lang.startswith("en"):
-        lines = [("Synced" if report.ok else "Sync did not finish")
-                 + f": pulled {pl.batches} batches, {pl.orders} orders, {pl.removed} removed;"
-                 f" pushed {pu.accepted} accepted, {pu.duplicate} duplicate, {pu.rejected} rejected",
-                 (f"Waiting: {report.pending_events} events to upload, "
-                 f"{report.attention} items need attention")]
-        if not report.clock_ok:
-            lines.append(f"Warning: clock is {report.clock_skew_s:.0f} s off the server's")
-    else:
-        lines = [("同步完成" if report.ok else "同步未完成")
-                 + f"：拉取 {pl.batches} 个批次、{pl.orders} 个订单、移除 {pl.removed} 个；"
-                 f"上传 接受 {pu.accepted}、重复 {pu.duplicate}、拒绝 {pu.rejected}",
-                 f"待上传 {report.pending_events} 条，需处理 {report.attention} 项"]
-        if not report.clock_ok:
-            lines.append(f"注意：本机时钟与服务器相差 {report.clock_skew_s:.0f} 秒")
+    head = Message("cli.sync.done" if report.ok else "cli.sync.not_done")
+    lines = [render("cli.sync.moved", lang, head=head, batches=pl.batches, orders=pl.orders,
+                    removed=pl.removed, accepted=pu.accepted, duplicate=pu.duplicate,
+                    rejected=pu.rejected),
+             render("cli.sync.waiting", lang, pending=report.pending_events,
+                    attention=report.attention)]
+    if not report.clock_ok:
+        lines.append(render("cli.sync.clock", lang, seconds=report.clock_skew_s))
     if report.error is not None:
         lines.insert(0, report.error.message(lang))
     return "\n".join(lines)

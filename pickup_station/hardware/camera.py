@@ -28,6 +28,7 @@ import numpy as np
 
 from pickup_station.hardware.decoders import Decoded, QrDecoder, make_decoder
 from pickup_station.hardware.scanners import REPEAT_WINDOW_S, RepeatGuard
+from pickup_station.messages import render
 
 log = logging.getLogger(__name__)
 
@@ -77,15 +78,6 @@ class CameraState(str, Enum):
     STOPPED = "stopped"
 
 
-_STATE_TEXT = {
-    CameraState.CONNECTING: ("摄像头：正在连接…", "Camera: connecting…"),
-    CameraState.CONNECTED: ("摄像头：已连接", "Camera: connected"),
-    CameraState.NOT_FOUND: ("摄像头：未找到摄像头，正在重试…", "Camera: no camera found, retrying…"),
-    CameraState.LOST: ("摄像头：已断开，正在重连…", "Camera: disconnected, reconnecting…"),
-    CameraState.STALLED: ("摄像头：画面停滞，正在重连…", "Camera: stream stalled, reconnecting…"),
-    CameraState.ENDED: ("摄像头：视频已播放完", "Camera: the video has ended"),
-    CameraState.STOPPED: ("摄像头：已关闭", "Camera: off"),
-}
 
 
 @dataclass(frozen=True)
@@ -97,8 +89,7 @@ class CameraStatus:
     detail: str = ""
 
     def message(self, lang: str = "zh_CN") -> str:
-        zh, en = _STATE_TEXT[self.state]
-        return en if lang.startswith("en") else zh
+        return render(f"camera.state.{self.state.value}", lang)
 
 
 @dataclass

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from pickup_station.errors import UserFacingError
+from pickup_station.messages import Message, render
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +49,12 @@ def clean_scan_text(text: str, prefix: str = "", suffix: str = "",
         text = text[: -len(suffix)]
     text = text.strip()
     if not text:
-        raise BadScan("扫码内容为空。", "The scan was empty.", code="empty_scan")
+        raise BadScan("scan.empty", code="empty_scan")
     if len(text) > max_length:
-        raise BadScan(f"扫码内容过长（{len(text)} 个字符），已忽略。",
-                      f"The scan is too long ({len(text)} characters); ignored.",
-                      code="scan_too_long")
+        raise BadScan("scan.too_long", length=len(text), code="scan_too_long")
     if not text.isprintable():
         shown = text.encode("unicode_escape").decode("ascii")[:40]
-        raise BadScan(f"扫码内容含有不可打印的字符（{shown}），已忽略。请检查扫码枪设置。",
-                      f"The scan holds non-printable characters ({shown}); ignored. "
-                      "Check the scanner's settings.", code="scan_not_printable")
+        raise BadScan("scan.not_printable", shown=shown, code="scan_not_printable")
     return text
 
 
@@ -99,19 +96,6 @@ class ScannerState(str, Enum):
     STOPPED = "stopped"
 
 
-_STATE_TEXT = {
-    ScannerState.CONNECTING: ("扫码枪：正在连接 {port}…", "Scanner: connecting to {port}…"),
-    ScannerState.CONNECTED: ("扫码枪：已连接 {port}", "Scanner: connected on {port}"),
-    ScannerState.NOT_FOUND: ("扫码枪：未找到 {port}，正在重试…",
-                             "Scanner: {port} not found, retrying…"),
-    ScannerState.LOST: ("扫码枪：{port} 已断开，正在重连…",
-                        "Scanner: {port} disconnected, reconnecting…"),
-    ScannerState.UNAVAILABLE: ("扫码枪：缺少 pyserial，串口扫码枪不可用",
-                               "Scanner: pyserial is missing, serial scanners are unavailable"),
-    ScannerState.STOPPED: ("扫码枪：已停止", "Scanner: stopped"),
-}
-
-
 @dataclass(frozen=True)
 class ScannerStatus:
     """Where the serial scanner stands, with the words for the status bar."""
@@ -121,8 +105,7 @@ class ScannerStatus:
     detail: str = ""
 
     def message(self, lang: str = "zh_CN") -> str:
-        zh, en = _STATE_TEXT[self.state]
-        return (en if lang.startswith("en") else zh).format(port=self.port)
+        return render(f"scanner.state.{self.state.value}", lang, port=self.port)
 
 
 @dataclass(frozen=True)
@@ -130,12 +113,19 @@ class ScanProblem:
     """Something came from a scanner that is not handed on, and why."""
 
     kind: str  # garbage, not_printable, too_long, partial, repeat, empty
-    zh: str
-    en: str
+    text: Message
     raw: bytes = b""
 
     def message(self, lang: str = "zh_CN") -> str:
-        return self.en if lang.startswith("en") else self.zh
+        return self.text.render(lang)
+
+    @property
+    def zh(self) -> str:
+        return self.message("zh_CN")
+
+    @property
+    def en(self) -> str:
+        return self.message("en")
 
 
 class SerialUnavailable(UserFacingError):
@@ -146,9 +136,7 @@ def _import_serial():
     try:
         import serial  # pyserial
     except ImportError as exc:  # pragma: no cover - pyserial is a dependency
-        raise SerialUnavailable("缺少 pyserial，串口扫码枪不可用。",
-                                "pyserial is not installed; serial scanners are unavailable.") \
-            from exc
+        raise SerialUnavailable("scan.serial_unavailable") from exc
     return serial
 
 
@@ -256,9 +244,7 @@ class SerialScanner:
             now = time.monotonic()
             if not chunk:
                 if buf and now - last_byte_at > self.partial_timeout_s:
-                    self._problem("partial", bytes(buf),
-                                  "条码不完整（没有收到回车/换行），已丢弃，请重新扫码。",
-                                  "Incomplete code (no CR/LF came), discarded; please scan again.")
+                    self._problem("partial", bytes(buf), Message("scan.partial"))
                     buf.clear()
                 continue
             last_byte_at = now
@@ -272,25 +258,18 @@ class SerialScanner:
                 if line:
                     self._handle_line(line)
             if len(buf) > self.max_length:
-                self._problem("too_long", bytes(buf[:64]),
-                              "扫码枪发来过长的数据且没有结束符，已丢弃。请检查扫码枪的结束符设置。",
-                              "The scanner sent a long run of data with no line end; discarded. "
-                              "Check the scanner's terminator setting.")
+                self._problem("too_long", bytes(buf[:64]), Message("scan.no_line_end"))
                 buf.clear()
 
-    def _problem(self, kind: str, raw: bytes, zh: str, en: str) -> None:
+    def _problem(self, kind: str, raw: bytes, text: Message) -> None:
         log.warning("serial scanner %s: %s %r", self.port, kind, raw[:64])
-        self._call(self._on_problem, ScanProblem(kind, zh, en, raw))
+        self._call(self._on_problem, ScanProblem(kind, text, raw))
 
     def _handle_line(self, line: bytes) -> None:
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError:
-            self._problem("garbage", line,
-                          f"扫码枪发来无法识别的数据（{line[:16].hex(' ')}），已忽略。"
-                          "请检查波特率和扫码枪设置。",
-                          f"The scanner sent undecodable bytes ({line[:16].hex(' ')}); ignored. "
-                          "Check the baud rate and the scanner's settings.")
+            self._problem("garbage", line, Message("scan.garbage", hex=line[:16].hex(" ")))
             return
         try:
             text = clean_scan_text(text, self.prefix, self.suffix, self.max_length)
@@ -298,11 +277,9 @@ class SerialScanner:
             if exc.code == "empty_scan":
                 return
             self._problem("not_printable" if exc.code == "scan_not_printable" else "too_long",
-                          line, exc.zh, exc.en)
+                          line, exc.msg)
             return
         if not self.repeats.admit(text):
-            self._problem("repeat", line,
-                          f"同一条码重复扫描（{text[:24]}），已忽略。",
-                          f"The same code was scanned again ({text[:24]}); ignored.")
+            self._problem("repeat", line, Message("scan.repeat", text=text[:24]))
             return
         self._call(self._on_scan, text)

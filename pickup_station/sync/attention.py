@@ -15,66 +15,39 @@ from typing import Any
 
 from sqlalchemy import select
 
+from pickup_station.messages import Message, has, render
 from pickup_station.store.db import Store, iso, utcnow
 from pickup_station.store.models import AttentionItem
 
-KINDS = {
-    "rejected_event": ("上传被拒", "Upload rejected"),
-    "cancelled_after_pickup": ("提货后被取消", "Cancelled after pickup"),
-    "removed_after_pickup": ("提货后被移除", "Removed after pickup"),
-}
-EVENT_TYPES = {
-    "pickup_confirmed": ("提货核销", "Pickup"),
-    "pickup_undone": ("撤销提货", "Pickup undone"),
-    "arrival_checked": ("到货签收", "Arrival check"),
-    "item_short": ("缺货", "Item short"),
-    "item_damaged": ("破损", "Item damaged"),
-}
-REASONS = {
-    "order_cancelled": ("订单已被总部取消，这次提货没有被接受，请联系总部",
-                        "HQ cancelled the order; this pickup was not accepted. Contact HQ"),
-    "already_picked_up": ("该订单已经提过货（见详情），请核对", ("The order was already picked up "
-                          "(see detail); please check")),
-    "unknown_order": ("服务器上没有这个订单", "The server does not know this order"),
-    "unknown_batch": ("服务器上没有这个配送批次", "The server does not know this batch"),
-    "not_picked_up": ("服务器没有这次提货的记录，撤销未被接受",
-                      "The server holds no such pickup; the undo was not accepted"),
-    "invalid_event": ("事件内容无效（程序问题，请联系技术支持）",
-                      "The event was invalid (a software problem: contact support)"),
-    "validation_error": ("事件内容无效（程序问题，请联系技术支持）",
-                         "The event was invalid (a software problem: contact support)"),
-    "event_id_conflict": ("同一事件编号内容不同（程序问题，请联系技术支持）",
-                          ("The same event id came with a different body (a software problem: "
-                          "contact support)")),
-    "payload_too_large": ("事件太大，服务器无法接收（请联系技术支持）",
-                          "The event is too large for the server (contact support)"),
-    "order_cancelled_after_pickup": ("订单已交给顾客，之后总部取消了它：请联系总部处理退款或追回",
-                                     ("HQ cancelled this order after it was handed over: settle it "
-                                     "with HQ")),
-    "order_removed_after_pickup": ("订单已交给顾客，之后总部从批次中删除了它：请联系总部",
-                                   ("HQ removed this order from its batch after it was handed "
-                                   "over: settle it with HQ")),
-}
+# The kinds, event types and reasons of the list; each is worded once, in
+# `pickup_station.messages` (`attention.kind.*`, `attention.event.*`, `attention.reason.*`).
+KINDS = ("rejected_event", "cancelled_after_pickup", "removed_after_pickup")
+EVENT_TYPES = ("pickup_confirmed", "pickup_undone", "arrival_checked", "item_short",
+               "item_damaged")
+REASONS = ("order_cancelled", "already_picked_up", "unknown_order", "unknown_batch",
+           "not_picked_up", "invalid_event", "validation_error", "event_id_conflict",
+           "payload_too_large", "order_cancelled_after_pickup", "order_removed_after_pickup")
 
 
-def _pick(table: dict, key: str | None, lang: str) -> str:
-    pair = table.get(key or "")
-    if pair is None:
-        return key or ""
-    return pair[1] if lang.startswith("en") else pair[0]
+def _word(family: str, code: str | None) -> Message | str:
+    """The catalogue's word for a code; a code it does not know (a newer server's reason)
+    shows as itself."""
+    key = f"attention.{family}.{code}"
+    return Message(key) if code and has(key) else code or ""
 
 
 def describe_kind(kind: str, event_type: str | None = None, lang: str = "zh_CN") -> str:
     """`上传被拒：提货核销`, `提货后被取消`."""
-    text = _pick(KINDS, kind, lang)
     if event_type:
-        sep = ": " if lang.startswith("en") else "："
-        text += sep + _pick(EVENT_TYPES, event_type, lang)
-    return text
+        return render("attention.kind_event", lang, kind=_word("kind", kind),
+                      event=_word("event", event_type))
+    word = _word("kind", kind)
+    return word.render(lang) if isinstance(word, Message) else word
 
 
 def describe_reason(reason: str, lang: str = "zh_CN") -> str:
-    return _pick(REASONS, reason, lang)
+    word = _word("reason", reason)
+    return word.render(lang) if isinstance(word, Message) else word
 
 
 @dataclass

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pickup_station import __version__
 from pickup_station.config import Settings
 from pickup_station.errors import Refused, SyncAuthError
+from pickup_station.messages import render
 from pickup_station.store.db import Store, iso, utcnow
 from pickup_station.sync import protocol as P
 from pickup_station.sync.client import SyncClient, SyncError, SyncOffline, normalize_url
@@ -38,14 +39,10 @@ class PairingCheck:
 
     def describe(self, lang: str = "zh_CN") -> str:
         st, hb = self.station, self.heartbeat
-        if lang.startswith("en"):
-            text = f"Paired: {st.name} ({st.station_id})" if st else f"Paired with {self.url}"
-            if not hb.clock_ok:
-                text += f"\nWarning: this computer's clock is {hb.clock_skew_seconds:.0f} s off"
-            return text
-        text = f"已配对：{st.name}（{st.station_id}）" if st else f"已配对：{self.url}"
+        text = (render("pair.done", lang, name=st.name, station_id=st.station_id) if st
+                else render("pair.done_url", lang, url=self.url))
         if not hb.clock_ok:
-            text += f"\n注意：本机时钟与服务器相差 {hb.clock_skew_seconds:.0f} 秒，请校准时间"
+            text += "\n" + render("pair.clock", lang, seconds=hb.clock_skew_seconds)
         return text
 
 
@@ -54,31 +51,22 @@ def verify_pairing(url: str, token: str, pending_events: int = 0, *,
     """Ask the server whether this token works there. Raises Refused with a clear reason."""
     url, token = normalize_url(url), (token or "").strip()
     if not url.startswith(("http://", "https://")) or "://" == url[-3:]:
-        raise Refused("服务器地址无效，例如 http://192.168.1.10:8765",
-                      "The server address is not valid, e.g. http://192.168.1.10:8765",
-                      code="bad_address")
+        raise Refused("pair.bad_address", code="bad_address")
     if not token:
-        raise Refused("请输入自提点令牌", "Please enter the station token", code="no_token")
+        raise Refused("pair.no_token", code="no_token")
     client = SyncClient(url, token, connect_timeout=min(5.0, timeout), read_timeout=timeout,
                         retries=0)
     try:
         hb = client.heartbeat(__version__, pending_events, iso(utcnow()))
         return PairingCheck(url, token, hb, client.me())
     except SyncAuthError as exc:
-        raise Refused("自提点令牌不正确或已被停用：请核对总部发给本自提点的令牌",
-                      "The station token is wrong or revoked: check the token HQ issued "
-                      "for this pickup point", code="unauthorized") from exc
+        raise Refused("pair.unauthorized", code="unauthorized") from exc
     except SyncOffline as exc:
-        raise Refused(f"无法连接服务器 {url}：请检查地址、端口和网络",
-                      f"Cannot reach the server at {url}: check the address, port and "
-                      f"network ({exc.en})", code="unreachable") from exc
+        raise Refused("pair.unreachable", url=url, error=exc, code="unreachable") from exc
     except SyncError as exc:
-        raise Refused(f"服务器 {url} 没有正常应答：{exc.zh}",
-                      f"The server at {url} did not answer properly: {exc.en}",
-                      code="server_error") from exc
+        raise Refused("pair.server_error", url=url, error=exc, code="server_error") from exc
     except P.ProtocolError as exc:
-        raise Refused(f"{url} 不是自提同步服务器（{exc.zh}）",
-                      f"{url} does not look like the sync server ({exc.en})",
+        raise Refused("pair.not_a_sync_server", url=url, error=exc,
                       code="not_a_sync_server") from exc
     finally:
         client.close()

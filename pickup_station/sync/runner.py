@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from pickup_station.errors import SyncAuthError, UserFacingError
+from pickup_station.messages import Message, render
 from pickup_station.store.db import Store, parse_iso
 from pickup_station.sync.client import (
     Backoff,
@@ -64,23 +65,17 @@ class SyncState:
 
     def label(self, lang: str = "zh_CN", tz: tzinfo | None = None) -> str:
         """e.g. `已同步 14:32 · 待上传 3`, `离线 · 待上传 12` (English: `Synced 14:32 · 3 to upload`)."""
-        en = lang.startswith("en")
-        names = STATE_NAMES_EN if en else STATE_NAMES_ZH
         if self.connection == "online" and self.last_sync:
-            head = ("Synced " if en else "已同步 ") + local_time(self.last_sync, tz)
+            head = Message("sync.synced_at", time=local_time(self.last_sync, tz))
         else:
-            head = names.get(self.connection, names["unknown"])
-        tail = f"{self.pending_events} to upload" if en else f"待上传 {self.pending_events}"
-        return f"{head} · {tail}"
+            state = self.connection if self.connection in CONNECTIONS else "unknown"
+            head = Message(f"sync.state.{state}")
+        return render("sync.label", lang, head=head, pending=self.pending_events)
 
 
-STATE_NAMES_ZH = {"online": "在线", "offline": "离线", "unauthorized": "令牌无效",
-                  "server_error": "服务器出错", "busy": "服务器繁忙", "bad_data": "数据有误",
-                  "not_paired": "未配对", "local_error": "本机出错", "unknown": "未同步"}
-STATE_NAMES_EN = {"online": "Online", "offline": "Offline", "unauthorized": "Token rejected",
-                  "server_error": "Server error", "busy": "Server busy", "bad_data": "Bad data",
-                  "not_paired": "Not paired", "local_error": "Local error",
-                  "unknown": "Not synced yet"}
+# The connection states; each is worded once, in `pickup_station.messages` (`sync.state.*`).
+CONNECTIONS = ("online", "offline", "unauthorized", "server_error", "busy", "bad_data",
+               "not_paired", "local_error", "unknown")
 
 
 def local_time(utc_iso: str, tz: tzinfo | None = None) -> str:

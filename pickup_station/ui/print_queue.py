@@ -40,6 +40,7 @@ from pickup_station.hardware.printers import (
     read_state,
 )
 from pickup_station.hardware.printers import error_for as printer_error_for
+from pickup_station.messages import normalize_lang
 from pickup_station.store.db import Store
 from pickup_station.ui import pyside_none_guard  # noqa: F401  (must run before Qt is used)
 
@@ -309,7 +310,7 @@ class PrintQueue(QObject):
         elif pending:
             body = self.tr("printing (%n queued)", "", pending)
         elif err is not None:  # the core's one-word status, in the station's language
-            en = self._lang().startswith("en")
+            en = normalize_lang(self._lang()) == "en"
             body = getattr(err, "status_en" if en else "status_zh", None) or self.tr("error")
         elif state is PrinterState.PAPER_LOW:
             body = self.tr("paper low")

@@ -165,37 +165,6 @@
     </message>
 </context>
 <context>
-    <name>CameraPanel</name>
-    <message>
-        <source>Camera: connecting…</source>
-        <translation>摄像头：正在连接…</translation>
-    </message>
-    <message>
-        <source>Camera: connected</source>
-        <translation>摄像头：已连接</translation>
-    </message>
-    <message>
-        <source>Camera: no camera found, retrying…</source>
-        <translation>摄像头：未找到摄像头，正在重试…</translation>
-    </message>
-    <message>
-        <source>Camera: disconnected, reconnecting…</source>
-        <translation>摄像头：已断开，正在重连…</translation>
-    </message>
-    <message>
-        <source>Camera: stream stalled, reconnecting…</source>
-        <translation>摄像头：画面卡住，正在重连…</translation>
-    </message>
-    <message>
-        <source>Camera: the video has ended</source>
-        <translation>摄像头：视频已播放完</translation>
-    </message>
-    <message>
-        <source>Camera: off</source>
-        <translation>摄像头：已关闭</translation>
-    </message>
-</context>
-<context>
     <name>CounterView</name>
     <message>
         <source>Scan QR · pickup code · phone last 4</source>
@@ -234,150 +203,12 @@
         <translation>最近提货</translation>
     </message>
     <message>
-        <source>Lookup failed</source>
-        <translation>查询失败</translation>
-    </message>
-    <message>
-        <source>Hand over the bag(s) from the shelf slot(s) below.</source>
-        <translation>请按下方货架号取货交给顾客。</translation>
-    </message>
-    <message numerus="yes">
-        <source>This customer has %n open order(s): all are ticked.</source>
-        <translation>
-            <numerusform>该顾客有 %n 个待提订单，已全部勾选。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Leader-approved exception: %1</source>
-        <translation>团长特批：%1</translation>
-    </message>
-    <message>
-        <source>Ready to hand over</source>
-        <translation>可以提货</translation>
-    </message>
-    <message>
-        <source>Pick the customer</source>
-        <translation>请选择顾客</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n order(s) match: check the name, choose with ↑↓ and Enter.</source>
-        <translation>
-            <numerusform>找到 %n 个订单：请核对姓名，用 ↑↓ 选择后按回车。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Nothing scanned</source>
-        <translation>未扫描到内容</translation>
-    </message>
-    <message>
-        <source>Scan a code or type a pickup code.</source>
-        <translation>请扫码或输入提货码。</translation>
-    </message>
-    <message>
-        <source>Not a pickup code</source>
-        <translation>不是提货码</translation>
-    </message>
-    <message>
-        <source>Scan the pickup QR, or type the 6-digit code or the phone&apos;s last 4 digits.</source>
-        <translation>请扫提货二维码，或输入 6 位提货码或手机尾号后 4 位。</translation>
-    </message>
-    <message>
-        <source>Unknown code</source>
-        <translation>查无此码</translation>
-    </message>
-    <message>
-        <source>No order at this pickup point has this code. Ask the customer to check the pickup point in their order.</source>
-        <translation>本自提点没有这个提货码的订单。请顾客在订单里核对自提点。</translation>
-    </message>
-    <message>
-        <source>Another pickup point&apos;s order</source>
-        <translation>其他自提点的订单</translation>
-    </message>
-    <message>
-        <source>This order is collected at %1 (%2).</source>
-        <translation>该订单的自提点是 %1（%2）。</translation>
-    </message>
-    <message>
-        <source>Order cancelled</source>
-        <translation>订单已取消</translation>
-    </message>
-    <message>
-        <source>Do not hand over: the order was cancelled. %1</source>
-        <translation>请勿发货：订单已取消。%1</translation>
-    </message>
-    <message>
-        <source>Order refunded</source>
-        <translation>订单已退款</translation>
-    </message>
-    <message>
-        <source>Do not hand over: the order was refunded.</source>
-        <translation>请勿发货：订单已退款。</translation>
-    </message>
-    <message>
-        <source>Batch not arrived yet</source>
-        <translation>批次尚未到货签收</translation>
-    </message>
-    <message>
-        <source>Batch %1 has not been signed off as arrived (expected %2). The leader can allow the hand-over: press Enter.</source>
-        <translation>配送批次 %1 还没有到货签收（预计 %2）。团长可特批提货：按回车。</translation>
-    </message>
-    <message>
-        <source>Already picked up</source>
-        <translation>已提货</translation>
-    </message>
-    <message>
-        <source>Picked up at %1 by operator %2, receipt %3. Do not hand over again.</source>
-        <translation>已于 %1 由店员 %2 核销，小票号 %3。请勿重复发货。</translation>
-    </message>
-    <message>
-        <source>Collected by proxy: %1</source>
-        <translation>代取人：%1</translation>
-    </message>
-    <message>
         <source>Hand over before arrival</source>
         <translation>未签收先提货</translation>
     </message>
     <message>
         <source>This batch has not been signed off. The leader&apos;s PIN allows the hand-over; it is marked in the record.</source>
         <translation>该批次尚未到货签收。输入团长 PIN 码即可提货，记录中会注明。</translation>
-    </message>
-    <message>
-        <source>Nothing ticked</source>
-        <translation>未勾选订单</translation>
-    </message>
-    <message>
-        <source>Tick at least one order to hand over.</source>
-        <translation>请至少勾选一个要提货的订单。</translation>
-    </message>
-    <message>
-        <source>Receipt %1.</source>
-        <translation>小票号 %1。</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n item(s) not handed over were recorded.</source>
-        <translation>
-            <numerusform>已记录 %n 件未交付的商品。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Handed over ✓</source>
-        <translation>核销成功 ✓</translation>
-    </message>
-    <message>
-        <source>Not handed over</source>
-        <translation>未能核销</translation>
-    </message>
-    <message>
-        <source>Reason needed</source>
-        <translation>需要填写原因</translation>
-    </message>
-    <message>
-        <source>Give a reason: it goes on the record.</source>
-        <translation>请填写原因，将记入记录。</translation>
-    </message>
-    <message>
-        <source>Not allowed</source>
-        <translation>无权操作</translation>
     </message>
     <message>
         <source>Hand over without a code</source>
@@ -404,14 +235,6 @@
         <translation>为什么撤销小票 %1？</translation>
     </message>
     <message>
-        <source>Pickup undone</source>
-        <translation>提货已撤销</translation>
-    </message>
-    <message>
-        <source>Receipt %1 was undone; the order can be handed over again.</source>
-        <translation>小票 %1 已撤销，该订单可重新核销。</translation>
-    </message>
-    <message>
         <source>Late undo</source>
         <translation>超时撤销</translation>
     </message>
@@ -436,7 +259,7 @@
     </message>
     <message>
         <source>Switch operator</source>
-        <translation>切换店员</translation>
+        <translation>切换操作员</translation>
     </message>
     <message>
         <source>Sync now</source>
@@ -856,7 +679,7 @@
     <name>SignInDialog</name>
     <message>
         <source>Switch operator</source>
-        <translation>切换店员</translation>
+        <translation>切换操作员</translation>
     </message>
     <message>
         <source>Leader</source>
@@ -930,14 +753,6 @@
     <message>
         <source>If not all</source>
         <translation>未足量原因</translation>
-    </message>
-    <message>
-        <source>Ready to scan</source>
-        <translation>请扫码</translation>
-    </message>
-    <message>
-        <source>Scan the customer&apos;s pickup QR, or type the 6-digit pickup code or the phone&apos;s last 4 digits.</source>
-        <translation>请扫顾客的提货二维码，或输入 6 位提货码或手机尾号后 4 位。</translation>
     </message>
     <message>
         <source>Order</source>

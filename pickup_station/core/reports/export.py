@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from pickup_station.core.reports.common import yuan
 from pickup_station.core.reports.rows import PickupRow, iter_pickup_rows
 from pickup_station.errors import Refused
+from pickup_station.messages import normalize_lang
 
 FORMATS = ("csv", "xlsx")
 
@@ -79,7 +80,7 @@ class ExportResult:
 
 
 def _lang(lang: str) -> str:
-    return "en" if lang.startswith("en") else "zh_CN"
+    return normalize_lang(lang)
 
 
 def headers(lang: str = "zh_CN") -> list[str]:

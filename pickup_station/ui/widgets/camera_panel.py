@@ -155,22 +155,9 @@ class CameraPanel(QWidget):
         self._show_status(CameraStatus(CameraState.STOPPED, ""))
 
     # -- words --------------------------------------------------------------------------------
-    def _texts(self) -> dict[CameraState, str]:
-        return {
-            CameraState.CONNECTING: self.tr("Camera: connecting…"),
-            CameraState.CONNECTED: self.tr("Camera: connected"),
-            CameraState.NOT_FOUND: self.tr("Camera: no camera found, retrying…"),
-            CameraState.LOST: self.tr("Camera: disconnected, reconnecting…"),
-            CameraState.STALLED: self.tr("Camera: stream stalled, reconnecting…"),
-            CameraState.ENDED: self.tr("Camera: the video has ended"),
-            CameraState.STOPPED: self.tr("Camera: off"),
-        }
-
     def status_text(self, status: CameraStatus) -> str:
-        """English through self.tr() (a translation file may override); built-in zh_CN text."""
-        if self.lang.startswith("en"):
-            return self._texts()[status.state]
-        return status.message("zh_CN")
+        """The camera's state in the station's language (worded by the message catalogue)."""
+        return status.message(self.lang)
 
     def _show_status(self, status: CameraStatus) -> None:
         self.state = status.state
