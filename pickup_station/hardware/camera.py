@@ -78,8 +78,6 @@ class CameraState(str, Enum):
     STOPPED = "stopped"
 
 
-
-
 @dataclass(frozen=True)
 class CameraStatus:
     """Where the camera stands, with the words for `cameraStatus`."""

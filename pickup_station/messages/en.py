@@ -38,7 +38,7 @@ TEXTS: dict[str, str] = {
                                      "hand-over."),
     "verdict.already_picked_up.title": "Already picked up",
     "verdict.already_picked_up.body": "Do not hand over again.",
-    "verdict.already_picked_up.when": ("Picked up at {picked_at}, operator {operator}, receipt "
+    "verdict.already_picked_up.when": ("Picked up at {picked_at} by {operator}, receipt "
                                        "{receipt_no}. Do not hand over again."),
     "verdict.already_picked_up.proxy": "Collected by proxy: {proxy_name}",
     # --- refusals of the counter (core/counter.py) ----------------------------------------

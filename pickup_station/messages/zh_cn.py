@@ -32,7 +32,7 @@ TEXTS: dict[str, str] = {
     "verdict.not_arrived.body_eta": "配送批次 {batch_id} 还没有到货签收（预计 {expected_at}）。团长可特批提货。",
     "verdict.already_picked_up.title": "已提货",
     "verdict.already_picked_up.body": "请勿重复核销。",
-    "verdict.already_picked_up.when": "已于 {picked_at} 核销，操作员 {operator}，小票号 {receipt_no}。请勿重复核销。",
+    "verdict.already_picked_up.when": "已于 {picked_at} 由 {operator} 核销，小票号 {receipt_no}。请勿重复核销。",
     "verdict.already_picked_up.proxy": "代取人：{proxy_name}",
     # --- refusals of the counter (core/counter.py) ----------------------------------------
     "counter.no_order_chosen": "没有选择要提货的订单",

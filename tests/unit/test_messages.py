@@ -215,10 +215,10 @@ def test_verdict_wording_is_the_same_for_window_and_cli():
         "proxy_name": "李四"})
     assert v.code == "already_picked_up"
     zh = v.message("zh_CN")
-    assert zh == ("已提货：已于 2026-11-20 10:00 核销，操作员 团长，小票号 ST-1。请勿重复核销。"
+    assert zh == ("已提货：已于 2026-11-20 10:00 由 团长 核销，小票号 ST-1。请勿重复核销。"
                   "代取人：李四")
-    assert "店员" not in zh  # one word for the operator
-    assert v.message("en") == ("Already picked up: Picked up at 2026-11-20 10:00, operator 团长, "
+    assert "店员" not in zh and "操作员" not in zh  # the operator's name, not a role word too
+    assert v.message("en") == ("Already picked up: Picked up at 2026-11-20 10:00 by 团长, "
                                "receipt ST-1. Do not hand over again. Collected by proxy: 李四")
     for reason in verdicts.REASONS:
         r = verdicts.Verdict.refusal(q, reason)
