@@ -87,7 +87,10 @@ class Store:
         except UserFacingError:
             raise
         except (sqlite3.Error, OSError) as exc:
-            raise (failure_of(exc, self.path) or store_corrupt(self.path, str(exc))) from exc
+            machine = failure_of(exc, self.path)
+            if machine is None:
+                raise
+            raise machine from exc
         self.engine: Engine = self._make_engine(_on_begin_write)
         self.read_engine: Engine = self._make_engine(_on_begin_read)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -97,7 +100,7 @@ class Store:
         """quick_check; the full check when a marker says this store was found damaged."""
         was_damaged = health.read_marker(self.path) is not None
         try:
-            problems = health.run_check(raw, full=was_damaged)
+            problems = health.run_check_on_open(raw, full=was_damaged)
         except sqlite3.DatabaseError as exc:
             err = failure_of(exc, self.path)
             if err is not None and err.code == "store_corrupt":

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pickup_station.errors import StoreCorrupt
-from pickup_station.failures import store_corrupt
+from pickup_station.failures import failure_of, store_corrupt
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,18 @@ def run_check(conn: sqlite3.Connection, full: bool) -> list[str]:
     if lines == ["ok"]:
         return []
     return [line for line in lines if not line.startswith("***")][:MAX_PROBLEMS] or lines[:1]
+
+
+def run_check_on_open(conn: sqlite3.Connection, full: bool) -> list[str]:
+    """`run_check`, except that a full check that trips over the damage (SQLite raises
+    "malformed" where quick_check still reports) gives its error plus quick_check's lines."""
+    try:
+        return run_check(conn, full)
+    except sqlite3.DatabaseError as exc:
+        err = failure_of(exc)
+        if not full or err is None or err.code != "store_corrupt":
+            raise
+        return [str(exc), *run_check(conn, full=False)]
 
 
 def read_marker(store_path: Path) -> Damage | None:
