@@ -83,3 +83,42 @@ class SyncAuthError(UserFacingError):
 
 class Cancelled(Exception):
     """The user cancelled: not an error, nothing to show."""
+
+
+# --- a damaged machine (issue 8): the disk, the store file or the settings file is at fault --
+# One class per code, so the CLI's JSON `error.code` and the window's status name the cause.
+# `store.damage.failure_of(exc)` turns a low-level exception into one of these.
+
+
+class MachineError(UserFacingError):
+    """This computer (its disk, files or folders) is at fault, not the input or the server."""
+
+    code = "machine_error"
+
+
+class StoreCorrupt(MachineError):
+    """The store file is not a database, is cut short, or failed its integrity check."""
+
+    code = "store_corrupt"
+
+
+class StoreLocked(MachineError):
+    """Another program holds the store's write lock past the busy timeout."""
+
+    code = "store_locked"
+
+
+class DataDirReadOnly(MachineError):
+    """The data folder (or a file in it) cannot be written: read-only disk, permissions."""
+
+    code = "data_dir_read_only"
+
+
+class DiskFull(MachineError):
+    code = "disk_full"
+
+
+class InternalError(UserFacingError):
+    """Anything unexpected: said in one sentence, with the log file that holds the details."""
+
+    code = "internal_error"

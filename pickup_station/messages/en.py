@@ -166,6 +166,8 @@ TEXTS: dict[str, str] = {
     "sync.state.not_paired": "Not paired",
     "sync.state.local_error": "Local error",
     "sync.state.unknown": "Not synced yet",
+    "sync.state.store_damaged": "Local store damaged: uploads stopped",
+    "sync.state.disk_full": "Disk full",
     # --- needs attention (sync/attention.py) -----------------------------------------------
     "attention.kind_event": "{kind}: {event}",
     "attention.kind.rejected_event": "Upload rejected",

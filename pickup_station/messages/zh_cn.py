@@ -150,6 +150,8 @@ TEXTS: dict[str, str] = {
     "sync.state.not_paired": "未配对",
     "sync.state.local_error": "本机出错",
     "sync.state.unknown": "未同步",
+    "sync.state.store_damaged": "本地数据库损坏，已停止上传",
+    "sync.state.disk_full": "磁盘已满",
     # --- needs attention (sync/attention.py) -----------------------------------------------
     "attention.kind_event": "{kind}：{event}",
     "attention.kind.rejected_event": "上传被拒",

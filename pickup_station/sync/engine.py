@@ -22,6 +22,7 @@ import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,6 +32,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from pickup_station import __version__
 from pickup_station.errors import ManifestError, SyncAuthError, UserFacingError
+from pickup_station.failures import failure_of
 from pickup_station.store.db import Store, get_meta, iso, set_meta, utcnow
 from pickup_station.store.models import AttentionItem, OutboxEvent
 from pickup_station.sync import protocol as P
@@ -192,6 +194,8 @@ class SyncEngine:
         except OperationalError:
             raise  # the local disk or lock, not the page
         except (SQLAlchemyError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            if failure_of(exc) is not None:
+                raise  # a damaged or full local disk, not a bad page
             raise PageRejected(
                 f"第 {first}–{last} 条变更数据有误，同步位置未变",
                 f"Changes {first}–{last} hold bad data ({type(exc).__name__}); cursor kept"
@@ -371,6 +375,11 @@ class SyncEngine:
                   should_stop: ShouldStop | None = None) -> RoundReport:
         """Pull, push, heartbeat. Never raises a sync failure: it is in `report.error`."""
         report = RoundReport()
+        if (damage := self.store.damage) is not None:  # failed its check (store/health.py)
+            report.error = damage.error(self.store.path)  # neither pull into it nor push from it
+            with suppress(Exception):  # the counts may sit on the damaged pages
+                self._fill_state(report)
+            return report
         pull_ok = push_ok = False
         try:
             self.pull(progress, should_stop, report.pulled)
@@ -380,7 +389,7 @@ class SyncEngine:
         except (SyncError, SyncAuthError, P.ProtocolError) as exc:
             report.error = exc
         except Exception as exc:  # noqa: BLE001 - the local store: say it, never crash the caller
-            report.error = _local_error(exc)
+            report.error = _local_error(exc, self.store)
         if report.error is None or isinstance(report.error, PageRejected):
             try:
                 self.push(should_stop, report.pushed)
@@ -388,7 +397,7 @@ class SyncEngine:
             except (SyncError, SyncAuthError, P.ProtocolError) as exc:
                 report.error = report.error or exc
             except Exception as exc:  # noqa: BLE001
-                report.error = report.error or _local_error(exc)
+                report.error = report.error or _local_error(exc, self.store)
         if push_ok:
             self._after_push(report)
         report.ok = pull_ok and push_ok and report.error is None
@@ -436,8 +445,13 @@ class _Row:
         self.size = len(self.encoded) + 1
 
 
-def _local_error(exc: Exception) -> UserFacingError:
+def _local_error(exc: Exception, store: Store | None = None) -> UserFacingError:
     log.exception("sync round failed on the station side", exc_info=exc)
+    machine = failure_of(exc, store.path if store is not None else None)
+    if machine is not None:  # a damaged store is marked: no more rounds until it is checked
+        if store is not None and machine.code == "store_corrupt":
+            store.mark_damaged("while_working", [str(getattr(exc, "orig", exc))])
+        return machine
     if isinstance(exc, OperationalError):
         return UserFacingError("本地数据库忙或无法写入，稍后重试",
                                f"The local store is busy or cannot be written ({exc.orig}); "

@@ -11,6 +11,9 @@
   server's `Retry-After` on 429.
 - The server address and token are read from `credentials()` before every round, so re-pairing
   takes effect without a restart; when there are none the state says "not paired".
+- Before a round the store gets its daily full integrity check (`Store.check_if_due`); a store
+  found damaged (then, or on open) is neither pulled into nor pushed from: the state says
+  `store_damaged` ("本地数据库损坏，已停止上传") and its error says what to do.
 
 Callbacks run in the worker thread: `on_report(RoundReport)` after each round,
 `on_state(SyncState)` whenever the status should be redrawn, `on_progress(done, total)` while a
@@ -26,7 +29,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from pickup_station.errors import SyncAuthError, UserFacingError
+from pickup_station.errors import (
+    DiskFull,
+    MachineError,
+    StoreCorrupt,
+    SyncAuthError,
+    UserFacingError,
+)
 from pickup_station.messages import Message, render
 from pickup_station.store.db import Store, parse_iso
 from pickup_station.sync.client import (
@@ -56,7 +65,7 @@ class SyncState:
     """What the status bar shows: connection, last good sync, what waits."""
 
     connection: str = "unknown"  # online / offline / unauthorized / server_error / busy /
-    #                               bad_data / not_paired / local_error / unknown
+    #                      bad_data / not_paired / local_error / store_damaged / disk_full / unknown
     last_sync: str | None = None  # UTC ISO of the last round that got through
     pending_events: int = 0
     attention: int = 0
@@ -75,7 +84,7 @@ class SyncState:
 
 # The connection states; each is worded once, in `pickup_station.messages` (`sync.state.*`).
 CONNECTIONS = ("online", "offline", "unauthorized", "server_error", "busy", "bad_data",
-               "not_paired", "local_error", "unknown")
+               "not_paired", "local_error", "store_damaged", "disk_full", "unknown")
 
 
 def local_time(utc_iso: str, tz: tzinfo | None = None) -> str:
@@ -101,7 +110,12 @@ def connection_of(error: UserFacingError | None) -> str:
         return "bad_data"
     if isinstance(error, SyncOffline):
         return "offline"
-    if error.code in ("local_store", "local_error"):
+    if isinstance(error, StoreCorrupt):
+        return "store_damaged"
+    if isinstance(error, DiskFull):
+        return "disk_full"
+    if isinstance(error, MachineError) or error.code in ("local_store", "local_error",
+                                                         "internal_error"):
         return "local_error"
     return "server_error"
 
@@ -124,7 +138,15 @@ class SyncRunner:
         self.lang = lang
         self.client_factory = client_factory or (lambda url, token: SyncClient(url, token))
         self.app_version = app_version
-        self.state = SyncState(last_sync=store.get_meta(META_LAST_SYNC))
+        self.state = SyncState()
+        if (damage := store.damage) is not None:  # found on open: say so before any round
+            self.state.connection = "store_damaged"
+            self.state.error = damage.error(store.path).message(lang)
+        try:
+            self.state.last_sync = store.get_meta(META_LAST_SYNC)
+        except Exception:
+            if damage is None:
+                raise
         self._cond = threading.Condition()
         self._requested_at: float | None = None
         self._force = False
@@ -226,6 +248,10 @@ class SyncRunner:
             self._publish_counts()
             return
         engine = self._engine_for(url, token)
+        try:  # the daily full integrity check; a damaged store makes the round refuse
+            self.store.check_if_due()
+        except Exception:
+            log.exception("store integrity check could not run")
         first_download = not self.store.get_meta(META_CURSOR)
         progress = self.on_progress if (first_download and self.on_progress) else None
         report = engine.run_round(progress, should_stop=lambda: self._stop)
