@@ -55,56 +55,33 @@ def _causes(exc: BaseException):
 
 
 def store_corrupt(where: Path | str | None, detail: str = "") -> StoreCorrupt:
-    where = where or "?"
-    tail_zh = f"（{detail}）" if detail else ""
-    tail_en = f" ({detail})" if detail else ""
-    return StoreCorrupt(
-        f"本地数据库已损坏{tail_zh}：{where}。已停止同步上传，文件保持原样未改动；"
-        "请联系技术支持恢复（可运行 check-store 查看详情）。",
-        f"The local store is damaged{tail_en}: {where}. Uploading has stopped and the file "
-        "was left exactly as it is; please call support to restore it (run check-store for "
-        "details).")
+    if detail:
+        return StoreCorrupt("machine.store_corrupt_detail", where=where or "?", detail=detail)
+    return StoreCorrupt("machine.store_corrupt", where=where or "?")
 
 
 def store_locked(where: Path | str | None) -> StoreLocked:
-    return StoreLocked(
-        f"本地数据库被另一个程序占用：{where}。请关闭其他提货程序后重试。",
-        f"The local store is in use by another program: {where}. Close the other pickup "
-        "program and try again.")
+    return StoreLocked("machine.store_locked", where=where)
 
 
 def read_only(where: Path | str | None) -> DataDirReadOnly:
-    return DataDirReadOnly(
-        f"数据文件夹无法写入（只读或没有权限）：{where}。没有做任何改动；"
-        "请检查磁盘或文件夹权限，或用 --data-dir 指定可写的文件夹。",
-        f"The data folder cannot be written (read-only or no permission): {where}. Nothing "
-        "was changed; check the disk or the folder's permissions, or give a writable folder "
-        "with --data-dir.")
+    return DataDirReadOnly("machine.read_only", where=where)
 
 
 def not_a_folder(where: Path | str | None) -> DataDirReadOnly:
-    return DataDirReadOnly(
-        f"数据文件夹不可用（该路径不是文件夹）：{where}。没有做任何改动；请用 --data-dir "
-        "指定一个文件夹。",
-        f"The data folder cannot be used (the path is not a folder): {where}. Nothing was "
-        "changed; give a folder with --data-dir.")
+    return DataDirReadOnly("machine.not_a_folder", where=where)
 
 
 def disk_full(where: Path | str | None) -> DiskFull:
-    return DiskFull(
-        f"磁盘已满，无法写入：{where}。这次操作没有保存（已有记录完好）；请清理磁盘空间后重试。",
-        f"The disk is full: {where} cannot be written. This action was not saved (earlier "
-        "records are intact); free some disk space and try again.")
+    return DiskFull("machine.disk_full", where=where)
 
 
 def internal_error(log_file: Path | str | None, exc: BaseException | None = None
                    ) -> InternalError:
-    kind = f"（{type(exc).__name__}）" if exc is not None else ""
-    kind_en = f" ({type(exc).__name__})" if exc is not None else ""
-    return InternalError(
-        f"出现意外错误{kind}，详情已写入日志：{log_file}。已完成的提货记录不受影响。",
-        f"An unexpected error occurred{kind_en}; the details are in the log: {log_file}. "
-        "Completed pickups are safe.")
+    if exc is not None:
+        return InternalError("machine.internal_error_kind", log_file=log_file,
+                             kind=type(exc).__name__)
+    return InternalError("machine.internal_error", log_file=log_file)
 
 
 def _low_free_space(where: Path | str | None) -> bool:

@@ -98,7 +98,7 @@ def _run(args, ctx: Context) -> Outcome:
     except UserFacingError as exc:  # Refused and the other worded refusals
         return _refusal(ctx, exc)
     except KeyboardInterrupt:
-        return _refusal(ctx, UserFacingError("已中断", "Interrupted", code="interrupted"), 130)
+        return _refusal(ctx, UserFacingError("cli.interrupted", code="interrupted"), 130)
     except Exception as exc:
         log.error("%s failed", args.command, exc_info=exc)
         err = failure_of(exc, ctx.paths.data_dir) or internal_error(ctx.log_file.path, exc)

@@ -221,4 +221,14 @@ TEXTS: dict[str, str] = {
                      "and the scanner's settings."),
     "scan.repeat": "The same code was scanned again ({text}); ignored.",
     "scan.serial_unavailable": "pyserial is not installed; serial scanners are unavailable.",
+    # this computer: its disk, files and folders (failures.py)
+    'machine.store_corrupt': 'The local store is damaged: {where}. Uploading has stopped and the file was left exactly as it is; please call support to restore it (run check-store for details).',
+    'machine.store_corrupt_detail': 'The local store is damaged ({detail}): {where}. Uploading has stopped and the file was left exactly as it is; please call support to restore it (run check-store for details).',
+    'machine.store_locked': 'The local store is in use by another program: {where}. Close the other pickup program and try again.',
+    'machine.read_only': "The data folder cannot be written (read-only or no permission): {where}. Nothing was changed; check the disk or the folder's permissions, or give a writable folder with --data-dir.",
+    'machine.not_a_folder': 'The data folder cannot be used (the path is not a folder): {where}. Nothing was changed; give a folder with --data-dir.',
+    'machine.disk_full': 'The disk is full: {where} cannot be written. This action was not saved (earlier records are intact); free some disk space and try again.',
+    'machine.internal_error': 'An unexpected error occurred; the details are in the log: {log_file}. Completed pickups are safe.',
+    'machine.internal_error_kind': 'An unexpected error occurred ({kind}); the details are in the log: {log_file}. Completed pickups are safe.',
+    'cli.interrupted': 'Interrupted',
 }

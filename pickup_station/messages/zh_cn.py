@@ -195,4 +195,14 @@ TEXTS: dict[str, str] = {
     "scan.garbage": "扫码枪发来无法识别的数据（{hex}），已忽略。请检查波特率和扫码枪设置。",
     "scan.repeat": "同一条码重复扫描（{text}），已忽略。",
     "scan.serial_unavailable": "缺少 pyserial，串口扫码枪不可用。",
+    # this computer: its disk, files and folders (failures.py)
+    'machine.store_corrupt': '本地数据库已损坏：{where}。已停止同步上传，文件保持原样未改动；请联系技术支持恢复（可运行 check-store 查看详情）。',
+    'machine.store_corrupt_detail': '本地数据库已损坏（{detail}）：{where}。已停止同步上传，文件保持原样未改动；请联系技术支持恢复（可运行 check-store 查看详情）。',
+    'machine.store_locked': '本地数据库被另一个程序占用：{where}。请关闭其他提货程序后重试。',
+    'machine.read_only': '数据文件夹无法写入（只读或没有权限）：{where}。没有做任何改动；请检查磁盘或文件夹权限，或用 --data-dir 指定可写的文件夹。',
+    'machine.not_a_folder': '数据文件夹不可用（该路径不是文件夹）：{where}。没有做任何改动；请用 --data-dir 指定一个文件夹。',
+    'machine.disk_full': '磁盘已满，无法写入：{where}。这次操作没有保存（已有记录完好）；请清理磁盘空间后重试。',
+    'machine.internal_error': '出现意外错误，详情已写入日志：{log_file}。已完成的提货记录不受影响。',
+    'machine.internal_error_kind': '出现意外错误（{kind}），详情已写入日志：{log_file}。已完成的提货记录不受影响。',
+    'cli.interrupted': '已中断',
 }
