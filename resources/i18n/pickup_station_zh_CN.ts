@@ -421,6 +421,13 @@
     </message>
 </context>
 <context>
+    <name>ErrorPresenter</name>
+    <message>
+        <source>Something went wrong. It was written to the log; completed pickups are safe.</source>
+        <translation>出错了，详情已写入日志；已完成的提货不受影响。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Counter</source>
@@ -679,10 +686,6 @@
     <message>
         <source>Day summary sent to the printer.</source>
         <translation>日结单已发送到打印机。</translation>
-    </message>
-    <message>
-        <source>Something went wrong: %1</source>
-        <translation>出错了：%1</translation>
     </message>
     <message>
         <source>Handed value ¥%1 · items %2 · proxy %3 · overrides %4 · undos %5 · commission (est.) ¥%6</source>

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from pickup_station.core import operators as ops
 from pickup_station.core.counter import HandoverResult, Override
 from pickup_station.core.verdicts import Verdict
-from pickup_station.errors import Refused, UserFacingError
+from pickup_station.errors import Refused
 from pickup_station.ui.dialogs.common import ApprovalDialog, OrderPickerDialog, ReasonDialog
 from pickup_station.ui.services import Services
 from pickup_station.ui.views.verdict_panel import VerdictPanel
@@ -157,8 +157,8 @@ class CounterView(QWidget):
         self.focus_scan()
 
     def _lookup_failed(self, exc: BaseException) -> None:
-        log.error("lookup failed", exc_info=exc)
-        self.panel.show_message(self.tr("Lookup failed"), html.escape(str(exc)), "refused",
+        message = self.sv.tasks.errors.message_for(exc)  # logged there when unexpected
+        self.panel.show_message(self.tr("Lookup failed"), html.escape(message), "refused",
                                 "error")
         self.sv.sounds.play("fail")
 
@@ -297,9 +297,7 @@ class CounterView(QWidget):
 
     def _handover_failed(self, exc: BaseException) -> None:
         self._busy = False
-        message = exc.message(self.sv.lang) if isinstance(exc, UserFacingError) else str(exc)
-        if not isinstance(exc, UserFacingError):
-            log.error("hand-over failed", exc_info=exc)
+        message = self.sv.tasks.errors.message_for(exc)  # logged there when unexpected
         self.panel.show_message(self.tr("Not handed over"), html.escape(message), "refused",
                                 getattr(exc, "code", "error"))
         self.sv.sounds.play("fail")
@@ -350,7 +348,7 @@ class CounterView(QWidget):
             then()
 
         def fail(exc):
-            msg = exc.message(self.sv.lang) if isinstance(exc, Refused) else str(exc)
+            msg = self.sv.tasks.errors.message_for(exc)
             self.panel.show_message(self.tr("Not allowed"), html.escape(msg), "refused",
                                     "leader_pin_required")
             self.sv.sounds.play("fail")
