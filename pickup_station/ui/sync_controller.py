@@ -25,6 +25,9 @@ pickup point holds that order: `located(token_sha256, {station_id, name, address
 Rounds run on `sync.runner.SyncRunner`'s own thread (a device loop: `stop()` ends it); a locate
 is one operation on the app's `network` lane (`ui.tasks.Tasks`, the one road). Results come back
 to the UI thread through queued signals, so every public signal is emitted on the UI thread.
+
+The clock warning (`clockWarning`) is raised when a round finds the clock skewed and stays up
+for as long as rounds keep finding it skewed; only a round with a good clock clears it.
 """
 
 from __future__ import annotations
@@ -203,7 +206,7 @@ class SyncController(QObject):
         bad = not report.clock_ok
         if bad and not self._clock_bad:
             self.clockWarning.emit(clock_message(report.clock_skew_s))
-        elif self._clock_bad:
+        elif self._clock_bad and not bad:  # only a good clock clears the warning
             self.clockWarning.emit("")
         self._clock_bad = bad
         self.roundFinished.emit(report)

@@ -113,6 +113,34 @@ def test_clock_warning_and_unpaired(live_server, station, qtbot, controller_for,
     qtbot.waitUntil(lambda: unpaired.status_text == "未配对 · 待上传 0", timeout=5000)
 
 
+def test_clock_warning_stays_while_the_clock_is_still_wrong(live_server, station, qtbot,
+                                                            controller_for, ui_language):
+    """Issue 7 item 8: the warning cleared itself on the second skewed round."""
+    ui_language("zh_CN")
+    token, _ = seed(HQClient(live_server), n=1)
+    settings = Settings(server_url=live_server.url, station_token=token, sync_interval_s=3600)
+    skew = {"now": timedelta(minutes=10)}
+
+    class Client(SyncClient):
+        def heartbeat(self, app_version, pending_events, station_time=None):
+            return super().heartbeat(app_version, pending_events, iso(utcnow() + skew["now"]))
+
+    c = controller_for(settings, client_factory=lambda u, t: Client(u, t, retries=0))
+    warnings: list[str] = []
+    c.clockWarning.connect(warnings.append)
+    with qtbot.waitSignal(c.roundFinished, timeout=10_000):
+        c.start()
+    for _ in range(2):  # two more rounds, the server's time still 10 minutes behind ours
+        with qtbot.waitSignal(c.roundFinished, timeout=10_000) as done:
+            c.sync_now()
+        assert not done.args[0].clock_ok
+    assert len(warnings) == 1 and "本机时钟比服务器快 10 分钟" in warnings[0]  # still up
+    skew["now"] = timedelta(0)  # the host set the time: the next round clears it
+    with qtbot.waitSignal(c.roundFinished, timeout=10_000) as done:
+        c.sync_now()
+    assert done.args[0].clock_ok and warnings[1:] == [""]
+
+
 def test_locate_answers_by_signal(live_server, station, qtbot, controller_for):
     hq = HQClient(live_server)
     token, _ = seed(hq, "S1", "B1", n=1)
