@@ -94,6 +94,8 @@ class ZxingDecoder(QrDecoder):
         try:
             import zxingcpp
         except ImportError as exc:
+            if not (exc.name or "").startswith("zxingcpp"):
+                raise
             raise DecoderUnavailable("缺少 zxing-cpp，无法使用该解码器。",
                                      "zxing-cpp is not installed.") from exc
         self._zx = zxingcpp

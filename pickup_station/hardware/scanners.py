@@ -146,6 +146,8 @@ def _import_serial():
     try:
         import serial  # pyserial
     except ImportError as exc:  # pragma: no cover - pyserial is a dependency
+        if exc.name != "serial":
+            raise
         raise SerialUnavailable("缺少 pyserial，串口扫码枪不可用。",
                                 "pyserial is not installed; serial scanners are unavailable.") \
             from exc
