@@ -141,6 +141,8 @@ class PyzbarDecoder(QrDecoder):
         try:
             from pyzbar import pyzbar
         except (ImportError, OSError) as exc:  # pyzbar raises ImportError when libzbar is absent
+            if isinstance(exc, ImportError) and not (exc.name or "pyzbar").startswith("pyzbar"):
+                raise
             raise DecoderUnavailable(
                 "未找到 zbar 系统库（libzbar0），pyzbar 解码器不可用；请安装 libzbar0，"
                 "或使用 zxing-cpp 解码器。",

@@ -191,3 +191,35 @@ def test_the_window_stops_every_device_loop_alike(qtbot, make_window):
     loops = window.device_loops()
     assert isinstance(loops[0], NullSync) and isinstance(loops[1], NullPrinter)
     assert all(callable(loop.stop) for loop in loops)
+
+
+def test_a_new_store_gets_its_first_leader_on_the_writer_lane(qtbot, store, data_dir, tasks):
+    """The window writes nothing on the UI thread, not even the first leader of a new store:
+    it is seeded on the writer lane, before any hand-over could be queued there."""
+    from pickup_station.config import Paths, Settings
+    from pickup_station.core import operators as ops
+    from pickup_station.core.counter import Counter
+    from pickup_station.ui.main_window import MainWindow
+    from pickup_station.ui.services import Services
+    from pickup_station.ui.sounds import Sounds
+
+    ui_thread = threading.current_thread()
+    writers: list[str] = []
+    real = store.session
+
+    def session(*a, **kw):
+        writers.append(threading.current_thread().name)
+        assert threading.current_thread() is not ui_thread, "store written on the UI thread"
+        return real(*a, **kw)
+
+    store.session = session
+    sv = Services(store=store, settings=Settings(), paths=Paths.resolve(data_dir),
+                  counter=Counter(store), tasks=tasks, sounds=Sounds(enabled=False))
+    w = MainWindow(sv)
+    qtbot.addWidget(w)
+    assert w.operator.operator_id == ops.DEFAULT_LEADER[0] and w.operator.is_leader
+    qtbot.waitUntil(lambda: tasks.pending == 0 and bool(writers), timeout=5000)
+    assert writers and all(name.startswith("lane-write") for name in writers)
+    with store.reader() as s:
+        assert [o.operator_id for o in ops.list_operators(s)] == [ops.DEFAULT_LEADER[0]]
+    w.close()
