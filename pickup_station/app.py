@@ -96,6 +96,7 @@ def load_translations(app, lang: str) -> list:
 
 def build_services(paths: Paths, settings, lang: str, demo_sheet=None):
     """Everything the window needs, built from settings. Qt must already be running."""
+    escpos_cache.prepare()  # before the print queue imports escpos: no temp folder per start
     from pickup_station.core.counter import Counter
     from pickup_station.store.db import Store
     from pickup_station.ui.print_queue import PrintQueue
@@ -174,7 +175,6 @@ def main(argv: list[str] | None = None) -> int:
     paths.data_dir.mkdir(parents=True, exist_ok=True)
     log_file = setup_logging(paths.data_dir)
     log.info("pickup-station %s starting, data in %s", __version__, paths.data_dir)
-    escpos_cache.prepare()  # before the first escpos import: our cache, no temp folder per start
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
