@@ -223,3 +223,24 @@ def test_a_new_store_gets_its_first_leader_on_the_writer_lane(qtbot, store, data
     with store.reader() as s:
         assert [o.operator_id for o in ops.list_operators(s)] == [ops.DEFAULT_LEADER[0]]
     w.close()
+
+
+def test_a_job_ending_after_the_main_window_closed_does_not_crash(qtbot, make_window):
+    window = make_window()
+    gate = threading.Event()
+    delivered: list[object] = []
+
+    def slow_lookup():
+        gate.wait(5)
+        return window.sv.counter.recent_pickups(5)
+
+    window.sv.tasks.op(slow_lookup, parent=window.counter_view) \
+        .success(lambda rows: (delivered.append(rows), window.counter_view._fill_recent(rows))) \
+        .run()
+    window.sv.tasks.op(lambda: (gate.wait(5), boom_bug())).run()  # would be presented
+    window.close()  # stops the loops and the road; the jobs are still running
+    gate.set()
+    qtbot.waitUntil(lambda: window.sv.tasks.pending == 0, timeout=5000)
+    qtbot.wait(50)
+    assert delivered == [] and window.statusBar().currentMessage() == ""
+    window.sv.tasks.join()
