@@ -415,7 +415,10 @@ import pickup_station.core.counter, pickup_station.store.db  # the core: SQLAlch
 mark("import_core")
 from pickup_station.ui.main_window import MainWindow
 mark("import_window")
-# build_services imports these itself; importing them first only names the time
+# build_services imports these itself (after its explicit escpos cache step, taken here
+# first as it does); importing them first only names the time
+from pickup_station.hardware import escpos_cache
+escpos_cache.prepare()
 try:
     import pickup_station.ui.print_queue
 except ImportError:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pickup_station import __version__
 from pickup_station.config import Paths, load_settings
+from pickup_station.hardware import escpos_cache
 from pickup_station.messages import normalize_lang
 from pickup_station.paths import resource
 
@@ -96,52 +97,43 @@ def load_translations(app, lang: str) -> list:
 
 def build_services(paths: Paths, settings, lang: str, demo_sheet=None):
     """Everything the window needs, built from settings. Qt must already be running."""
+    escpos_cache.prepare()  # before the print queue imports escpos: no temp folder per start
     from pickup_station.core.counter import Counter
     from pickup_station.store.db import Store
+    from pickup_station.ui.print_queue import PrintQueue
     from pickup_station.ui.services import Services
     from pickup_station.ui.sounds import Sounds
     from pickup_station.ui.tasks import Tasks
 
     store = Store.in_dir(paths.data_dir)
+    tasks = Tasks()
     services = Services(store=store, settings=settings, paths=paths, counter=Counter(store),
-                        tasks=Tasks(), sounds=Sounds(settings.sounds), demo_sheet=demo_sheet,
-                        lang=lang)
+                        tasks=tasks, sounds=Sounds(settings.sounds), demo_sheet=demo_sheet,
+                        lang=lang, printer=PrintQueue(store, lambda: settings))
     if settings.paired:
-        try:
-            from pickup_station.ui.sync_controller import SyncController
-        except ImportError:
-            log.warning("sync not available")
-        else:
-            services.sync = SyncController(store, settings)
-    try:
-        from pickup_station.ui.print_queue import PrintQueue
-    except ImportError:
-        log.warning("printing not available")
-    else:
-        services.printer = PrintQueue(store, lambda: settings)
+        from pickup_station.ui.sync_controller import SyncController
+
+        services.sync = SyncController(store, settings, tasks)
     return services
 
 
 def attach_hardware(window, services) -> None:
     """Scanners and camera feed the one scan door: window.submit_scan."""
-    settings = services.settings
-    try:
-        from pickup_station.ui.scan_sources import SerialScannerSource, WedgeDetector
-    except ImportError:
-        log.warning("scanner sources not available")
-    else:
-        from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication
 
-        if settings.scanner.wedge_enabled:
-            window.wedge = WedgeDetector(settings.scanner, window, lang=services.lang)
-            window.wedge.scanned.connect(window.submit_scan)
-            window.wedge.rejected.connect(window.report_problem)
-            QApplication.instance().installEventFilter(window.wedge)
-        if settings.scanner.serial_port:
-            window.serial_scanner = SerialScannerSource(settings.scanner, window, lang=services.lang)
-            window.serial_scanner.scanned.connect(window.submit_scan)
-            window.serial_scanner.statusChanged.connect(window.statusBar().showMessage)
-            window.serial_scanner.problem.connect(window.report_problem)
+    from pickup_station.ui.scan_sources import SerialScannerSource, WedgeDetector
+
+    settings = services.settings
+    if settings.scanner.wedge_enabled:
+        window.wedge = WedgeDetector(settings.scanner, window, lang=services.lang)
+        window.wedge.scanned.connect(window.submit_scan)
+        window.wedge.rejected.connect(window.report_problem)
+        QApplication.instance().installEventFilter(window.wedge)
+    if settings.scanner.serial_port:
+        window.serial_scanner = SerialScannerSource(settings.scanner, window, lang=services.lang)
+        window.serial_scanner.scanned.connect(window.submit_scan)
+        window.serial_scanner.statusChanged.connect(window.statusBar().showMessage)
+        window.serial_scanner.problem.connect(window.report_problem)
     if settings.camera.enabled:
         window.apply_camera_settings()
 

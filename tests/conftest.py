@@ -82,3 +82,15 @@ def station(store):
         ops.add_operator(s, "leader", "王芳", "1234", role="leader")
         ops.add_operator(s, "a1", "小李", "5678", role="assistant")
     return Station(store, batches)
+
+
+@pytest.fixture
+def tasks(qtbot):
+    """The window's one road for background work (ui/tasks.py); its lanes are joined after the
+    test, so no Qt object is ever released on one of their threads."""
+    from pickup_station.ui.tasks import Tasks
+
+    t = Tasks()
+    yield t
+    t.shutdown()
+    t.join()

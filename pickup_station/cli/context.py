@@ -84,6 +84,13 @@ class Context:
 
         return Store.in_dir(self.paths.data_dir)
 
+    def prepare_printing(self) -> None:
+        """The explicit start-up step before escpos is first imported (hardware/escpos_cache:
+        our capabilities cache, no temporary folder left behind per run)."""
+        from pickup_station.hardware import escpos_cache
+
+        escpos_cache.prepare()
+
     def msg(self, err: UserFacingError) -> str:
         return err.message(self.lang)
 

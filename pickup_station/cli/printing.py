@@ -24,9 +24,10 @@ from pickup_station.core.papers import (
 )
 from pickup_station.core.papers.layout import layout
 from pickup_station.errors import UserFacingError
-from pickup_station.hardware.escpos_cn import MODES
 from pickup_station.hardware.printers import ReceiptPrinter, describe, make_printer
 from pickup_station.messages import Message, render
+
+MODES = ("text", "raster", "mixed")  # hardware.escpos_cn.MODES, named without importing escpos
 
 
 def add_test_print_parser(sub, common) -> None:
@@ -48,6 +49,8 @@ def _rasterizer(mode: str):
     try:
         from pickup_station.ui.receipt_raster import ensure_gui_app, render_lines
     except ImportError as exc:  # pragma: no cover - PySide6 missing
+        if not (exc.name or "").startswith(("PySide6", "shiboken6")):
+            raise
         raise UserFacingError("cli.raster_needs_pyside", error=str(exc)) from exc
     ensure_gui_app()
     return render_lines
@@ -55,6 +58,8 @@ def _rasterizer(mode: str):
 
 def cmd_test_print(args, ctx):
     from pickup_station.cli.context import Outcome
+
+    ctx.prepare_printing()  # before the first escpos import
 
     settings = ctx.settings.printer
     settings = replace(settings, mode=args.mode or settings.mode,

@@ -94,6 +94,8 @@ class ZxingDecoder(QrDecoder):
         try:
             import zxingcpp
         except ImportError as exc:
+            if not (exc.name or "").startswith("zxingcpp"):
+                raise
             raise DecoderUnavailable("缺少 zxing-cpp，无法使用该解码器。",
                                      "zxing-cpp is not installed.") from exc
         self._zx = zxingcpp
@@ -139,6 +141,8 @@ class PyzbarDecoder(QrDecoder):
         try:
             from pyzbar import pyzbar
         except (ImportError, OSError) as exc:  # pyzbar raises ImportError when libzbar is absent
+            if isinstance(exc, ImportError) and not (exc.name or "pyzbar").startswith("pyzbar"):
+                raise
             raise DecoderUnavailable(
                 "未找到 zbar 系统库（libzbar0），pyzbar 解码器不可用；请安装 libzbar0，"
                 "或使用 zxing-cpp 解码器。",

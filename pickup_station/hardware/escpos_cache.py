@@ -5,8 +5,9 @@ a counter PC would collect thousands.
 
 `prepare()` points it at our own cache folder and writes the pickle there first, atomically
 (temporary file + rename), so escpos only ever reads a whole file, even with two programs
-starting at once; escpos then skips the slow load. Call it before the first `import escpos`.
-Any failure leaves escpos to its default behaviour.
+starting at once; escpos then skips the slow load. It is an explicit start-up step, never a side
+effect of importing a module: `app.main` and the CLI (`cli.context.Context.prepare_printing`) call
+it before the first `import escpos`. Any failure leaves escpos to its default behaviour.
 """
 
 from __future__ import annotations

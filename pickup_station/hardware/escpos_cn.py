@@ -12,10 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from pickup_station.hardware import escpos_cache
-
-escpos_cache.prepare()  # before the first escpos import: see escpos_cache
-
 from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
 from PIL import Image

@@ -16,21 +16,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from pickup_station.hardware import escpos_cache
-
-escpos_cache.prepare()  # before the first escpos import: see escpos_cache
-
 from escpos import escpos as _escpos
 from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import LP, CupsPrinter, Dummy, File, Network, Serial, Usb, Win32Raw
-
-log = logging.getLogger(__name__)
 
 from pickup_station.config import PrinterSettings
 from pickup_station.core.papers.layout import PrintLine, paper_size
 from pickup_station.errors import DeviceNotFound, UserFacingError
 from pickup_station.hardware import escpos_cn
 from pickup_station.hardware.escpos_cn import PrinterState, Rasterizer, StatusBytes, status_query
+
+log = logging.getLogger(__name__)
 
 KINDS = ("none", "file", "usb", "network", "serial", "cups", "win32", "dummy")
 
@@ -228,13 +224,17 @@ try:  # the USB library raises its own errors
     import usb.core
 
     _IO_ERRORS += (usb.core.USBError,)
-except ImportError:  # pragma: no cover - pyusb missing
+except ImportError as exc:  # pragma: no cover - pyusb missing
+    if exc.name not in ("usb", "usb.core"):
+        raise
     usb = None  # type: ignore[assignment]
 try:
     import serial as _serial
 
     _IO_ERRORS += (_serial.SerialException,)
-except ImportError:  # pragma: no cover - pyserial missing
+except ImportError as exc:  # pragma: no cover - pyserial missing
+    if exc.name != "serial":
+        raise
     _serial = None  # type: ignore[assignment]
 
 

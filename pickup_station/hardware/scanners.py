@@ -136,6 +136,8 @@ def _import_serial():
     try:
         import serial  # pyserial
     except ImportError as exc:  # pragma: no cover - pyserial is a dependency
+        if exc.name != "serial":
+            raise
         raise SerialUnavailable("scan.serial_unavailable") from exc
     return serial
 

@@ -76,7 +76,7 @@ TEXTS: dict[str, str] = {
     "screen.not_allowed": "Not allowed",
     "screen.undone.title": "Pickup undone",
     "screen.undone.body": "Receipt {receipt_no} was undone; the order can be handed over again.",
-    "error.unexpected": "Something went wrong: {error}",
+    "error.generic": "Something went wrong. It was written to the log; completed pickups are safe.",
     # --- errors (pickup_station/errors.py) -------------------------------------------------
     "store_too_new": ("The local store is schema version {found}, newer than this app supports "
                       "({supported}). Please upgrade the app."),

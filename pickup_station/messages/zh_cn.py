@@ -67,7 +67,7 @@ TEXTS: dict[str, str] = {
     "screen.not_allowed": "无权操作",
     "screen.undone.title": "提货已撤销",
     "screen.undone.body": "小票 {receipt_no} 已撤销，该订单可重新核销。",
-    "error.unexpected": "程序出错：{error}",
+    "error.generic": "程序出错，详情已写入日志；已完成的提货记录不受影响。",
     # --- errors (pickup_station/errors.py) -------------------------------------------------
     "store_too_new": "本地数据库版本 {found} 比本程序支持的 {supported} 新，请升级程序。",
     # --- command line (cli/) ---------------------------------------------------------------

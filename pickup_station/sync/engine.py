@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -38,6 +38,7 @@ from pickup_station.store.models import AttentionItem, OutboxEvent
 from pickup_station.sync import protocol as P
 from pickup_station.sync.apply import apply_changes
 from pickup_station.sync.client import PayloadTooLarge, RequestRefused, SyncClient, SyncError
+from pickup_station.sync.courier import Courier, settle
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,7 @@ class SyncEngine:
         self.pull_limit = pull_limit
         self.push_batch = min(push_batch, P.PUSH_MAX_EVENTS)
         self._identity_checked = False
+        self._courier = Courier()  # the one thread that fetches ahead, for this engine's life
 
     # --- what waits -------------------------------------------------------------------------
 
@@ -150,7 +152,8 @@ class SyncEngine:
         expected_total = 0
         if should_stop and should_stop():
             return report
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull")
+        pool = self._courier
+        future: Future | None = None
         try:
             future = pool.submit(self.client.pull, cursor, self.pull_limit)
             while True:
@@ -175,7 +178,7 @@ class SyncEngine:
                 if not more or (should_stop and should_stop()):
                     break
         finally:
-            pool.shutdown(wait=True)
+            settle(future)  # a page fetched ahead and not used is dropped
         return report
 
     def _apply_page(self, page: P.PullPage, cursor: str | None, report: PullReport) -> None:
@@ -216,7 +219,7 @@ class SyncEngine:
         report = report if report is not None else PushReport()
         after_seq = 0
         inflight: tuple[list[_Row], Future] | None = None
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push")
+        pool = self._courier
         try:
             while True:
                 stopping = bool(should_stop and should_stop())
@@ -237,8 +240,8 @@ class SyncEngine:
                     self._record(prev, results, report)
                 if inflight is None and not chunk:
                     break
-        finally:
-            pool.shutdown(wait=True)  # an answer still out is dropped: its events go again
+        finally:  # an answer still out is dropped: its events go again
+            settle(inflight[1] if inflight is not None else None)
         return report
 
     def _next_chunk(self, after_seq: int) -> list[_Row]:
@@ -261,7 +264,7 @@ class SyncEngine:
         return [_Row(r.seq, P.event_to_wire(r.event_id, r.type, r.occurred_at, r.order_id,
                                             r.batch_id, r.payload)) for r in found]
 
-    def _submit(self, pool: ThreadPoolExecutor, chunk: list[_Row], report: PushReport) -> Future:
+    def _submit(self, pool: Courier, chunk: list[_Row], report: PushReport) -> Future:
         report.requests += 1
         return pool.submit(self.client.push, [r.event for r in chunk], [r.encoded for r in chunk])
 

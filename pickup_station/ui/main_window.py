@@ -1,7 +1,9 @@
 """The station's main window: counter, arrival check, figures; status bar for sync/printer/camera.
 
 The window only arranges screens and wires the adapters' Qt wrappers in; the work happens in
-the core (through `Tasks`) and in the views.
+the core (through `Tasks`, the one road: nothing here writes the store on the UI thread) and in
+the views. Failures nobody handles in place reach the one error presenter, shown in the status
+bar; the device loops (sync, printer, camera, serial scanner) are stopped alike on quit.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ from pickup_station.errors import Refused
 from pickup_station.store.db import get_meta
 from pickup_station.ui.dialogs.common import SignInDialog
 from pickup_station.ui.services import Services
+from pickup_station.ui.tasks import DeviceLoop
+from pickup_station.ui.views.arrival_view import ArrivalView
 from pickup_station.ui.views.counter_view import CounterView
+from pickup_station.ui.views.reports_view import ReportsView
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +69,9 @@ class MainWindow(QMainWindow):
 
     # --- building ------------------------------------------------------------------------
     def _initial_operator(self) -> ops.OperatorInfo:
-        with self.sv.store.session() as s:
-            ops.ensure_default_operators(s)
+        """Read who works the counter. A store that has no operator yet (a new one) gets the
+        default leader on the writer lane: queued before any hand-over, so committed first."""
+        with self.sv.store.reader() as s:
             wanted = get_meta(s, "current_operator")
             if wanted:
                 try:
@@ -73,23 +79,24 @@ class MainWindow(QMainWindow):
                 except Refused:
                     pass
             operators = ops.list_operators(s)
+        if operators:
             return ([o for o in operators if o.is_leader] or operators)[0]
+        op_id, name, _pin = ops.DEFAULT_LEADER
+
+        def seed():
+            with self.sv.store.session() as s:
+                ops.ensure_default_operators(s)
+        self.sv.tasks.op(seed, lane="write", parent=self).run()
+        return ops.OperatorInfo(op_id, name, "leader")
 
     def _add_optional_tabs(self) -> None:
-        from pickup_station.ui.views.arrival_view import ArrivalView
-
         self.arrival_view = ArrivalView(self.sv, lambda: self._operator, self)
         self.arrival_view.localChange.connect(self._local_change)
         self.tabs.addTab(self.arrival_view, self.tr("Arrival check"))
-        try:
-            from pickup_station.ui.views.reports_view import ReportsView
-        except ImportError:
-            self.reports_view = None
-        else:
-            self.reports_view = ReportsView(self.sv.store, settings=self.sv.settings,
-                                            tasks=self.sv.tasks, printer=self.sv.printer,
-                                            parent=self)
-            self.tabs.addTab(self.reports_view, self.tr("Figures"))
+        self.reports_view = ReportsView(self.sv.store, settings=self.sv.settings,
+                                        tasks=self.sv.tasks, printer=self.sv.printer,
+                                        parent=self)
+        self.tabs.addTab(self.reports_view, self.tr("Figures"))
 
     def _build_toolbar(self) -> None:
         bar = QToolBar(self.tr("Counter"), self)
@@ -131,13 +138,13 @@ class MainWindow(QMainWindow):
 
     def _wire_adapters(self) -> None:
         self.counter_view.localChange.connect(self._local_change)
-        if self.sv.sync is not None:
-            self._wire_sync(self.sv.sync)
+        self.sv.tasks.errors.shown.connect(self.report_problem)
+        self.sv.tasks.busy.connect(self._busy)
+        self._wire_sync(self.sv.sync)
         printer = self.sv.printer
-        if printer is not None:
-            printer.statusChanged.connect(self.printer_status.setText)
-            if hasattr(printer, "status_text"):
-                self.printer_status.setText(printer.status_text())
+        printer.statusChanged.connect(self.printer_status.setText)
+        if printer.status_text():
+            self.printer_status.setText(printer.status_text())
 
     def _wire_sync(self, sync) -> None:
         sync.statusChanged.connect(self.sync_status.setText)
@@ -182,9 +189,15 @@ class MainWindow(QMainWindow):
 
     # --- reactions -----------------------------------------------------------------------
     def _local_change(self) -> None:
-        if self.sv.sync is not None:
-            self.sv.sync.request_sync()
+        self.sv.sync.request_sync()
         self._refresh_figures_if_shown()
+
+    def _busy(self, label: str) -> None:
+        """A background operation is taking a while (shown only after ~600 ms)."""
+        if label:
+            self.statusBar().showMessage(label)
+        else:
+            self.statusBar().clearMessage()
 
     def _remote_changes(self) -> None:
         self.arrival_view.refresh()
@@ -194,9 +207,8 @@ class MainWindow(QMainWindow):
         """The figures tab reloads after a change only while it is on screen: a reload reads
         the whole day, and doing that behind the counter after every hand-over slows the next
         customer down. `_tab_changed` reloads it when the host opens the tab."""
-        view = getattr(self, "reports_view", None)
-        if view is not None and self.tabs.currentWidget() is view:
-            view.refresh()
+        if self.tabs.currentWidget() is self.reports_view:
+            self.reports_view.refresh()
 
     def _download_progress(self, done: int, total: int) -> None:
         if total <= 0 or done >= total:
@@ -238,7 +250,7 @@ class MainWindow(QMainWindow):
         widget = self.tabs.currentWidget()
         if widget is self.counter_view:
             self.counter_view.focus_scan()
-        elif hasattr(widget, "refresh"):
+        elif widget is self.arrival_view or widget is self.reports_view:
             widget.refresh()
 
     def _update_title(self) -> None:
@@ -271,14 +283,10 @@ class MainWindow(QMainWindow):
             self._update_title()
             self.statusBar().showMessage(self.tr("Signed in: %1").replace("%1", op.name), 5000)
 
-        def fail(exc):
-            msg = exc.message(self.sv.lang) if isinstance(exc, Refused) else str(exc)
-            self.statusBar().showMessage(msg, 8000)
-            self.sv.sounds.play("fail")
-        self.sv.tasks.run(verify, ok, fail)
+        self.sv.tasks.op(verify, parent=self).success(ok).run()  # a wrong PIN: status bar
 
     def sync_now(self) -> None:
-        if self.sv.sync is None:
+        if not self.sv.sync.paired:
             self.show_pairing()
         else:
             self.sv.sync.sync_now()
@@ -288,15 +296,16 @@ class MainWindow(QMainWindow):
         from pickup_station.ui.dialogs.pair_dialog import PairDialog
 
         dlg = PairDialog(self.sv.settings, self.sv.save_settings, store=self.sv.store,
-                         parent=self, lang=self.sv.lang)
+                         tasks=self.sv.tasks, parent=self, lang=self.sv.lang)
         dlg.paired.connect(self._paired)
         dlg.exec()
 
     def _paired(self, info: dict) -> None:
-        if self.sv.sync is None:
+        if not self.sv.sync.paired:
             from pickup_station.ui.sync_controller import SyncController
 
-            self.sv.sync = SyncController(self.sv.store, self.sv.settings, parent=self)
+            self.sv.sync = SyncController(self.sv.store, self.sv.settings, self.sv.tasks,
+                                          parent=self)
             self._wire_sync(self.sv.sync)
             self.sv.sync.start()
         else:
@@ -306,7 +315,7 @@ class MainWindow(QMainWindow):
     def show_attention(self) -> None:
         from pickup_station.ui.dialogs.attention_dialog import AttentionDialog
 
-        AttentionDialog(self.sv.store, self, lang=self.sv.lang).exec()
+        AttentionDialog(self.sv.store, self.sv.tasks, self, lang=self.sv.lang).exec()
         self.counter_view.focus_scan()
 
     def show_settings(self) -> None:
@@ -319,13 +328,18 @@ class MainWindow(QMainWindow):
             self.apply_camera_settings()
         self.counter_view.focus_scan()
 
+    def device_loops(self) -> list[DeviceLoop]:
+        """Everything with a thread of its own, stopped on quit."""
+        loops: list[DeviceLoop] = [self.sv.sync, self.sv.printer]
+        loops += [part for part in (getattr(self, "camera_panel", None),
+                                    getattr(self, "serial_scanner", None)) if part is not None]
+        return loops
+
     def closeEvent(self, event) -> None:
-        for part in (self.sv.sync, self.sv.printer, getattr(self, "camera_panel", None)):
-            stop = getattr(part, "shutdown", None) or getattr(part, "stop", None)
-            if stop is not None:
-                try:
-                    stop()
-                except Exception:
-                    log.exception("error while closing")
-        self.sv.tasks.shutdown(wait=True)
+        for loop in self.device_loops():
+            try:
+                loop.stop()
+            except Exception:
+                log.exception("error while closing")
+        self.sv.tasks.shutdown(wait=True)  # queued writes are finished first
         super().closeEvent(event)

@@ -66,6 +66,7 @@ class PrintJob:
 class PrintQueue(QObject):
     """Prints receipts, labels and day summaries on a worker thread; reports by signals."""
 
+    present = True  # a real queue (ui.services.NullPrinter says False)
     statusChanged = Signal(str)  # the text of the window's printerStatus label
     jobFinished = Signal(int, bool, str)  # job id, printed?, message for the host
     failedChanged = Signal(int)  # how many papers wait for a reprint
@@ -155,6 +156,10 @@ class PrintQueue(QObject):
         if self._thread.is_alive():
             self._queue.put(None)
             self._thread.join(timeout)
+
+    def stop(self) -> None:
+        """`ui.tasks.DeviceLoop`: the window stops every loop the same way on quit."""
+        self.shutdown()
 
     # ---- inside ----------------------------------------------------------------------------
 

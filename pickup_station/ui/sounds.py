@@ -16,7 +16,9 @@ class Sounds(QObject):
         if enabled:
             try:
                 from PySide6.QtMultimedia import QSoundEffect
-            except ImportError:  # Qt without multimedia: stay silent, keep working
+            except ImportError as exc:  # Qt without multimedia: stay silent, keep working
+                if not (exc.name or "").startswith("PySide6"):
+                    raise
                 return
             for name in ("ok", "fail", "warn"):
                 effect = QSoundEffect(self)

@@ -22,25 +22,26 @@ pickup point holds that order: `located(token_sha256, {station_id, name, address
 `locateFailed(token_sha256, message)` instead. `roundFinished(object)` carries the engine's
 `RoundReport` for anyone who wants detail.
 
-All network and database work runs in worker threads (`sync.runner.SyncRunner` for rounds, a
-one-thread pool for locate); results come back to the UI thread through queued signals, so every
-public signal is emitted on the UI thread.
+Rounds run on `sync.runner.SyncRunner`'s own thread (a device loop: `stop()` ends it); a locate
+is one operation on the app's `network` lane (`ui.tasks.Tasks`, the one road). Results come back
+to the UI thread through queued signals, so every public signal is emitted on the UI thread.
+
+The clock warning (`clockWarning`) is raised when a round finds the clock skewed and stays up
+for as long as rounds keep finding it skewed; only a round with a good clock clears it.
 """
 
 from __future__ import annotations
-
-from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from pickup_station import __version__
 from pickup_station.config import Settings
-from pickup_station.errors import UserFacingError
 from pickup_station.store.db import Store
 from pickup_station.sync.client import SyncClient
 from pickup_station.sync.engine import RoundReport
 from pickup_station.sync.runner import SyncRunner, SyncState
 from pickup_station.ui import pyside_none_guard  # noqa: F401  (must run before Qt is used)
+from pickup_station.ui.tasks import Tasks
 
 
 def clock_message(skew_s: float | None) -> str:
@@ -58,6 +59,7 @@ def clock_message(skew_s: float | None) -> str:
 
 
 class SyncController(QObject):
+    paired = True  # the window's `ui.services.NullSync` says False
     statusChanged = Signal(str)
     progress = Signal(int, int)
     clockWarning = Signal(str)
@@ -73,12 +75,13 @@ class SyncController(QObject):
     _progressFromWorker = Signal(int, int)
     _locateDone = Signal(str, object, str)
 
-    def __init__(self, store: Store, settings: Settings, parent: QObject | None = None, *,
-                 client_factory=None, app_version: str = __version__,
+    def __init__(self, store: Store, settings: Settings, tasks: Tasks,
+                 parent: QObject | None = None, *, client_factory=None, app_version: str = __version__,
                  debounce_s: float = 0.3, backoff=None):
         super().__init__(parent)
         self.store = store
         self.settings = settings
+        self.tasks = tasks
         self.lang = settings.lang or "zh_CN"
         self._client_factory = client_factory or (lambda url, token: SyncClient(url, token))
         self.status_text = ""
@@ -94,7 +97,6 @@ class SyncController(QObject):
         self._reportFromWorker.connect(self._on_report)
         self._progressFromWorker.connect(self.progress)
         self._locateDone.connect(self._on_located)
-        self._locator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-locate")
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.request_sync)
         self._started = False
@@ -144,7 +146,12 @@ class SyncController(QObject):
             self._locateDone.emit(token_sha256, None,
                                  self.tr("Not paired with a server: cannot ask"))
             return
-        self._locator.submit(self._locate_job, url, token, token_sha256)
+        self.tasks.op(lambda: self._locate_job(url, token, token_sha256), lane="network",
+                      parent=self) \
+            .success(lambda info: self._locateDone.emit(token_sha256, info, "")) \
+            .failure(lambda exc: self._locateDone.emit(
+                token_sha256, None, self.tasks.errors.message_for(exc))) \
+            .run()
 
     def shutdown(self, timeout: float = 5.0) -> bool:
         """Stop the timer and the workers (the round in flight ends at its next step)."""
@@ -152,8 +159,11 @@ class SyncController(QObject):
             return True
         self._shut = True
         self._timer.stop()
-        self._locator.shutdown(wait=False, cancel_futures=True)
         return self._runner.stop(timeout) if self._started else True
+
+    def stop(self) -> None:
+        """`ui.tasks.DeviceLoop`: the window stops every loop the same way on quit."""
+        self.shutdown()
 
     @property
     def state(self) -> SyncState:
@@ -161,15 +171,11 @@ class SyncController(QObject):
 
     # --- worker side --------------------------------------------------------------------------
 
-    def _locate_job(self, url: str, token: str, token_sha256: str) -> None:
+    def _locate_job(self, url: str, token: str, token_sha256: str) -> dict | None:
         client = self._client_factory(url, token)
         try:
             info = client.locate(token_sha256)
-            self._locateDone.emit(token_sha256, None if info is None else info.as_dict(), "")
-        except UserFacingError as exc:
-            self._locateDone.emit(token_sha256, None, exc.message(self.lang))
-        except Exception as exc:  # noqa: BLE001 - report, never crash the pool silently
-            self._locateDone.emit(token_sha256, None, str(exc))
+            return None if info is None else info.as_dict()
         finally:
             client.close()
 
@@ -200,7 +206,7 @@ class SyncController(QObject):
         bad = not report.clock_ok
         if bad and not self._clock_bad:
             self.clockWarning.emit(clock_message(report.clock_skew_s))
-        elif self._clock_bad:
+        elif self._clock_bad and not bad:  # only a good clock clears the warning
             self.clockWarning.emit("")
         self._clock_bad = bad
         self.roundFinished.emit(report)

@@ -504,10 +504,6 @@
         <translation>日结单已发送到打印机。</translation>
     </message>
     <message>
-        <source>Something went wrong: %1</source>
-        <translation>出错了：%1</translation>
-    </message>
-    <message>
         <source>Handed value ¥%1 · items %2 · proxy %3 · overrides %4 · undos %5 · commission (est.) ¥%6</source>
         <translation>核销金额 ¥%1 · 商品 %2 件 · 代取 %3 单 · 特批 %4 次 · 撤销 %5 次 · 预估佣金 ¥%6</translation>
     </message>

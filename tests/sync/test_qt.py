@@ -25,12 +25,12 @@ DEAD_URL = "http://127.0.0.1:9"
 
 
 @pytest.fixture
-def controller_for(station, qtbot):
+def controller_for(station, qtbot, tasks):
     made: list[SyncController] = []
 
     def make(settings: Settings, **kw) -> SyncController:
         kw.setdefault("client_factory", lambda url, token: fast_client(url, token, retries=0))
-        c = SyncController(station, settings, debounce_s=0.05,
+        c = SyncController(station, settings, tasks, debounce_s=0.05,
                            backoff=Backoff(base=0.1, cap=0.3), **kw)
         made.append(c)
         return c
@@ -113,6 +113,34 @@ def test_clock_warning_and_unpaired(live_server, station, qtbot, controller_for,
     qtbot.waitUntil(lambda: unpaired.status_text == "未配对 · 待上传 0", timeout=5000)
 
 
+def test_clock_warning_stays_while_the_clock_is_still_wrong(live_server, station, qtbot,
+                                                            controller_for, ui_language):
+    """Issue 7 item 8: the warning cleared itself on the second skewed round."""
+    ui_language("zh_CN")
+    token, _ = seed(HQClient(live_server), n=1)
+    settings = Settings(server_url=live_server.url, station_token=token, sync_interval_s=3600)
+    skew = {"now": timedelta(minutes=10)}
+
+    class Client(SyncClient):
+        def heartbeat(self, app_version, pending_events, station_time=None):
+            return super().heartbeat(app_version, pending_events, iso(utcnow() + skew["now"]))
+
+    c = controller_for(settings, client_factory=lambda u, t: Client(u, t, retries=0))
+    warnings: list[str] = []
+    c.clockWarning.connect(warnings.append)
+    with qtbot.waitSignal(c.roundFinished, timeout=10_000):
+        c.start()
+    for _ in range(2):  # two more rounds, the server's time still 10 minutes behind ours
+        with qtbot.waitSignal(c.roundFinished, timeout=10_000) as done:
+            c.sync_now()
+        assert not done.args[0].clock_ok
+    assert len(warnings) == 1 and "本机时钟比服务器快 10 分钟" in warnings[0]  # still up
+    skew["now"] = timedelta(0)  # the host set the time: the next round clears it
+    with qtbot.waitSignal(c.roundFinished, timeout=10_000) as done:
+        c.sync_now()
+    assert done.args[0].clock_ok and warnings[1:] == [""]
+
+
 def test_locate_answers_by_signal(live_server, station, qtbot, controller_for):
     hq = HQClient(live_server)
     token, _ = seed(hq, "S1", "B1", n=1)
@@ -131,12 +159,12 @@ def test_locate_answers_by_signal(live_server, station, qtbot, controller_for):
     assert "无法连接服务器" in failed.args[1]
 
 
-def test_pair_dialog_wrong_token_then_right(live_server, station, qtbot):
+def test_pair_dialog_wrong_token_then_right(live_server, station, qtbot, tasks):
     token, _ = seed(HQClient(live_server), n=1)
     settings = Settings()
     saved: list[tuple[str, str]] = []
     dlg = PairDialog(settings, lambda: saved.append((settings.server_url, settings.station_token)),
-                     store=station)
+                     store=station, tasks=tasks)
     qtbot.addWidget(dlg)
     dlg.url_input.setText(live_server.url)
     dlg.token_input.setText("wrong")
@@ -161,7 +189,7 @@ def test_pair_dialog_wrong_token_then_right(live_server, station, qtbot):
     assert dlg.result() == dlg.DialogCode.Accepted
 
 
-def test_attention_dialog_lists_and_resolves(station, qtbot):
+def test_attention_dialog_lists_and_resolves(station, qtbot, tasks):
     with station.session() as s:
         s.add(AttentionItem(kind="rejected_event", event_id="e1", event_type="pickup_confirmed",
                             order_id="O1", reason="order_cancelled",
@@ -169,7 +197,7 @@ def test_attention_dialog_lists_and_resolves(station, qtbot):
                             created_at=iso(utcnow())))
         s.add(AttentionItem(kind="cancelled_after_pickup", order_id="O2",
                             reason="order_cancelled_after_pickup", created_at=iso(utcnow())))
-    dlg = AttentionDialog(station)
+    dlg = AttentionDialog(station, tasks)
     qtbot.addWidget(dlg)
     qtbot.waitUntil(lambda: dlg.model.rowCount() == 2, timeout=5000)
     texts = {dlg.model.text(r, 0): dlg.model.text(r, 2) for r in range(2)}
@@ -191,7 +219,7 @@ def test_attention_dialog_lists_and_resolves(station, qtbot):
     assert resolved["O1"] and resolved["O2"] is None
     dlg.show_resolved.setChecked(True)
     qtbot.waitUntil(lambda: dlg.model.rowCount() == 2, timeout=5000)
-    en = AttentionDialog(station, lang="en")
+    en = AttentionDialog(station, tasks, lang="en")
     qtbot.addWidget(en)
     qtbot.waitUntil(lambda: en.model.rowCount() == 1, timeout=5000)
     assert en.model.text(0, 0) == "Cancelled after pickup"

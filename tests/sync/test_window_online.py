@@ -30,10 +30,12 @@ def online(live_server, station, data_dir, qtbot):
     assert new_engine(station, live_server.url, token).run_round().ok
     arrival.sign_off(station, "B1", "leader")
     settings = Settings(server_url=live_server.url, station_token=token)
-    sync = SyncController(station, settings, debounce_s=0.05, backoff=Backoff(base=0.1, cap=0.3),
+    tasks = Tasks()
+    sync = SyncController(station, settings, tasks, debounce_s=0.05,
+                          backoff=Backoff(base=0.1, cap=0.3),
                           client_factory=lambda url, tok: fast_client(url, tok, retries=0))
     sv = Services(store=station, settings=settings, paths=Paths.resolve(data_dir),
-                  counter=Counter(station), tasks=Tasks(), sounds=Sounds(enabled=False),
+                  counter=Counter(station), tasks=tasks, sounds=Sounds(enabled=False),
                   sync=sync)
     window = MainWindow(sv)
     qtbot.addWidget(window)

@@ -182,16 +182,16 @@ def test_settings_dialog_saves_the_language_for_the_next_start(make_window, ui_l
     assert resolve_lang(None, saved) == "en"
 
 
-def test_converted_dialogs_follow_the_translation(station, qtbot, ui_language):
+def test_converted_dialogs_follow_the_translation(station, qtbot, ui_language, tasks):
     from pickup_station.ui.dialogs.attention_dialog import AttentionDialog
     from pickup_station.ui.dialogs.pair_dialog import PairDialog
 
     ui_language("zh_CN")
-    pair = PairDialog(Settings(), lambda: None, store=station.store)
+    pair = PairDialog(Settings(), lambda: None, store=station.store, tasks=tasks)
     qtbot.addWidget(pair)
     assert pair.windowTitle() == "连接同步服务器"
     assert pair.test_button.text() == "测试连接" and pair.save_button.text() == "保存"
-    att = AttentionDialog(station.store)
+    att = AttentionDialog(station.store, tasks)
     qtbot.addWidget(att)
     assert att.windowTitle() == "需处理事项"
     assert att.model.headerData(0, Qt.Orientation.Horizontal) == "类型"
@@ -199,6 +199,7 @@ def test_converted_dialogs_follow_the_translation(station, qtbot, ui_language):
     assert att.summary.text() == "共 0 项需要处理"
 
     ui_language("en")
-    pair_en = PairDialog(Settings(lang="en"), lambda: None, store=station.store)
+    pair_en = PairDialog(Settings(lang="en"), lambda: None, store=station.store,
+                       tasks=tasks)
     qtbot.addWidget(pair_en)
     assert pair_en.test_button.text() == "Test connection"

@@ -1,4 +1,5 @@
-"""The reports tab on a real store: figures and the uncollected table load off the UI thread."""
+"""The reports tab on a real store: figures and the uncollected table load off the UI thread,
+through the app's one road (ui/tasks.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QThreadPool
 
 from pickup_station.config import Settings
 from pickup_station.core.reports import uncollected
@@ -20,13 +21,12 @@ NOW = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)  # local 2026-11-22 16:00
 
 
 @pytest.fixture
-def view(qtbot, store):
+def view(qtbot, store, tasks):
     seed(store)
-    v = ReportsView(store, settings=Settings(uncollected_after_days=3), tz=SH,
+    v = ReportsView(store, tasks=tasks, settings=Settings(uncollected_after_days=3), tz=SH,
                     clock=lambda: NOW)
     qtbot.addWidget(v)
-    yield v
-    v.shutdown()
+    return v
 
 
 def test_table_model_without_widgets(store):
@@ -99,51 +99,61 @@ def test_export_failure_shown_not_raised(qtbot, view, tmp_path):
     assert view.status.text() == sig.args[0] and view.export_button.isEnabled()
 
 
-def test_uses_the_apps_task_runner_when_given(qtbot, store):
-    tasks_mod = pytest.importorskip("pickup_station.ui.tasks")
+def test_work_goes_through_the_apps_one_road(qtbot, store, tasks):
+    """The view has no pool of its own: its reads are operations of the road, run on the
+    road's `read` lane threads."""
+    import threading
+
     seed(store)
-    tasks = tasks_mod.Tasks()
+    threads: list[str] = []
+    real_op = tasks.op
+
+    def spy(fn, **kw):
+        def wrapped():
+            threads.append(threading.current_thread().name)
+            return fn()
+        return real_op(wrapped, **kw)
+
+    tasks.op = spy
     v = ReportsView(store, tz=SH, clock=lambda: NOW, tasks=tasks)
     qtbot.addWidget(v)
-    try:
-        with qtbot.waitSignal(v.refreshed, timeout=10000):
-            v.refresh()
-        assert v.table_model.rowCount() == 2 and v._job_seq == 0  # own pool unused
-    finally:
-        # join the runner's threads here, so no Qt object is ever released on one of them
-        tasks.shutdown()
-        for lane in tasks._lanes.values():
-            lane.shutdown(wait=True)
+    with qtbot.waitSignal(v.refreshed, timeout=10000):
+        v.refresh()
+    assert v.table_model.rowCount() == 2 and tasks.pending == 0
+    assert threads and all(t.startswith("lane-read") for t in threads)
+    assert not [c for c in v.findChildren(QThreadPool)]
 
 
-def test_view_deleted_while_jobs_run(qtbot, store, tmp_path):
+def test_view_deleted_while_jobs_run(qtbot, store, tasks, tmp_path):
     from shiboken6 import isValid
 
     seed(store)
-    v = ReportsView(store, tz=SH, clock=lambda: NOW)
+    v = ReportsView(store, tz=SH, clock=lambda: NOW, tasks=tasks)
     out = tmp_path / "late.csv"
+    shown: list[object] = []
+    v.refreshed.connect(lambda: shown.append("refreshed"))
+    v.exportFinished.connect(shown.append)
     v.refresh()
     v.export_to(str(out), date(2026, 11, 1), date(2026, 11, 22), "csv")
-    v.deleteLater()  # the pool (a child) waits for its jobs before the bridge goes
+    v.deleteLater()  # the jobs run on: their results find the view gone
     qtbot.waitUntil(lambda: not isValid(v), timeout=10000)
+    qtbot.waitUntil(lambda: tasks.pending == 0, timeout=10000)
     qtbot.wait(50)  # any queued result for the dead view is dropped, not delivered
+    assert shown == []
     assert out.exists() and out.read_bytes().startswith(b"\xef\xbb\xbf")
 
 
-def test_long_list_loads_a_page_and_says_how_many_wait(qtbot, store, monkeypatch):
+def test_long_list_loads_a_page_and_says_how_many_wait(qtbot, store, tasks, monkeypatch):
     seed(store)
     monkeypatch.setattr(ReportsView, "LIST_LIMIT", 3)
-    v = ReportsView(store, settings=Settings(uncollected_after_days=3), tz=SH,
+    v = ReportsView(store, tasks=tasks, settings=Settings(uncollected_after_days=3), tz=SH,
                     clock=lambda: NOW)
     qtbot.addWidget(v)
-    try:
-        with qtbot.waitSignal(v.refreshed, timeout=10000):
-            v.refresh()
-        assert v.table_model.rowCount() == 2 and v.status.text() == ""  # all fit
-        with qtbot.waitSignal(v.refreshed, timeout=10000):
-            v.all_waiting.setChecked(True)  # 4 waiting, 3 shown: oldest first
-        assert [v.table_model.row(r).order_id for r in range(3)] == ["O2", "O10", "O6"]
-        assert "3" in v.status.text() and "4" in v.status.text()
-        assert v.waiting_fig.value.text() == "4"
-    finally:
-        v.shutdown()
+    with qtbot.waitSignal(v.refreshed, timeout=10000):
+        v.refresh()
+    assert v.table_model.rowCount() == 2 and v.status.text() == ""  # all fit
+    with qtbot.waitSignal(v.refreshed, timeout=10000):
+        v.all_waiting.setChecked(True)  # 4 waiting, 3 shown: oldest first
+    assert [v.table_model.row(r).order_id for r in range(3)] == ["O2", "O10", "O6"]
+    assert "3" in v.status.text() and "4" in v.status.text()
+    assert v.waiting_fig.value.text() == "4"

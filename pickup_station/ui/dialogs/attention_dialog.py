@@ -2,7 +2,7 @@
 
 Usage (main window)::
 
-    dlg = AttentionDialog(store, parent=window, lang=settings.lang)
+    dlg = AttentionDialog(store, tasks, parent=window, lang=settings.lang)
     dlg.attentionChanged.connect(window.set_attention_badge)  # unresolved count after a change
     dlg.open()
 
@@ -10,14 +10,13 @@ One row per unresolved item: what (upload rejected: pickup / cancelled after pic
 order, the server's reason in words (zh_CN or English), the local time, and the raw detail as a
 tooltip. "标记已处理 / Mark resolved" (`resolveAttentionButton`) marks the selected rows handled;
 "显示已处理" (`showResolvedCheck`) shows handled ones too. The table model
-(`AttentionModel`) works without the dialog. Loading and resolving run in a worker thread; the
-dialog never waits on the disk.
+(`AttentionModel`) works without the dialog. Loading runs on the app's `read` lane and resolving on
+its `write` lane (`ui.tasks.Tasks`); the dialog never waits on the disk.
 """
 
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -42,6 +41,7 @@ from pickup_station.sync.attention import (
     resolve,
 )
 from pickup_station.ui import pyside_none_guard  # noqa: F401  (must run before Qt is used)
+from pickup_station.ui.tasks import Tasks
 
 COLUMNS = ("kind", "order", "reason", "time", "state")  # titles: AttentionModel.headers()
 
@@ -112,13 +112,12 @@ class AttentionModel(QAbstractTableModel):
 
 class AttentionDialog(QDialog):
     attentionChanged = Signal(int)
-    _loaded = Signal(object)
-    _resolvedDone = Signal(int)
-    _countReady = Signal(int)
 
-    def __init__(self, store: Store, parent: QWidget | None = None, lang: str = "zh_CN"):
+    def __init__(self, store: Store, tasks: Tasks, parent: QWidget | None = None,
+                 lang: str = "zh_CN"):
         super().__init__(parent)
         self.store = store
+        self.tasks = tasks
         self.lang = lang
         self.setObjectName("attentionDialog")
         self.setWindowTitle(self.tr("Needs attention"))
@@ -149,24 +148,19 @@ class AttentionDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
 
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="attention")
-        self._loaded.connect(self._on_loaded)
-        self._resolvedDone.connect(self._on_resolved)
-        self._countReady.connect(self.attentionChanged)
         self.show_resolved.toggled.connect(self.reload)
         self.resolve_button.clicked.connect(self.resolve_selected)
         close.clicked.connect(self.accept)
         self.table.selectionModel().selectionChanged.connect(self._update_button)
-        self.finished.connect(lambda _r: self._pool.shutdown(wait=False, cancel_futures=True))
         self.reload()
 
     # --- actions ------------------------------------------------------------------------------
 
     @Slot()
     def reload(self) -> None:
-        include = self.show_resolved.isChecked()
-        self._submit(lambda: self._loaded.emit(list_attention(self.store,
-                                                              include_resolved=include)))
+        include, store = self.show_resolved.isChecked(), self.store
+        self.tasks.op(lambda: list_attention(store, include_resolved=include), parent=self) \
+            .success(self._on_loaded).run()
 
     @Slot()
     def resolve_selected(self) -> None:
@@ -175,22 +169,18 @@ class AttentionDialog(QDialog):
             return
         self.resolve_button.setEnabled(False)
 
-        def job():
+        store = self.store
+
+        def job() -> int:
             for item_id in ids:
-                resolve(self.store, item_id)
-            self._resolvedDone.emit(len(ids))
-        self._submit(job)
+                resolve(store, item_id)
+            return len(ids)
+        self.tasks.op(job, lane="write", parent=self).success(self._on_resolved).run()
 
     def selected_ids(self) -> list[int]:
         rows = {i.row() for i in self.table.selectionModel().selectedRows()}
         return [self.model.rows[r].id for r in sorted(rows)
                 if self.model.rows[r].resolved_at is None]
-
-    def _submit(self, fn) -> None:
-        try:
-            self._pool.submit(fn)
-        except RuntimeError:  # closed
-            pass
 
     # --- results (UI thread) ------------------------------------------------------------------
 
@@ -203,7 +193,9 @@ class AttentionDialog(QDialog):
 
     @Slot(int)
     def _on_resolved(self, _n: int) -> None:
-        self._submit(lambda: self._countReady.emit(len(list_attention(self.store))))
+        store = self.store
+        self.tasks.op(lambda: len(list_attention(store)), parent=self) \
+            .success(self.attentionChanged.emit).run()
         self.reload()
 
     @Slot()

@@ -2,16 +2,17 @@
 
 Usage (main window / settings)::
 
-    dlg = PairDialog(settings, save_settings, store=store, parent=window)
+    dlg = PairDialog(settings, save_settings, store=store, tasks=tasks, parent=window)
     dlg.paired.connect(lambda info: sync_controller.settings_changed())
     dlg.open()
 
 Widgets: `serverUrlInput`, `stationTokenInput` (hidden text), `testConnectionButton`,
-`pairMessage` (the verdict), and Save/Cancel. "测试连接 / Test connection" asks the server in a
-worker thread (heartbeat + `/sync/me`) and says clearly what is wrong: wrong or revoked token
+`pairMessage` (the verdict), and Save/Cancel. "测试连接 / Test connection" asks the server on the
+app's `network` lane (heartbeat + `/sync/me`) and says clearly what is wrong: wrong or revoked token
 (401), address unreachable, not a sync server. "保存 / Save" verifies the same way (unless the
 very same address and token were just verified) and only a verified pairing is saved: settings
-via `save_settings()`, the station's name/address into the store (`sync.pairing`), then
+via `save_settings()`, the station's name/address into the store (`sync.pairing`, on the
+`write` lane), then
 `paired(dict)` is emitted with `{server_url, station_id, name, address, clock_ok, ...}` and the
 dialog closes. A failed check saves nothing.
 """
@@ -19,7 +20,6 @@ dialog closes. A failed check saves nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
@@ -34,24 +34,24 @@ from PySide6.QtWidgets import (
 )
 
 from pickup_station.config import Settings
-from pickup_station.errors import UserFacingError
 from pickup_station.store.db import Store
 from pickup_station.sync.engine import pending_count
 from pickup_station.sync.pairing import PairingCheck, commit_pairing, verify_pairing
 from pickup_station.ui import pyside_none_guard  # noqa: F401  (must run before Qt is used)
+from pickup_station.ui.tasks import Tasks
 
 
 class PairDialog(QDialog):
     paired = Signal(dict)
-    _checked = Signal(object, str, bool)  # PairingCheck or None, message, save after?
 
     def __init__(self, settings: Settings, save_settings: Callable[[], None], *,
-                 store: Store | None = None, parent: QWidget | None = None,
+                 tasks: Tasks, store: Store | None = None, parent: QWidget | None = None,
                  timeout_s: float = 10.0, lang: str | None = None):
         super().__init__(parent)
         self.settings = settings
         self.save_settings = save_settings
         self.store = store
+        self.tasks = tasks
         self.timeout_s = timeout_s
         self.lang = lang or settings.lang or "zh_CN"  # for the core's messages
         self.setObjectName("pairDialog")
@@ -85,12 +85,9 @@ class PairDialog(QDialog):
 
         self.last_check: PairingCheck | None = None
         self._busy = False
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pair-check")
-        self._checked.connect(self._on_checked)
         self.test_button.clicked.connect(self.test_connection)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        self.finished.connect(lambda _r: self._pool.shutdown(wait=False, cancel_futures=True))
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -116,28 +113,30 @@ class PairDialog(QDialog):
         url, token = self._entered()
         store, timeout, known = self.store, self.timeout_s, self.last_check
 
-        def job():
-            try:
-                if known is not None and (known.url, known.token) == (url, token):
-                    check = known  # just verified: no second round trip
-                else:
-                    pending = pending_count(store) if store is not None else 0
-                    check = verify_pairing(url, token, pending, timeout=timeout)
-                if save_after:
-                    commit_pairing(check, self.settings, self.save_settings, store)
-                self._checked.emit(check, check.describe(self.lang), save_after)
-            except UserFacingError as exc:
-                self._checked.emit(None, exc.message(self.lang), save_after)
-            except Exception as exc:  # noqa: BLE001 - say it, never crash the dialog
-                self._checked.emit(None, f"{type(exc).__name__}: {exc}", save_after)
-        try:
-            self._pool.submit(job)
-        except RuntimeError:
-            self._busy = False
+        def check() -> PairingCheck:
+            if known is not None and (known.url, known.token) == (url, token):
+                return known  # just verified: no second round trip
+            pending = pending_count(store) if store is not None else 0
+            return verify_pairing(url, token, pending, timeout=timeout)
+
+        def checked(check: PairingCheck) -> None:
+            if not save_after:
+                self._on_checked(check, check.describe(self.lang), False)
+                return
+            settings, save = self.settings, self.save_settings
+            self.tasks.op(lambda: commit_pairing(check, settings, save, store), lane="write",
+                          parent=self) \
+                .success(lambda _r: self._on_checked(check, check.describe(self.lang), True)) \
+                .failure(self._failed).run()
+
+        self.tasks.op(check, lane="network", parent=self).success(checked) \
+            .failure(self._failed).run()
 
     # --- results (UI thread) ------------------------------------------------------------------
 
-    @Slot(object, str, bool)
+    def _failed(self, exc: BaseException) -> None:
+        self._on_checked(None, self.tasks.errors.message_for(exc, self.lang), False)
+
     def _on_checked(self, check: PairingCheck | None, message: str, save_after: bool) -> None:
         self._busy = False
         self._set_enabled(True)

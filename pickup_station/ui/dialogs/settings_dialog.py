@@ -182,8 +182,7 @@ class SettingsDialog(QDialog):
             self._apply()
         except ValueError:
             return
-        if self.sv.printer is not None:
-            self.sv.printer.test_print()
+        self.sv.printer.test_print()
 
     def pair(self) -> None:
         window = self.parent()

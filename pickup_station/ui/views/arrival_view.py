@@ -27,7 +27,6 @@ from sqlalchemy.orm import selectinload
 
 from pickup_station.core import arrival
 from pickup_station.core.identity import mask_name
-from pickup_station.errors import UserFacingError
 from pickup_station.store.db import parse_iso
 from pickup_station.store.models import Order
 from pickup_station.ui.services import Services
@@ -161,7 +160,7 @@ class ArrivalView(QWidget):
         """Queue a shelf label for every active order of the shown batch (the print queue
         works on its own thread; its outcome shows in `printerStatus`)."""
         printer = self.sv.printer
-        if printer is None:
+        if not printer.present:
             self.info.setText(self.tr("No printer is set up: choose one in Settings."))
             self.sv.sounds.play("fail")
             return
@@ -204,7 +203,7 @@ class ArrivalView(QWidget):
             self.signedOff.emit(result)
 
         def failed(exc):
-            msg = exc.message(self.sv.lang) if isinstance(exc, UserFacingError) else str(exc)
+            msg = self.sv.tasks.errors.message_for(exc)
             self.info.setText(f'<span style="color:#c62828">{html.escape(msg)}</span>')
             self.sign_button.setEnabled(True)
             self.sv.sounds.play("fail")

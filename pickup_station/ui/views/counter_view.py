@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from pickup_station.core import operators as ops
 from pickup_station.core.counter import HandoverResult, Override
 from pickup_station.core.verdicts import Verdict
-from pickup_station.errors import Refused, UserFacingError
+from pickup_station.errors import Refused
 from pickup_station.messages import Message, sentences
 from pickup_station.ui.dialogs.common import ApprovalDialog, OrderPickerDialog, ReasonDialog
 from pickup_station.ui.services import Services
@@ -158,16 +158,9 @@ class CounterView(QWidget):
         self.focus_scan()
 
     def _lookup_failed(self, exc: BaseException) -> None:
-        log.error("lookup failed", exc_info=exc)
-        self._say("screen.lookup_failed", self._error_message(exc), "refused", "error")
+        message = self.sv.tasks.errors.message_for(exc)  # logged there when unexpected
+        self._say("screen.lookup_failed", message, "refused", "error")
         self.sv.sounds.play("fail")
-
-    def _error_message(self, exc: BaseException) -> str:
-        """What a failure says: its catalogue message, or the unexpected error's own text."""
-        if isinstance(exc, UserFacingError):
-            return exc.message(self.sv.lang)
-        return Message("error.unexpected", error=str(exc) or type(exc).__name__
-                       ).render(self.sv.lang)
 
     def _show(self, seq: int, verdict: Verdict) -> None:
         if seq != self._seq:
@@ -281,9 +274,7 @@ class CounterView(QWidget):
 
     def _handover_failed(self, exc: BaseException) -> None:
         self._busy = False
-        if not isinstance(exc, UserFacingError):
-            log.error("hand-over failed", exc_info=exc)
-        message = self._error_message(exc)
+        message = self.sv.tasks.errors.message_for(exc)  # logged there when unexpected
         self._say("screen.not_handed_over", message, "refused", getattr(exc, "code", "error"))
         self.sv.sounds.play("fail")
         self._update_confirm()
@@ -333,7 +324,7 @@ class CounterView(QWidget):
             then()
 
         def fail(exc):
-            self._say("screen.not_allowed", self._error_message(exc), "refused",
+            self._say("screen.not_allowed", self.sv.tasks.errors.message_for(exc), "refused",
                       "leader_pin_required")
             self.sv.sounds.play("fail")
         self.sv.tasks.run(verify, ok, fail)

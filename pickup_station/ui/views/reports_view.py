@@ -1,8 +1,9 @@
 """The leader's tab (报表): today's figures in large numbers, the uncollected list and an export.
 
-All database work runs on this view's own small thread pool; results come back to the UI
-thread by queued Qt signals, so the counter never freezes while a big month is exported.
-A refresh asked for while one runs is coalesced into one more refresh afterwards.
+All database work runs on the app's one road (`ui.tasks.Tasks`, the `read` lane); results come
+back to the UI thread, so the counter never freezes while a big month is exported. A refresh
+asked for while one runs is coalesced into one more refresh afterwards; a result that arrives
+after the view is gone is dropped.
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ from PySide6.QtCore import (
     QDate,
     QModelIndex,
     QObject,
-    QRunnable,
     Qt,
-    QThreadPool,
     Signal,
     Slot,
 )
@@ -49,34 +48,10 @@ from pickup_station.core.reports import (
     yuan,
 )
 from pickup_station.core.reports.export import ExportResult, export_pickups
-from pickup_station.errors import UserFacingError
 from pickup_station.store.db import utcnow
 from pickup_station.ui import pyside_none_guard  # noqa: F401  (must run before Qt is used)
-
-
-class _JobBridge(QObject):
-    """Carries a finished job's outcome to the UI thread (it lives there, so the emit from a
-    pool thread is queued). Created after the view's pool, so it outlives every job: the
-    pool, deleted first with the view, waits for its jobs."""
-
-    finished = Signal(object, object, object)  # key, result, exception
-
-
-class _Job(QRunnable):
-    """One piece of work for the pool (auto-deleted by it); never touches widgets."""
-
-    def __init__(self, key: int, fn: Callable[[], object], bridge: _JobBridge):
-        super().__init__()
-        self.key = key
-        self.fn = fn
-        self.bridge = bridge
-
-    def run(self) -> None:
-        try:
-            result, exc = self.fn(), None
-        except Exception as e:  # noqa: BLE001 - reported to the UI thread, shown to the host
-            result, exc = None, e
-        self.bridge.finished.emit(self.key, result, exc)
+from pickup_station.ui.services import NullPrinter, Printer
+from pickup_station.ui.tasks import Tasks
 
 
 class UncollectedTableModel(QAbstractTableModel):
@@ -150,7 +125,7 @@ class ReportsView(QWidget):
 
     `store` is the station Store; `settings` (optional) gives `uncollected_after_days`, `lang`
     and `extra["commission_rates"]`; `tz` overrides the store's station time zone; `clock`
-    returns the aware UTC now (tests pin it); `tasks` is the app's background-work runner;
+    returns the aware UTC now (tests pin it); `tasks` is the app's one road for background work;
     `printer` is the print queue that prints the day-closing slip (日结单)."""
 
     refreshed = Signal()
@@ -158,23 +133,17 @@ class ReportsView(QWidget):
     exportFinished = Signal(object)  # ExportResult
     failed = Signal(str)
 
-    def __init__(self, store, *, settings=None, tz: tzinfo | None = None,
-                 clock: Callable[[], datetime] = utcnow, tasks=None, printer=None,
+    def __init__(self, store, *, tasks: Tasks, settings=None, tz: tzinfo | None = None,
+                 clock: Callable[[], datetime] = utcnow, printer: Printer | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("reportsView")
         self.store = store
-        self.printer = printer  # ui.print_queue.PrintQueue, for the day-closing slip
+        self.printer: Printer = printer or NullPrinter(self)  # prints the day-closing slip
         self.settings = settings
-        self._tasks = tasks  # the app's `ui.tasks.Tasks` when given; else this view's pool
+        self._tasks = tasks
         self._tz = tz
         self._clock = clock
-        self._pool = QThreadPool(self)  # before the bridge: see _JobBridge
-        self._pool.setMaxThreadCount(2)
-        self._bridge = _JobBridge(self)
-        self._bridge.finished.connect(self._job_finished)
-        self._jobs: dict[int, tuple] = {}  # key -> (on_done, on_failed)
-        self._job_seq = 0
         self._refreshing = False
         self._refresh_again = False
         self.figures: DayFigures | None = None
@@ -257,40 +226,24 @@ class ReportsView(QWidget):
         """The day-closing slip of the figures on screen, on the print queue's thread."""
         if self.figures is None:
             return
-        if self.printer is None:
+        if not self.printer.present:
             self.status.setText(self.tr("No printer is set up: choose one in Settings."))
             return
         self.printer.enqueue_day_summary(self.figures.to_dict())
         self.status.setText(self.tr("Day summary sent to the printer."))
 
     # ---- background work -------------------------------------------------------------------
-    def _run(self, fn, on_done, on_failed, lane: str = "read") -> None:
-        if self._tasks is not None:
-            self._tasks.run(fn, on_done, on_failed, lane=lane)
-            return
-        self._job_seq += 1
-        self._jobs[self._job_seq] = (on_done, on_failed)
-        self._pool.start(_Job(self._job_seq, fn, self._bridge))
-
-    @Slot(object, object, object)
-    def _job_finished(self, key, result, exc) -> None:
-        on_done, on_failed = self._jobs.pop(key)
-        if exc is None:
-            on_done(result)
-        else:
-            on_failed(exc)
+    def _run(self, fn, on_done, on_failed, progress: str | None = None) -> None:
+        op = self._tasks.op(fn, lane="read", parent=self).success(on_done).failure(on_failed)
+        if progress:
+            op.progress(progress)
+        op.run()
 
     def _lang(self) -> str:
         return getattr(self.settings, "lang", None) or "zh_CN"
 
     def _error_text(self, exc: BaseException) -> str:
-        if isinstance(exc, UserFacingError):
-            return exc.message(self._lang())
-        return self.tr("Something went wrong: %1").replace("%1", str(exc))
-
-    def shutdown(self, timeout_ms: int = 10000) -> bool:
-        """Wait for running jobs (call before closing the store)."""
-        return self._pool.waitForDone(timeout_ms)
+        return self._tasks.errors.message_for(exc)
 
     # ---- refresh ---------------------------------------------------------------------------
     @Slot()
@@ -383,7 +336,7 @@ class ReportsView(QWidget):
                 return export_pickups(s, start, end, fmt, path, fixed_tz or station_tz(s),
                                       lang=lang)
 
-        self._run(work, self._export_done, self._export_failed, lane="io")
+        self._run(work, self._export_done, self._export_failed, progress=self.tr("Exporting…"))
 
     def _export_done(self, res: ExportResult) -> None:
         self.export_button.setEnabled(True)
