@@ -24,7 +24,6 @@ from pickup_station.core.papers import (
 )
 from pickup_station.core.papers.layout import layout
 from pickup_station.errors import UserFacingError
-from pickup_station.hardware.printers import ReceiptPrinter, describe, make_printer
 from pickup_station.messages import Message, render
 
 MODES = ("text", "raster", "mixed")  # hardware.escpos_cn.MODES, named without importing escpos
@@ -60,6 +59,7 @@ def cmd_test_print(args, ctx):
     from pickup_station.cli.context import Outcome
 
     ctx.prepare_printing()  # before the first escpos import
+    from pickup_station.hardware.printers import ReceiptPrinter, describe, make_printer
 
     settings = ctx.settings.printer
     settings = replace(settings, mode=args.mode or settings.mode,

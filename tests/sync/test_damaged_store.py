@@ -185,7 +185,7 @@ def test_runner_runs_the_daily_full_check_and_refuses(live_server, data_dir):
         store.close()
 
 
-def test_window_status_shows_the_damaged_store(live_server, data_dir, qtbot):
+def test_window_status_shows_the_damaged_store(live_server, data_dir, qtbot, tasks):
     from pickup_station.ui.sync_controller import SyncController
 
     token, _ = _ready_station(live_server, data_dir)
@@ -193,7 +193,7 @@ def test_window_status_shows_the_damaged_store(live_server, data_dir, qtbot):
     store = Store.in_dir(data_dir)
     settings = Settings(server_url=live_server.url, station_token=token, lang="en",
                         sync_interval_s=3600)
-    c = SyncController(store, settings, debounce_s=0.05, backoff=Backoff(base=5, cap=10),
+    c = SyncController(store, settings, tasks, debounce_s=0.05, backoff=Backoff(base=5, cap=10),
                        client_factory=lambda u, t: fast_client(u, t, retries=0))
     try:
         c.start()
