@@ -12,8 +12,9 @@ from pathlib import Path
 
 from pickup_station import __version__
 from pickup_station.config import Paths, load_settings
+from pickup_station.errors import UserFacingError
 from pickup_station.hardware import escpos_cache
-from pickup_station.messages import normalize_lang
+from pickup_station.messages import normalize_lang, render
 from pickup_station.paths import resource
 
 log = logging.getLogger("pickup_station")
@@ -170,6 +171,21 @@ def _show(window) -> None:
         window.show()
 
 
+def _cannot_start(text: str, lang: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(None, render("app.cannot_start", lang), text)
+
+
+def _notice(window, text: str, lang: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Warning, render("app.settings_recovered", lang), text,
+                      QMessageBox.StandardButton.Ok, window)
+    box.setObjectName("settingsNotice")
+    box.open()  # not modal to the loop: the counter keeps working behind it
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
     paths = Paths.resolve(args.data_dir or _demo_dir(args))
@@ -196,12 +212,21 @@ def main(argv: list[str] | None = None) -> int:
 
     from pickup_station.ui.main_window import MainWindow
 
-    services = build_services(paths, settings, lang, demo.sheet if demo else None)
+    try:
+        services = build_services(paths, settings, lang, demo.sheet if demo else None)
+    except UserFacingError as exc:  # a damaged store, a read-only or full disk: say it, stop
+        log.error("cannot start: %s", exc.message("en"))
+        _cannot_start(exc.message(lang), lang)
+        if demo is not None:
+            demo.stop()
+        return 1
     window = MainWindow(services)
     attach_hardware(window, services)
     _show(window)
     log.info("window shown after %.3f s", time.perf_counter() - T0)
     settle_runtime()
+    if settings.load_notice is not None:  # the settings file was broken: say once what was used
+        QTimer.singleShot(0, lambda: _notice(window, settings.load_notice.message(lang), lang))
     if services.sync is not None:
         services.sync.start()
     for text in args.scan:

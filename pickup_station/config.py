@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from pickup_station.failures import failure_of
+from pickup_station.messages import Message, sentences
 from pickup_station.paths import default_config_dir, default_data_dir
 
 log = logging.getLogger(__name__)
@@ -41,16 +42,24 @@ NOT_SAVED = {"saved": False}  # field metadata: kept in memory, never written to
 class ConfigNotice:
     """What was wrong with the settings file and what is used instead, for the host to see once.
     `code`: `config_recovered` (the last good copy or defaults for some fields, pairing kept if
-    it was there) or `config_reset` (no usable copy: defaults, pair again)."""
+    it was there) or `config_reset` (no usable copy: defaults, pair again). Its sentences are
+    catalogue messages (`settings_file.*` in `pickup_station.messages`)."""
 
     code: str
-    zh: str
-    en: str
+    parts: list[Message]
     fields: list[str] = field(default_factory=list)
     broken_copy: str | None = None
 
     def message(self, lang: str = "zh_CN") -> str:
-        return self.en if lang.startswith("en") else self.zh
+        return sentences(self.parts, lang)
+
+    @property
+    def zh(self) -> str:
+        return self.message("zh_CN")
+
+    @property
+    def en(self) -> str:
+        return self.message("en")
 
     def as_json(self, lang: str = "zh_CN") -> dict:
         return {"code": self.code, "message": self.message(lang), "fields": self.fields,
@@ -145,6 +154,10 @@ def backup_path(path: Path) -> Path:
 # --- reading ---------------------------------------------------------------------------------
 
 
+# why a settings file could not be used (each worded as `settings_file.why.<code>`)
+UNUSABLE = ("unreadable", "not_json", "empty", "not_object")
+
+
 def _read_object(path: Path) -> tuple[dict | None, str]:
     """(the JSON object, "") or (None, why not); why is "missing" for no file at all."""
     try:
@@ -152,13 +165,14 @@ def _read_object(path: Path) -> tuple[dict | None, str]:
     except FileNotFoundError:
         return None, "missing"
     except OSError as exc:
-        return None, f"unreadable: {exc.strerror or type(exc).__name__}"
+        log.warning("settings file %s unreadable: %s", path, exc)
+        return None, "unreadable"
     try:
         raw = json.loads(text.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        return None, "not valid JSON, cut short?" if text.strip() else "empty"
+        return None, "not_json" if text.strip() else "empty"
     if not isinstance(raw, dict):
-        return None, "not a JSON object"
+        return None, "not_object"
     return raw, ""
 
 
@@ -225,43 +239,30 @@ def load_settings(path: Path) -> Settings:
     else:
         settings = Settings()
         notice = _reset_notice(path, why)
-    log.warning("settings: %s", notice.en)
+    log.warning("settings: %s", notice.message("en"))
     notice.broken_copy = _repair(path, settings)
     if notice.broken_copy:
-        name = Path(notice.broken_copy).name
-        notice.zh += f"原文件已另存为 {name}。"
-        notice.en += f" The original file was kept as {name}."
+        notice.parts.append(Message("settings_file.broken_kept", name=Path(notice.broken_copy).name))
     settings.load_notice = notice
     return settings
 
 
 def _fields_notice(path: Path, bad: list[str], have_copy: bool) -> ConfigNotice:
-    names = ", ".join(bad)
-    source_zh = "上次正常保存的值" if have_copy else "默认值"
-    source_en = "the last good saved value" if have_copy else "the default"
-    return ConfigNotice(
-        "config_recovered",
-        f"设置文件 {path} 中这些设置的值无效，已改用{source_zh}：{names}。",
-        f"Invalid value for {names} in {path}: {source_en} is used instead.", bad)
+    key = "settings_file.fields_from_copy" if have_copy else "settings_file.fields_from_defaults"
+    return ConfigNotice("config_recovered", [Message(key, path=path, names=", ".join(bad))], bad)
 
 
 def _backup_notice(path: Path, why: str, paired: bool) -> ConfigNotice:
-    kept_zh = "配对信息已保留。" if paired else ""
-    kept_en = " The pairing is kept." if paired else ""
-    return ConfigNotice(
-        "config_recovered",
-        f"设置文件 {path} 已损坏（{why}），已改用上次正常的备份 {backup_path(path).name}。{kept_zh}",
-        f"The settings file {path} is damaged ({why}); the last good copy "
-        f"{backup_path(path).name} is used instead.{kept_en}")
+    parts = [Message("settings_file.damaged_copy_used", path=path, why=Message(f"settings_file.why.{why}"),
+                     copy=backup_path(path).name)]
+    if paired:
+        parts.append(Message("settings_file.pairing_kept"))
+    return ConfigNotice("config_recovered", parts)
 
 
 def _reset_notice(path: Path, why: str) -> ConfigNotice:
-    return ConfigNotice(
-        "config_reset",
-        f"设置文件 {path} 已损坏（{why}），也没有可用的备份：已使用默认设置，"
-        "请重新配对（pair）并检查打印机等设置。",
-        f"The settings file {path} is damaged ({why}) and there is no usable copy: the "
-        "defaults are used. Please pair again and check the printer and other settings.")
+    return ConfigNotice("config_reset", [Message("settings_file.damaged_reset", path=path,
+                                                 why=Message(f"settings_file.why.{why}"))])
 
 
 def _repair(path: Path, settings: Settings) -> str | None:

@@ -231,4 +231,18 @@ TEXTS: dict[str, str] = {
     'machine.internal_error': 'An unexpected error occurred; the details are in the log: {log_file}. Completed pickups are safe.',
     'machine.internal_error_kind': 'An unexpected error occurred ({kind}); the details are in the log: {log_file}. Completed pickups are safe.',
     'cli.interrupted': 'Interrupted',
+    # the settings file (config.py)
+    'settings_file.fields_from_copy': 'Invalid value for {names} in {path}: the last good saved value is used instead.',
+    'settings_file.fields_from_defaults': 'Invalid value for {names} in {path}: the default is used instead.',
+    'settings_file.damaged_copy_used': 'The settings file {path} is damaged ({why}); the last good copy {copy} is used instead.',
+    'settings_file.pairing_kept': 'The pairing is kept.',
+    'settings_file.damaged_reset': 'The settings file {path} is damaged ({why}) and there is no usable copy: the defaults are used. Please pair again and check the printer and other settings.',
+    'settings_file.broken_kept': 'The original file was kept as {name}.',
+    'settings_file.why.unreadable': 'unreadable',
+    'settings_file.why.not_json': 'not valid JSON, cut short?',
+    'settings_file.why.empty': 'empty',
+    'settings_file.why.not_object': 'not a JSON object',
+    # starting the window (app.py)
+    'app.cannot_start': 'The pickup station cannot start',
+    'app.settings_recovered': 'Settings recovered',
 }

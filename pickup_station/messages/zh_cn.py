@@ -205,4 +205,18 @@ TEXTS: dict[str, str] = {
     'machine.internal_error': '出现意外错误，详情已写入日志：{log_file}。已完成的提货记录不受影响。',
     'machine.internal_error_kind': '出现意外错误（{kind}），详情已写入日志：{log_file}。已完成的提货记录不受影响。',
     'cli.interrupted': '已中断',
+    # the settings file (config.py)
+    'settings_file.fields_from_copy': '设置文件 {path} 中这些设置的值无效，已改用上次正常保存的值：{names}。',
+    'settings_file.fields_from_defaults': '设置文件 {path} 中这些设置的值无效，已改用默认值：{names}。',
+    'settings_file.damaged_copy_used': '设置文件 {path} 已损坏（{why}），已改用上次正常的备份 {copy}。',
+    'settings_file.pairing_kept': '配对信息已保留。',
+    'settings_file.damaged_reset': '设置文件 {path} 已损坏（{why}），也没有可用的备份：已使用默认设置，请重新配对并检查打印机等设置。',
+    'settings_file.broken_kept': '原文件已另存为 {name}。',
+    'settings_file.why.unreadable': '无法读取',
+    'settings_file.why.not_json': '不是有效的 JSON，可能被截断',
+    'settings_file.why.empty': '文件为空',
+    'settings_file.why.not_object': '不是 JSON 对象',
+    # starting the window (app.py)
+    'app.cannot_start': '无法启动提货程序',
+    'app.settings_recovered': '设置文件已恢复',
 }

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pickup_station import messages
+from pickup_station import config, messages
 from pickup_station.core import verdicts
 from pickup_station.core.scanning import ScanQuery
 from pickup_station.errors import Refused, StoreTooNew, UserFacingError
@@ -27,7 +27,8 @@ from pickup_station.sync import attention, runner
 PKG = Path(messages.__file__).resolve().parents[1]
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 # English a zh_CN text may hold: names of programs, keys, options and protocols, not words.
-ZH_ALLOWED_LATIN = {"PIN", "QR", "pyserial", "PySide6", "CR", "LF", "URL", "TOKEN", "pair"}
+ZH_ALLOWED_LATIN = {"PIN", "QR", "pyserial", "PySide6", "CR", "LF", "URL", "TOKEN", "pair",
+                    "JSON"}
 # Keys built at run time as prefix + code: each family lists the codes it must word.
 FAMILIES: dict[str, tuple[str, ...]] = {
     "verdict.{}.title": (*verdicts.REASONS, "ready", "candidates"),
@@ -40,6 +41,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "scanner.state.{}": tuple(s.value for s in ScannerState),
     "printer.state.{}": tuple(s.value for s in PrinterState),
     "cli.printed.{}": ("test", "receipt", "label"),
+    "settings_file.why.{}": config.UNUSABLE,
 }
 KEY = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")
 
