@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     config = ServerConfig.from_env(args.data_dir, log_level=args.log_level)
     config.data_dir.mkdir(parents=True, exist_ok=True)  # a new folder is fine for every command
     if args.command == "import-csv":
-        from .csv_import import import_file
+        from .services.csv_import import import_file
 
         return import_file(config, args.file)
     if args.command == "migrate":

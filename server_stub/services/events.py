@@ -21,17 +21,18 @@ from sqlalchemy.engine import Connection
 
 from .. import models as m
 from ..db import Database, iso, now_iso
-from ..errors import ApiError
-from ..schemas import ArrivalData, EventIn, ItemReportData, PickupConfirmedData, PickupUndoneData
+from ..errors import Invalid
+from ..schemas import (
+    EVENT_DATA,
+    ArrivalData,
+    EventIn,
+    ItemReportData,
+    PickupConfirmedData,
+    PickupUndoneData,
+)
 from . import chunked
 
-DATA_MODELS: dict[str, type[BaseModel]] = {
-    "pickup_confirmed": PickupConfirmedData,
-    "pickup_undone": PickupUndoneData,
-    "item_short": ItemReportData,
-    "item_damaged": ItemReportData,
-    "arrival_checked": ArrivalData,
-}
+DATA_MODELS: dict[str, type[BaseModel]] = EVENT_DATA
 
 
 class Rejected(Exception):
@@ -281,10 +282,9 @@ class PushSession:
         self.feed.append(row)
 
 
-def _id_conflict(event_id: str) -> ApiError:
-    return ApiError(422, "event_id_conflict",
-                    f"event {event_id} was already received with a different body; "
-                    "nothing of this push was stored")
+def _id_conflict(event_id: str) -> Invalid:
+    return Invalid(f"event {event_id} was already received with a different body; "
+                   "nothing of this push was stored", "event_id_conflict")
 
 
 def push(db: Database, conn: Connection, station_id: str, events: list[EventIn]) -> list[dict]:
