@@ -47,6 +47,18 @@ def _lone_surrogates(body: bytes) -> bool:
     return False
 
 
+def _utf8_json_text(body: bytes) -> bool:
+    """One encoding: UTF-8 without BOM and without NUL bytes (UTF-16/32 JSON is full of them;
+    JSON itself never needs a raw NUL)."""
+    if body.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in body:
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _is_json(scope) -> bool:
     for name, value in scope.get("headers", ()):
         if name == b"content-type":
@@ -124,6 +136,10 @@ class BodyLimitMiddleware:
             if not message.get("more_body"):
                 break
         body = b"".join(chunks)
+        if body and _is_json(scope) and not _utf8_json_text(body):
+            return await self._send_error(
+                send, 415, "unsupported_encoding",
+                "the body must be JSON in UTF-8 (no byte order mark, no UTF-16/UTF-32)")
         if b"\\u0000" in body and _is_json(scope):
             # PostgreSQL text cannot hold NUL; no field of ours needs one
             return await self._send_error(send, 422, "validation_error",

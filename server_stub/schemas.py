@@ -34,6 +34,7 @@ from pickup_station.sync.protocol import (  # noqa: F401 - the shared wire model
     StationInfoOut,
     Time,
     Wire,
+    canonical_uuid,
 )
 
 TOKEN_RE = re.compile(r"^[A-Z2-7]{26,64}$")

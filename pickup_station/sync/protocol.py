@@ -116,8 +116,13 @@ Sku = Annotated[StrictStr, Field(pattern=r"^\S{1,64}$")]
 Short = Annotated[StrictStr, Field(max_length=ID_MAX)]
 Text = Annotated[StrictStr, Field(max_length=TEXT_MAX)]
 Count = Annotated[StrictInt, Field(ge=0, le=10**9)]
+def _is_uuid(value: str) -> str:
+    canonical_uuid(value)
+    return value  # kept as sent (answers echo it); compared in canonical form
+
+
 EventId = Annotated[StrictStr, Field(max_length=45, description="a UUID; compared as a UUID"),
-                    AfterValidator(canonical_uuid)]
+                    AfterValidator(_is_uuid)]
 
 
 class Wire(BaseModel):  # unknown fields are ignored (the contract may grow)

@@ -28,9 +28,10 @@ router = APIRouter(prefix="/api/v1/sync", tags=["sync"],
 
 
 @router.get("/pull", response_model=PullOut, responses=QUERY_ERRORS,
+            response_model_exclude_unset=True,
             summary="Batches and orders changed since `after`, oldest first")
 def pull(
-    station_id: CurrentStation, conn: ReadSessionDep,
+    station_id: CurrentStation, conn: ReadSessionDep, ctx: CtxDep,
     after: Annotated[str | None, Query(max_length=20, description=(
         "`cursor` of the previous page (ASCII digits); absent for the beginning"))] = None,
     limit: Annotated[str | None, Query(pattern=r"^[0-9]{1,19}$", description=(
@@ -40,10 +41,12 @@ def pull(
     """`cursor` goes into the next `after`."""
     after_seq = ascii_int(after, "after", default=0, code="invalid_cursor")
     size = ascii_int(limit, "limit", default=PULL_DEFAULT_LIMIT, minimum=1)
-    return feed.pull(conn, station_id, after_seq, min(size, PULL_MAX_LIMIT))
+    return feed.pull(conn, station_id, after_seq, min(size, PULL_MAX_LIMIT),
+                     ctx.config.server_secret or "")
 
 
 @router.post("/push", response_model=PushOut, responses=BODY_ERRORS,
+             response_model_exclude_unset=True,
              summary="Events recorded at the counter (idempotent by event_id)")
 def push(body: PushIn, station_id: CurrentStation, conn: FeedSessionDep, ctx: CtxDep) -> dict:
     """At most 500 events and 2 MiB. One transaction: a 422 `event_id_conflict` stores nothing.
