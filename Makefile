@@ -16,7 +16,7 @@ system:
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[station,server,dev]'
 	@touch $(STAMP)
 
 run: setup
@@ -41,7 +41,7 @@ BUILDER := build/builder-venv
 dist: system
 	@test -x $(BUILDER)/bin/python || $(PYTHON) -m venv $(BUILDER)
 	$(BUILDER)/bin/python -m pip install -q --upgrade pip
-	$(BUILDER)/bin/python -m pip install -q -e '.[build]'
+	$(BUILDER)/bin/python -m pip install -q -e '.[station,server,build]'
 	$(BUILDER)/bin/pyinstaller --noconfirm --distpath dist --workpath build/pyinstaller build.spec
 	@du -sh dist/pickup-station
 

@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     config = ServerConfig.from_env(args.data_dir, log_level=args.log_level)
     config.data_dir.mkdir(parents=True, exist_ok=True)  # a new folder is fine for every command
     if args.command == "import-csv":
-        from .csv_import import import_file
+        from .services.csv_import import import_file
 
         return import_file(config, args.file)
     if args.command == "migrate":
@@ -52,13 +52,15 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     from .app import create_app
+    from .transport import guarded_protocol
 
     ensure_admin_token(config, announce=True)
     app = create_app(config)
     print(f"pickup sync server on http://{args.host}:{args.port} (data: {config.data_dir}, "
           f"database: {config.resolved_database_url.split('@')[-1]})", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                timeout_keep_alive=30)
+                http=guarded_protocol(config.header_timeout_s),
+                timeout_keep_alive=max(1, round(config.keep_alive_timeout_s)))
     return 0
 
 

@@ -9,12 +9,11 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 
 from . import errors
-from .config import ServerConfig, ensure_admin_token
-from .db import Database, now_iso
+from .config import ServerConfig, ensure_admin_token, ensure_server_secret
+from .db import Database
 from .deps import ServerContext
 from .limits import BodyLimitMiddleware, StationBuckets
-from .migrations import LATEST
-from .routes import hq, imports, sync
+from .routes import batches, imports, meta, orders, pickups, stations, sync
 
 API_DESCRIPTION = """Sync server of the pickup-station system (社区团购自提点).
 
@@ -29,6 +28,7 @@ def create_app(config: ServerConfig, *, announce_token: bool = True) -> FastAPI:
     """A ready app: database migrated, admin token known."""
     config.data_dir.mkdir(parents=True, exist_ok=True)
     ensure_admin_token(config, announce=announce_token)
+    ensure_server_secret(config)
     db = Database(config.resolved_database_url, pool_size=max(5, config.worker_threads // 2))
     ctx = ServerContext(config=config, db=db,
                         buckets=StationBuckets(config.station_rate_per_s, config.station_burst))
@@ -47,13 +47,6 @@ def create_app(config: ServerConfig, *, announce_token: bool = True) -> FastAPI:
     # Manifest pages are repetitive JSON: gzip cuts a 2,000-order page about tenfold, which
     # matters on a shop's mobile hotspot. requests asks for it and unpacks it by itself.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
-    app.include_router(hq.router)
-    app.include_router(imports.router)
-    app.include_router(sync.router)
-
-    @app.get("/api/v1/health", tags=["health"], summary="Is the server up (no token needed)")
-    def health() -> dict:
-        return {"ok": True, "server_time": now_iso(), "schema_version": db.version,
-                "latest_schema": LATEST, "database": db.dialect}
-
+    for module in (stations, imports, batches, orders, pickups, sync, meta):
+        app.include_router(module.router)
     return app

@@ -9,34 +9,48 @@ from __future__ import annotations
 import os
 import secrets
 import sys
-from dataclasses import dataclass, field, fields
 from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from pickup_station.sync import protocol as P
 
 DB_FILENAME = "sync_server.sqlite3"
 ADMIN_TOKEN_FILENAME = "admin_token"
+SERVER_SECRET_FILENAME = "server_secret"
 
-# Published limits (part of the contract, see docs/protocol.md).
-PUSH_MAX_BYTES = 2 * 1024 * 1024
-PUSH_MAX_EVENTS = 500
-BATCH_MAX_BYTES = 16 * 1024 * 1024
-DEFAULT_MAX_BYTES = 256 * 1024
-PULL_DEFAULT_LIMIT = 500
-PULL_MAX_LIMIT = 2000
-FEED_DEFAULT_LIMIT = 500
-FEED_MAX_LIMIT = 2000
-CLOCK_SKEW_OK_SECONDS = 300
+# Published limits (part of the contract, declared once in pickup_station.sync.protocol).
+PUSH_MAX_BYTES = P.PUSH_MAX_BYTES
+PUSH_MAX_EVENTS = P.PUSH_MAX_EVENTS
+BATCH_MAX_BYTES = P.BATCH_MAX_BYTES
+DEFAULT_MAX_BYTES = P.DEFAULT_MAX_BYTES
+PULL_DEFAULT_LIMIT = P.PULL_LIMIT_DEFAULT
+PULL_MAX_LIMIT = P.PULL_LIMIT_MAX
+FEED_DEFAULT_LIMIT = P.FEED_LIMIT_DEFAULT
+FEED_MAX_LIMIT = P.FEED_LIMIT_MAX
+CLOCK_SKEW_OK_SECONDS = P.CLOCK_SKEW_LIMIT_S
 
 
-@dataclass
-class ServerConfig:
-    """How one sync server runs. `from_env` fills it from the environment."""
+class ServerConfig(BaseSettings):
+    """How one sync server runs: defaults, then the environment, then explicit values.
+
+    Environment: DATABASE_URL, PICKUP_ADMIN_TOKEN, PICKUP_SERVER_SECRET and PICKUP_<SETTING>
+    for every other field (PICKUP_STATION_BURST, PICKUP_MAX_CONCURRENT_SYNC, ...).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="PICKUP_", env_ignore_empty=True,
+                                      populate_by_name=True, extra="forbid")
 
     data_dir: Path
-    database_url: str | None = None
+    database_url: str | None = Field(
+        None, validation_alias=AliasChoices("DATABASE_URL", "database_url"))
     admin_token: str | None = None
-    # Flood control for the station endpoints (/api/v1/sync/*):
-    # a token bucket per station (requests per second, burst) and a global cap on requests in
-    # flight. Over either -> 429 with Retry-After.
+    # keys the customer grouping key (HMAC); made on first start and kept in the data dir
+    server_secret: str | None = None
+    # Flood control for the station endpoints (/api/v1/sync/*): a token bucket per station
+    # (requests per second, burst) and a cap on authenticated requests in flight.
+    # Over either -> 429 with Retry-After.
     station_rate_per_s: float = 50.0
     station_burst: int = 100
     max_concurrent_sync: int = 64
@@ -45,13 +59,19 @@ class ServerConfig:
     push_max_bytes: int = PUSH_MAX_BYTES
     batch_max_bytes: int = BATCH_MAX_BYTES
     default_max_bytes: int = DEFAULT_MAX_BYTES
+    # Slow or silent clients are cut after these (published at /api/v1/limits):
+    header_timeout_s: float = 10.0  # from connect (or the previous answer) to complete headers
+    body_timeout_s: float = 20.0  # from headers to the last byte of the body
+    keep_alive_timeout_s: float = 15.0  # idle between requests
     # Threads uvicorn/anyio may use for the (synchronous) endpoints.
     worker_threads: int = 40
     log_level: str = "warning"
-    extra: dict = field(default_factory=dict)
+    extra: dict = Field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        self.data_dir = Path(self.data_dir)
+    def __init__(self, data_dir: Path | str | None = None, /, **values):
+        if data_dir is not None:
+            values["data_dir"] = Path(data_dir)
+        super().__init__(**values)
 
     @property
     def resolved_database_url(self) -> str:
@@ -67,46 +87,41 @@ class ServerConfig:
     @classmethod
     def from_env(cls, data_dir: Path, **overrides) -> ServerConfig:
         """Defaults, then the environment, then explicit overrides (None means 'not given')."""
-        values: dict = {"data_dir": data_dir}
-        env = os.environ
-        if env.get("DATABASE_URL"):
-            values["database_url"] = env["DATABASE_URL"]
-        if env.get("PICKUP_ADMIN_TOKEN"):
-            values["admin_token"] = env["PICKUP_ADMIN_TOKEN"]
-        numeric = {
-            "PICKUP_STATION_RATE_PER_S": ("station_rate_per_s", float),
-            "PICKUP_STATION_BURST": ("station_burst", int),
-            "PICKUP_MAX_CONCURRENT_SYNC": ("max_concurrent_sync", int),
-            "PICKUP_WORKER_THREADS": ("worker_threads", int),
-        }
-        for name, (attr, conv) in numeric.items():
-            if env.get(name):
-                values[attr] = conv(env[name])
-        known = {f.name for f in fields(cls)}
-        for key, value in overrides.items():
-            if key not in known:
-                raise TypeError(f"unknown server setting: {key}")
-            if value is not None:
-                values[key] = value
-        return cls(**values)
+        unknown = set(overrides) - set(cls.model_fields)
+        if unknown:
+            raise TypeError(f"unknown server setting: {', '.join(sorted(unknown))}")
+        return cls(data_dir, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _kept_secret(config: ServerConfig, filename: str) -> tuple[str, Path, bool]:
+    """A secret kept in the data dir (0600), made now when absent. (value, path, made)."""
+    path = config.data_dir / filename
+    if path.exists():
+        value = path.read_text(encoding="utf-8").strip()
+        if value:
+            return value, path, False
+    value = secrets.token_urlsafe(32)
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(value + "\n")
+    return value, path, True
+
+
+def ensure_server_secret(config: ServerConfig) -> str:
+    """The key of customer grouping keys: given (PICKUP_SERVER_SECRET) or kept in the data dir.
+    Stations cannot compute it, so a key says nothing about the phone number behind it."""
+    if not config.server_secret:
+        config.server_secret = _kept_secret(config, SERVER_SECRET_FILENAME)[0]
+    return config.server_secret
 
 
 def ensure_admin_token(config: ServerConfig, *, announce=True) -> str:
     """The HQ admin token: given, or kept in the data dir, or made now and printed once."""
     if config.admin_token:
         return config.admin_token
-    path = config.data_dir / ADMIN_TOKEN_FILENAME
-    if path.exists():
-        token = path.read_text(encoding="utf-8").strip()
-        if token:
-            config.admin_token = token
-            return token
-    token = secrets.token_urlsafe(32)
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(token + "\n")
-    if announce:
+    token, path, made = _kept_secret(config, ADMIN_TOKEN_FILENAME)
+    if made and announce:
         print(
             f"管理员令牌 / HQ admin token (shown once, kept in {path}):\n{token}",
             file=sys.stderr,

@@ -1,26 +1,35 @@
-"""Request dependencies: the server context and who is calling (from the Bearer token only).
+"""Request dependencies: the server context, the database session, and who is calling.
 
+- `SessionDep`: one write transaction for the request (`FeedSessionDep` when it adds to a
+  station's change feed or HQ's pickups feed). It commits when the endpoint returns, before
+  the answer is sent (`scope="function"`), and rolls back when it raises: services never
+  commit. `ReadSessionDep`: one consistent snapshot.
 - `AdminDep`: HQ calls. A station token here is 403; no/unknown token 401.
-- `StationDep`: station calls (/api/v1/sync/*). The station id comes from the token, never
+- `CurrentStation`: station calls (/api/v1/sync/*). The station id comes from the token, never
   from the URL or body. Each call is charged to the station's token bucket (429 when empty).
 - `CallerDep`: either (GET /api/v1/batches/{id}: HQ, or the owning station).
+
+Declare the caller before the session in an endpoint's parameters: the token is checked
+before a write transaction (and on SQLite the one writer lock) is taken.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from . import models as m
 from .config import ServerConfig
 from .db import Database
 from .errors import ApiError, forbidden
 from .limits import StationBuckets
+from .services.tokens import token_sha256
 
 
 @dataclass
@@ -40,31 +49,49 @@ class Caller:
     station_id: str | None = None
 
 
-def token_sha256(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def get_ctx(request: Request) -> ServerContext:
     return request.app.state.ctx
 
 
 CtxDep = Annotated[ServerContext, Depends(get_ctx)]
 
+
+def get_read_session(ctx: CtxDep) -> Iterator[Connection]:
+    with ctx.db.read() as conn:
+        yield conn
+
+
+def get_session(ctx: CtxDep) -> Iterator[Connection]:
+    with ctx.db.write() as conn:
+        yield conn
+
+
+def get_feed_session(ctx: CtxDep) -> Iterator[Connection]:
+    with ctx.db.write(feed=True) as conn:
+        yield conn
+
+
+ReadSessionDep = Annotated[Connection, Depends(get_read_session, scope="function")]
+SessionDep = Annotated[Connection, Depends(get_session, scope="function")]
+FeedSessionDep = Annotated[Connection, Depends(get_feed_session, scope="function")]
+
 _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
 
-def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
+def bearer_token(headers) -> str | None:
+    """The Bearer token of a request's headers, or None when absent or malformed."""
+    header = headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     token = token.strip()
-    if scheme.lower() != "bearer" or not token or len(token) > 512:
-        raise ApiError(401, "unauthorized", "missing or malformed Bearer token",
-                       headers=_UNAUTHORIZED)
+    if scheme.lower() != "bearer" or not token or len(token) > 512 or not token.isascii():
+        return None
     return token
 
 
-def identify(ctx: ServerContext, request: Request) -> Caller:
-    token = _bearer(request)
+def identify_token(ctx: ServerContext, token: str | None) -> Caller | None:
+    """Who a token belongs to, or None. Cheap: a constant-time compare and one indexed read."""
+    if token is None:
+        return None
     admin = ctx.config.admin_token or ""
     if admin and hmac.compare_digest(token.encode(), admin.encode()):
         return Caller(is_admin=True)
@@ -72,9 +99,22 @@ def identify(ctx: ServerContext, request: Request) -> Caller:
         station_id = conn.execute(
             select(m.stations.c.station_id).where(m.stations.c.token_sha256 == token_sha256(token))
         ).scalar_one_or_none()
-    if station_id is None:
+    return None if station_id is None else Caller(is_admin=False, station_id=station_id)
+
+
+def identify(ctx: ServerContext, request: Request) -> Caller:
+    # the sync gate (limits.py) has checked station calls already; reuse its answer
+    caller = request.scope.get("state", {}).get("caller")
+    if caller is not None:
+        return caller
+    token = bearer_token(request.headers)
+    if token is None:
+        raise ApiError(401, "unauthorized", "missing or malformed Bearer token",
+                       headers=_UNAUTHORIZED)
+    caller = identify_token(ctx, token)
+    if caller is None:
         raise ApiError(401, "unauthorized", "unknown or revoked token", headers=_UNAUTHORIZED)
-    return Caller(is_admin=False, station_id=station_id)
+    return caller
 
 
 def require_admin(ctx: CtxDep, request: Request) -> Caller:
@@ -97,5 +137,6 @@ def any_caller(ctx: CtxDep, request: Request) -> Caller:
 
 
 AdminDep = Annotated[Caller, Depends(require_admin)]
-StationDep = Annotated[str, Depends(require_station)]
+CurrentStation = Annotated[str, Depends(require_station)]
+StationDep = CurrentStation
 CallerDep = Annotated[Caller, Depends(any_caller)]

@@ -1,8 +1,10 @@
 """Every error the server answers has one shape: HTTP status + {"error": {"code", "message"}}.
 
-`ApiError` is raised by routes and services; the handlers below also turn FastAPI's own
-validation errors (default 422 shape) and Starlette's HTTPException (404 for an unknown path,
-405, ...) into the same envelope, so a client never has to parse two formats.
+Services raise domain errors (`NotFound`, `Conflict`, `Invalid`, `Forbidden`): they know nothing
+of HTTP. The request layer (deps, middleware) raises `ApiError` for what only HTTP has (401,
+429, 400 on a malformed request). One handler per kind maps them to the envelope; FastAPI's own
+validation errors and Starlette's HTTPException (404 for an unknown path, 405, ...) get the same
+envelope, so a client never has to parse two formats.
 """
 
 from __future__ import annotations
@@ -33,6 +35,41 @@ _CODES = {
 }
 
 
+class DomainError(Exception):
+    """A use case said no. `code` is snake_case; `detail` optional structured facts."""
+
+    code = "refused"
+
+    def __init__(self, message: str, code: str | None = None, *, detail: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.detail = detail
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class Invalid(DomainError):
+    code = "validation_error"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+# which HTTP status each kind of domain error becomes (the one place that knows)
+DOMAIN_STATUS: dict[type[DomainError], int] = {
+    NotFound: 404, Conflict: 409, Invalid: 422, Forbidden: 403, DomainError: 400,
+}
+
+
 class ApiError(Exception):
     """An answer other than success: status, a snake_case code and a message for people."""
 
@@ -46,20 +83,20 @@ class ApiError(Exception):
         self.detail = detail
 
 
-def not_found(what: str) -> ApiError:
-    return ApiError(404, "not_found", f"{what} not found")
+def not_found(what: str) -> NotFound:
+    return NotFound(f"{what} not found")
 
 
-def forbidden(message: str = "this token may not do that") -> ApiError:
-    return ApiError(403, "forbidden", message)
+def forbidden(message: str = "this token may not do that") -> Forbidden:
+    return Forbidden(message)
 
 
-def conflict(message: str, code: str = "conflict") -> ApiError:
-    return ApiError(409, code, message)
+def conflict(message: str, code: str = "conflict") -> Conflict:
+    return Conflict(message, code)
 
 
-def invalid(message: str, code: str = "validation_error") -> ApiError:
-    return ApiError(422, code, message)
+def invalid(message: str, code: str = "validation_error") -> Invalid:
+    return Invalid(message, code)
 
 
 def envelope(status: int, code: str, message: str, *, headers: dict | None = None,
@@ -86,6 +123,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError):
         return envelope(exc.status, exc.code, exc.message, headers=exc.headers, detail=exc.detail)
+
+    @app.exception_handler(DomainError)
+    async def _domain_error(_request: Request, exc: DomainError):
+        status = next(v for k, v in DOMAIN_STATUS.items() if isinstance(exc, k))
+        return envelope(status, exc.code, exc.message, detail=exc.detail)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError):

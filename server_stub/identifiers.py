@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import secrets
 
 
@@ -27,7 +28,7 @@ def new_pickup_code(taken: set[str]) -> str:
 
 
 def phone_digits(phone: str) -> str:
-    return "".join(c for c in phone if c.isdigit())
+    return "".join(c for c in phone if c in "0123456789")
 
 
 def phone_masked(phone: str) -> str:
@@ -42,5 +43,9 @@ def phone_last4(phone: str) -> str:
     return phone_digits(phone)[-4:]
 
 
-def customer_key(phone: str) -> str:
-    return hashlib.sha256(("cust:" + phone_digits(phone)).encode("ascii")).hexdigest()[:32]
+def customer_key(phone: str, secret: str) -> str:
+    """Groups one customer's orders at a station without telling who it is: an HMAC keyed by
+    the server's secret. An unkeyed hash would give the phone back (the masked phone leaves
+    10,000 candidates); without the secret a station cannot test a guess."""
+    digits = phone_digits(phone).encode("ascii")
+    return hmac.new(secret.encode("utf-8"), b"cust:" + digits, hashlib.sha256).hexdigest()[:32]

@@ -1,4 +1,5 @@
-"""Limits that are part of the contract: body sizes (413) and flood control (429).
+"""Limits that are part of the contract: body sizes (413), read deadlines (408), flood control
+(429), and station calls authenticated before they may take a slot (401 at once otherwise).
 
 `BodyLimitMiddleware` (pure ASGI) reads each request body before the app sees it, checking both
 the declared Content-Length and the bytes that actually arrive, and answers 413 past the size
@@ -13,6 +14,10 @@ import math
 import re
 import threading
 import time
+
+import anyio
+import anyio.to_thread
+from starlette.datastructures import Headers
 
 from .config import ServerConfig
 from .errors import ApiError
@@ -47,6 +52,18 @@ def _lone_surrogates(body: bytes) -> bool:
     return False
 
 
+def _utf8_json_text(body: bytes) -> bool:
+    """One encoding: UTF-8 without BOM and without NUL bytes (UTF-16/32 JSON is full of them;
+    JSON itself never needs a raw NUL)."""
+    if body.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in body:
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _is_json(scope) -> bool:
     for name, value in scope.get("headers", ()):
         if name == b"content-type":
@@ -75,19 +92,44 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         path = scope.get("path", "")
-        is_sync = path.startswith(SYNC_PREFIX)
-        if is_sync and self.in_flight_sync >= self.config.max_concurrent_sync:
+        if not path.startswith(SYNC_PREFIX):
+            return await self._handle(scope, receive, send, path)
+        # A station call: who is it? (cheap: a constant-time compare or one indexed read)
+        # Only a caller with a valid token may take one of the slots stations need, and
+        # before its body is read.
+        limit = body_limit_for(self.config, scope.get("method", "GET"), path)
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isascii() and declared.isdigit() and int(declared) > max(limit, _DRAIN_CAP):
+            return await self._send_error(  # cheaper than a token check, and as final
+                send, 413, "payload_too_large",
+                f"request body over the limit of {limit} bytes for {path}", close=True)
+        caller = await self._identify(scope)
+        if caller is None:
+            return await self._send_error(
+                send, 401, "unauthorized", "missing, malformed or revoked Bearer token",
+                [(b"www-authenticate", b"Bearer")], close=True)
+        scope.setdefault("state", {})["caller"] = caller
+        if caller.is_admin:
+            return await self._handle(scope, receive, send, path)
+        if self.in_flight_sync >= self.config.max_concurrent_sync:
             retry = str(self.config.retry_after_s).encode()
             return await self._send_error(
                 send, 429, "rate_limited", "too many stations at once; retry later",
                 [(b"retry-after", retry)])
-        if is_sync:
-            self.in_flight_sync += 1
+        self.in_flight_sync += 1
         try:
             await self._handle(scope, receive, send, path)
         finally:
-            if is_sync:
-                self.in_flight_sync -= 1
+            self.in_flight_sync -= 1
+
+    async def _identify(self, scope):
+        from .deps import bearer_token, identify_token  # deps imports this module
+
+        token = bearer_token(Headers(scope=scope))
+        if token is None:
+            return None
+        ctx = scope["app"].state.ctx
+        return await anyio.to_thread.run_sync(identify_token, ctx, token)
 
     async def _handle(self, scope, receive, send, path):
         method = scope.get("method", "GET")
@@ -109,21 +151,31 @@ class BodyLimitMiddleware:
             return await self._send_error(send, 413, "payload_too_large", too_large, close=True)
         chunks: list[bytes] = []
         size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                if size <= _DRAIN_CAP and message.get("more_body"):
-                    await self._drain(receive)
-                return await self._send_error(send, 413, "payload_too_large", too_large,
-                                              close=True)
-            chunks.append(chunk)
-            if not message.get("more_body"):
-                break
+        with anyio.move_on_after(self.config.body_timeout_s) as deadline:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > limit:
+                    if size <= _DRAIN_CAP and message.get("more_body"):
+                        await self._drain(receive)
+                    return await self._send_error(send, 413, "payload_too_large", too_large,
+                                                  close=True)
+                chunks.append(chunk)
+                if not message.get("more_body"):
+                    break
+        if deadline.cancelled_caught:
+            return await self._send_error(
+                send, 408, "request_timeout",
+                f"the request body did not arrive within {self.config.body_timeout_s:g} s",
+                close=True)
         body = b"".join(chunks)
+        if body and _is_json(scope) and not _utf8_json_text(body):
+            return await self._send_error(
+                send, 415, "unsupported_encoding",
+                "the body must be JSON in UTF-8 (no byte order mark, no UTF-16/UTF-32)")
         if b"\\u0000" in body and _is_json(scope):
             # PostgreSQL text cannot hold NUL; no field of ours needs one
             return await self._send_error(send, 422, "validation_error",

@@ -1,20 +1,34 @@
-"""Versioned schema migrations of the sync server, for SQLite and PostgreSQL alike.
+"""Schema migrations of the sync server: Alembic, for SQLite and PostgreSQL alike.
 
-The applied versions are rows of `schema_migrations`. Each migration is a list of SQL statements
-(`{serial}` becomes the dialect's auto-increment key) applied in one transaction together with
-its version row, so a database is never left half-upgraded; on PostgreSQL an advisory lock keeps
-two servers starting at once from racing. Migrations only add: an upgrade keeps all data.
-Add a migration by appending to MIGRATIONS; never edit one that has shipped.
+Revisions live in `server_stub/alembic/versions/` (shipped with the package). `migrate(engine)`
+runs at every start and by `pickup-sync-server migrate`: it brings the database to the newest
+revision in one transaction; on PostgreSQL an advisory lock keeps two servers starting at once
+from racing. Revisions only add: an upgrade keeps all data.
+
+Databases made before Alembic carry `schema_migrations` (versions 1 and 2 below, frozen). They
+are translated, not rebuilt: a version-1 database gets step 2, then it is stamped with revision
+0002, which is exactly that schema, and upgraded from there. Revision ids are numbers, so the
+schema version stays an integer (health answers it).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
-from sqlalchemy import text
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
-MIGRATIONS: list[list[str]] = [
+SCRIPT_LOCATION = Path(__file__).with_name("alembic")
+BASELINE = "0002"  # = the schema of legacy version 2
+LOCK_KEY = 7310001
+
+# The statements of the pre-Alembic runner (never edit: databases in the field were made by them).
+LEGACY_STEPS: list[list[str]] = [
     # 1: stations, batches, orders, the change feed, events, pickups
     [
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
@@ -132,7 +146,8 @@ MIGRATIONS: list[list[str]] = [
     ],
 ]
 
-LATEST = len(MIGRATIONS)
+
+LEGACY_LATEST = len(LEGACY_STEPS)
 
 _SERIAL = {
     "sqlite": "INTEGER PRIMARY KEY AUTOINCREMENT",
@@ -144,42 +159,103 @@ class SchemaTooNew(RuntimeError):
     """The database was upgraded by a newer server; this one refuses to touch it."""
 
 
-def _render(statement: str, dialect: str) -> str:
+def render(statement: str, dialect: str) -> str:
     return statement.replace("{serial}", _SERIAL[dialect])
 
 
+def alembic_config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(SCRIPT_LOCATION))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head() -> str:
+    return _script().get_current_head()
+
+
+LATEST = int(head())
+
+
 def current_version(conn: Connection) -> int:
-    conn.execute(
-        text("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
-             " applied_at TEXT NOT NULL)")
-    )
-    latest = conn.execute(text("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
-    return latest.scalar_one()
+    """The schema version of this database: its Alembic revision, or the legacy runner's."""
+    rev = MigrationContext.configure(conn).get_current_revision()
+    if rev is not None:
+        return int(rev)
+    if inspect(conn).has_table("schema_migrations"):
+        found = conn.execute(text("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
+        return int(found.scalar_one())
+    return 0
 
 
-def migrate(engine: Engine, target: int = LATEST) -> tuple[int, int]:
-    """Bring the database to `target` (default: latest). Returns (version before, after).
+def legacy_migrate(engine: Engine, target: int = LEGACY_LATEST) -> tuple[int, int]:
+    """The pre-Alembic runner (kept to make old databases in tests and to translate them)."""
+    dialect = engine.dialect.name
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER"
+                          " PRIMARY KEY, applied_at TEXT NOT NULL)"))
+        before = conn.execute(text("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+                              ).scalar_one()
+        for version in range(before + 1, target + 1):
+            _legacy_step(conn, dialect, version)
+    return before, max(before, target)
 
-    Safe to run at every start: applied versions are skipped.
+
+def _legacy_step(conn: Connection, dialect: str, version: int) -> None:
+    for statement in LEGACY_STEPS[version - 1]:
+        conn.execute(text(render(statement, dialect)))
+    conn.execute(text("INSERT INTO schema_migrations (version, applied_at) VALUES (:v, :t)"),
+                 {"v": version, "t": datetime.now(UTC).isoformat(timespec="milliseconds")})
+
+
+def migrate(engine: Engine) -> tuple[int, int]:
+    """Bring the database to the newest revision. Returns (version before, after).
+
+    Safe to run at every start: an up-to-date database is left alone.
     """
     dialect = engine.dialect.name
     with engine.begin() as conn:
         if dialect == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(7310001)"))
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
         before = current_version(conn)
-    if before > LATEST:
-        raise SchemaTooNew(f"database schema {before} is newer than this server ({LATEST})")
-    version = before
-    for version in range(before + 1, target + 1):
-        with engine.begin() as conn:
-            if dialect == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(7310001)"))
-                if current_version(conn) >= version:  # another server did it meanwhile
-                    continue
-            for statement in MIGRATIONS[version - 1]:
-                conn.execute(text(_render(statement, dialect)))
-            conn.execute(
-                text("INSERT INTO schema_migrations (version, applied_at) VALUES (:v, :t)"),
-                {"v": version, "t": datetime.now(UTC).isoformat(timespec="milliseconds")},
-            )
-    return before, max(before, version)
+        if before > LATEST:
+            raise SchemaTooNew(f"database schema {before} is newer than this server ({LATEST})")
+        if before == LATEST:
+            return before, before
+        cfg = alembic_config(conn)
+        if 0 < before <= LEGACY_LATEST and MigrationContext.configure(conn) \
+                .get_current_revision() is None:
+            for version in range(before + 1, LEGACY_LATEST + 1):
+                _legacy_step(conn, dialect, version)
+            command.stamp(cfg, BASELINE)
+        command.upgrade(cfg, "head")
+        after = current_version(conn)
+    return before, after
+
+
+def schema_drift(conn: Connection) -> list:
+    """What Alembic autogenerate would change to make this database match `models.metadata`
+    (empty when they agree). One SQLite quirk is not drift: a PRIMARY KEY column declared
+    without NOT NULL reflects as nullable (an INTEGER one is the rowid, never NULL)."""
+    from alembic.autogenerate import compare_metadata
+
+    from .models import metadata
+
+    ctx = MigrationContext.configure(conn, opts={
+        "include_object": lambda obj, name, type_, reflected, compare_to:
+            not (type_ == "table" and name == "schema_migrations"),
+        "compare_type": True,
+    })
+    diff = []
+    for entry in compare_metadata(ctx, metadata):
+        ops = entry if isinstance(entry, list) else [entry]
+        kept = [op for op in ops if not (
+            conn.dialect.name == "sqlite" and op[0] == "modify_nullable"
+            and metadata.tables[op[2]].c[op[3]].primary_key)]
+        diff += kept
+    return diff

@@ -1,14 +1,38 @@
-"""Tables of the sync server (SQLAlchemy Core), mapped onto the schema made by `migrations.py`.
+"""Tables of the sync server (SQLAlchemy Core): the schema the Alembic migrations make.
 
-`tests/server/test_migrations.py` checks that these columns and the migrated schema agree.
+`tests/server/test_migrations.py` compares this metadata with a migrated database (Alembic
+autogenerate, SQLite and PostgreSQL): no difference is allowed. A schema change is a new
+revision in `alembic/versions/` plus the matching change here.
 Times are UTC ISO-8601 text; money integer cents (fen); booleans 0/1 integers.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Float, Integer, MetaData, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.sqlite import REAL
 
 metadata = MetaData()
+
+# Auto-increment keys: BIGINT identity on PostgreSQL, INTEGER PRIMARY KEY AUTOINCREMENT (the
+# rowid) on SQLite. Row references to them use the same type.
+RowId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def _serial(name: str) -> Column:
+    return Column(name, RowId, primary_key=True, autoincrement=True)
+
 
 meta = Table("meta", metadata, Column("key", Text, primary_key=True), Column("value", Text))
 
@@ -25,22 +49,23 @@ stations = Table(
     Column("last_seen_at", Text),
     Column("app_version", Text),
     Column("pending_events", Integer),
-    Column("clock_skew_seconds", Float),
+    Column("clock_skew_seconds", Double().with_variant(REAL(), "sqlite")),
 )
 
 # One truck's load for one pickup point (配送批次). status: created / dispatched.
 batches = Table(
     "batches", metadata,
     Column("batch_id", Text, primary_key=True),
-    Column("station_id", Text, nullable=False),
+    Column("station_id", Text, ForeignKey("stations.station_id"), nullable=False),
     Column("expected_at", Text),
-    Column("status", Text, nullable=False),
+    Column("status", Text, nullable=False, server_default=text("'created'")),
     Column("dispatched_at", Text),
     Column("arrived_at", Text),
     Column("arrived_received_at", Text),
     Column("arrived_by", Text),
     Column("created_at", Text, nullable=False),
     Column("updated_at", Text, nullable=False),
+    Index("ix_batches_station", "station_id"),
 )
 
 # A customer's order in a batch. status: active / cancelled (HQ's view). removed=1: dropped
@@ -48,55 +73,62 @@ batches = Table(
 orders = Table(
     "orders", metadata,
     Column("order_id", Text, primary_key=True),
-    Column("batch_id", Text, nullable=False),
+    Column("batch_id", Text, ForeignKey("batches.batch_id"), nullable=False),
     Column("station_id", Text, nullable=False),
-    Column("position", Integer, nullable=False),
+    Column("position", Integer, nullable=False, server_default=text("0")),
     Column("customer_name", Text, nullable=False),
     Column("phone", Text, nullable=False),
     Column("pickup_token", Text, nullable=False),
     Column("token_sha256", Text, nullable=False, unique=True),
     Column("pickup_code", Text, nullable=False),
     Column("shelf_slot", Text),
-    Column("status", Text, nullable=False),
+    Column("status", Text, nullable=False, server_default=text("'active'")),
     Column("cancel_reason", Text),
     Column("cancelled_at", Text),
-    Column("removed", Integer, nullable=False),
-    Column("active_pickup", BigInteger),  # pickups.id of the hand-over that stands
+    Column("removed", Integer, nullable=False, server_default=text("0")),
+    Column("active_pickup", RowId),  # pickups.id of the hand-over that stands
     Column("updated_at", Text, nullable=False),
-    Column("needs_review", Integer, nullable=False),
+    Column("needs_review", Integer, nullable=False, server_default=text("0")),
     Column("review_reason", Text),
+    Index("ix_orders_batch", "batch_id"),
+    Index("ix_orders_station_code", "station_id", "pickup_code"),
 )
 
 order_items = Table(
     "order_items", metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column("order_id", Text, nullable=False),
+    _serial("id"),
+    Column("order_id", Text, ForeignKey("orders.order_id"), nullable=False),
     Column("line_no", Integer, nullable=False),
     Column("sku", Text, nullable=False),
     Column("name", Text, nullable=False),
     Column("qty", Integer, nullable=False),
-    Column("unit_price_cents", BigInteger, nullable=False),
+    Column("unit_price_cents", BigInteger, nullable=False, server_default=text("0")),
     Column("category", Text),
+    Index("ix_order_items_order", "order_id"),
+    sqlite_autoincrement=True,
 )
 
 # The change feed a station pulls: one row per (station, kind, entity), moved to a new seq
 # each time the entity changes. kind: batch / order; op: upsert / delete.
 changes = Table(
     "changes", metadata,
-    Column("seq", BigInteger, primary_key=True, autoincrement=True),
+    _serial("seq"),
     Column("station_id", Text, nullable=False),
     Column("kind", Text, nullable=False),
     Column("op", Text, nullable=False),
     Column("entity_id", Text, nullable=False),
     Column("batch_id", Text, nullable=False),
+    UniqueConstraint("station_id", "kind", "entity_id"),
+    Index("ix_changes_station_seq", "station_id", "seq"),
+    sqlite_autoincrement=True,
 )
 
 # Every event a station pushed, kept for good: UNIQUE (station_id, event_id) is the dedup.
 events = Table(
     "events", metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    _serial("id"),
     Column("station_id", Text, nullable=False),
-    Column("event_id", Text, nullable=False),
+    Column("event_id", Text, nullable=False),  # canonical UUID text (lower case, hyphens)
     Column("type", Text, nullable=False),
     Column("order_id", Text),
     Column("batch_id", Text),
@@ -108,12 +140,15 @@ events = Table(
     Column("reason", Text),
     Column("sku", Text),
     Column("qty", Integer),
+    UniqueConstraint("station_id", "event_id"),
+    Index("ix_events_order", "order_id"),
+    sqlite_autoincrement=True,
 )
 
 # A hand-over (核销) as the station reported it; undone_* set when the counter undid it.
 pickups = Table(
     "pickups", metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    _serial("id"),
     Column("station_id", Text, nullable=False),
     Column("pickup_id", Text, nullable=False),
     Column("order_id", Text, nullable=False),
@@ -130,12 +165,17 @@ pickups = Table(
     Column("undone_received_at", Text),
     Column("undo_event_id", Text),
     Column("undo_reason", Text),
+    UniqueConstraint("station_id", "pickup_id"),
+    Index("ix_pickups_order", "order_id"),
+    sqlite_autoincrement=True,
 )
 
 # HQ's feed of pickups: a pickup moves to a new seq when it is undone, so pollers see it again.
 pickup_feed = Table(
     "pickup_feed", metadata,
-    Column("seq", BigInteger, primary_key=True, autoincrement=True),
+    _serial("seq"),
     Column("pickup_row", BigInteger, nullable=False, unique=True),
     Column("station_id", Text, nullable=False),
+    Index("ix_pickup_feed_station_seq", "station_id", "seq"),
+    sqlite_autoincrement=True,
 )

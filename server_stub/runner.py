@@ -21,6 +21,7 @@ import uvicorn
 
 from .app import create_app
 from .config import ServerConfig, ensure_admin_token
+from .transport import guarded_protocol
 
 
 @dataclass
@@ -69,7 +70,8 @@ def start_server_thread(data_dir, *, database_url: str | None = None,
     bound_port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(
         app, log_level=config.log_level, lifespan="on", access_log=False,
-        timeout_keep_alive=30))
+        http=guarded_protocol(config.header_timeout_s),
+        timeout_keep_alive=max(1, round(config.keep_alive_timeout_s))))
     errors: list[BaseException] = []
 
     def serve() -> None:

@@ -1,33 +1,51 @@
-"""Wire models of API v1 (pydantic). Field names follow DESIGN.md and docs/protocol.md."""
+"""Wire models of API v1 (pydantic). Field names follow DESIGN.md and docs/protocol.md.
+
+The station's half of the contract (pull pages, push, heartbeat, station info, the error
+envelope, the limits) is declared once in `pickup_station.sync.protocol` and imported here;
+this module adds what only HQ sends and reads.
+"""
 
 from __future__ import annotations
 
 import re
-import uuid
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import (
-    AfterValidator,
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictBool,
-    StrictInt,
+from pydantic import AfterValidator, Field, StrictInt, StrictStr
+
+from pickup_station.sync.protocol import (  # noqa: F401 - the shared wire models
+    CURSOR_PATTERN,
+    EVENT_DATA,
+    ID_PATTERN,
+    ArrivalData,
+    ErrorOut,
+    EventIn,
+    HeartbeatIn,
+    HeartbeatOut,
+    Ident,
+    ItemReportData,
+    LocateOut,
+    Open,
+    PickupConfirmedData,
+    PickupUndoneData,
+    PullOut,
+    PushIn,
+    PushOut,
+    PushResultOut,
+    StationInfoOut,
+    Time,
+    Wire,
+    canonical_uuid,
 )
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$"
 TOKEN_RE = re.compile(r"^[A-Z2-7]{26,64}$")
 
-Ident = Annotated[str, Field(pattern=ID_PATTERN, description="letters, digits, _ . : - (≤64)")]
-Text200 = Annotated[str, Field(max_length=200)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+Name = Annotated[StrictStr, Field(min_length=1, max_length=200)]
 
 
 def _phone(value: str) -> str:
-    if not re.fullmatch(r"[0-9+\-\s()]{4,32}", value) or sum(c.isdigit() for c in value) < 4:
-        raise ValueError("a phone number with at least 4 digits")
+    if not re.fullmatch(r"[0-9+\-\s()]{4,32}", value, re.ASCII) or \
+            sum(c in "0123456789" for c in value) < 4:
+        raise ValueError("a phone number with at least 4 ASCII digits")
     return value.strip()
 
 
@@ -38,49 +56,11 @@ def _token(value: str) -> str:
     return token
 
 
-def _uuid(value: str) -> str:
-    try:
-        uuid.UUID(value)
-    except (ValueError, AttributeError, TypeError):
-        raise ValueError("event_id must be a UUID") from None
-    return value
-
-
-def _plain(value: dict) -> dict:
-    """Free-form event data stays small and flat enough to store and compare safely."""
-    stack, nodes = [(value, 1)], 0
-    while stack:
-        node, depth = stack.pop()
-        nodes += 1
-        if depth > 16 or nodes > 20_000:
-            raise ValueError("data is nested too deeply or too large")
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
-    return value
-
-
-def _sane_time(value: datetime) -> datetime:
-    try:
-        utc = value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("time out of range") from None
-    if not 1970 <= utc.year <= 2200:
-        raise ValueError("time out of range (1970-2200)")
-    return value
-
-
-FreeData = Annotated[dict[str, Any], AfterValidator(_plain)]
-Time = Annotated[AwareDatetime, AfterValidator(_sane_time)]
-Phone = Annotated[str, AfterValidator(_phone)]
-PickupToken = Annotated[str, AfterValidator(_token)]
-PickupCode = Annotated[str, Field(pattern=r"^[0-9]{6}$")]
-Sku = Annotated[str, Field(pattern=r"^\S{1,64}$")]
-
-
-class Loose(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+Phone = Annotated[StrictStr, AfterValidator(_phone)]
+PickupToken = Annotated[StrictStr, AfterValidator(_token)]
+PickupCode = Annotated[StrictStr, Field(pattern=r"^[0-9]{6}$")]
+Sku = Annotated[StrictStr, Field(pattern=r"^\S{1,64}$")]
+Loose = Wire
 
 
 # --- HQ ---------------------------------------------------------------------------------------
@@ -88,8 +68,8 @@ class Loose(BaseModel):
 class StationIn(Loose):
     station_id: Ident
     name: Name
-    address: Annotated[str, Field(max_length=500)] | None = None
-    leader_name: Annotated[str, Field(max_length=100)] | None = None
+    address: Annotated[StrictStr, Field(max_length=500)] | None = None
+    leader_name: Annotated[StrictStr, Field(max_length=100)] | None = None
 
 
 class ItemIn(Loose):
@@ -97,7 +77,7 @@ class ItemIn(Loose):
     name: Name
     qty: Annotated[StrictInt, Field(ge=1, le=100_000)]
     unit_price_cents: Annotated[StrictInt, Field(ge=0, le=10**10)] = 0
-    category: Annotated[str, Field(max_length=64)] | None = None
+    category: Annotated[StrictStr, Field(max_length=64)] | None = None
 
 
 class OrderIn(Loose):
@@ -106,7 +86,7 @@ class OrderIn(Loose):
     phone: Phone
     pickup_token: PickupToken | None = None
     pickup_code: PickupCode | None = None
-    shelf_slot: Annotated[str, Field(max_length=32)] | None = None
+    shelf_slot: Annotated[StrictStr, Field(max_length=32)] | None = None
     items: Annotated[list[ItemIn], Field(min_length=1, max_length=500)]
 
 
@@ -117,87 +97,49 @@ class BatchIn(Loose):
 
 
 class CancelIn(Loose):
-    reason: Annotated[str, Field(max_length=500)] = ""
+    reason: Annotated[StrictStr, Field(max_length=500)] = ""
 
 
-# --- station ----------------------------------------------------------------------------------
+# --- answers -----------------------------------------------------------------------------------
 
-class HeartbeatIn(Loose):
-    app_version: Annotated[str, Field(max_length=64)]
-    pending_events: Annotated[StrictInt, Field(ge=0, le=10**9)]
-    station_time: Time | None = None
-
-
-class EventIn(Loose):
-    event_id: Annotated[str, AfterValidator(_uuid)]
-    type: Annotated[str, Field(min_length=1, max_length=64)]
-    occurred_at: Time
-    order_id: Ident | None = None
-    batch_id: Ident | None = None
-    data: FreeData = Field(default_factory=dict)
-
-
-class PushIn(Loose):
-    events: Annotated[list[EventIn], Field(max_length=500)]
-
-
-# --- event data (checked per event: a bad one is `rejected` / `invalid_event`) ----------------
-
-class PickupLine(Loose):
-    sku: Sku
-    qty_ordered: Annotated[StrictInt, Field(ge=0)] = 0
-    qty_handed: Annotated[StrictInt, Field(ge=0)]
-
-
-class PickupConfirmedData(Loose):
-    pickup_id: Annotated[str, Field(min_length=1, max_length=64)]
-    receipt_no: Annotated[str, Field(max_length=64)] | None = None
-    operator_id: Annotated[str, Field(max_length=64)] | None = None
-    proxy_name: Annotated[str, Field(max_length=100)] | None = None
-    items: list[PickupLine] = Field(default_factory=list, max_length=500)
-    override: FreeData | None = None
-
-
-class PickupUndoneData(Loose):
-    pickup_id: Annotated[str, Field(max_length=64)] | None = None
-    receipt_no: Annotated[str, Field(max_length=64)] | None = None
-    operator_id: Annotated[str, Field(max_length=64)] | None = None
-    reason: Annotated[str, Field(max_length=500)] | None = None
-    leader_override: StrictBool = False
-
-
-class ItemReportData(Loose):
-    sku: Sku
-    qty: Annotated[StrictInt, Field(ge=1, le=100_000)]
-    stage: Annotated[str, Field(max_length=16)] = "arrival"
-    note: Annotated[str, Field(max_length=500)] | None = None
-    operator_id: Annotated[str, Field(max_length=64)] | None = None
-
-
-class ArrivalData(Loose):
-    operator_id: Annotated[str, Field(max_length=64)] | None = None
-    order_count: StrictInt | None = None
-    lines_short: StrictInt | None = None
-    lines_damaged: StrictInt | None = None
-
-
-# --- answers (documentation in the OpenAPI schema; big answers are rendered directly) --------
-
-class StationCreatedOut(BaseModel):
+class StationCreatedOut(Open):
     station_id: str
     name: str
     address: str | None
     token: str = Field(description="shown once; stored only as a SHA-256")
 
 
-class PutOrderOut(BaseModel):
+class TokenOut(Open):
+    station_id: str
+    token: str
+    token_issued_at: str
+
+
+class StationOut(Open):
+    station_id: str
+    name: str
+    address: str | None
+    leader_name: str | None
+    created_at: str
+    token_issued_at: str | None
+    last_seen_at: str | None
+    app_version: str | None
+    pending_events: int | None
+    clock_skew_seconds: float | None
+
+
+class StationsOut(Open):
+    stations: list[StationOut]
+
+
+class PutOrderOut(Open):
     order_id: str
     pickup_token: str
     pickup_code: str
     status: str
 
 
-class PutBatchOut(BaseModel):
+class PutBatchOut(Open):
     batch_id: str
     station_id: str
     expected_at: str | None
@@ -206,46 +148,115 @@ class PutBatchOut(BaseModel):
     removed_orders: list[str]
 
 
-class ChangeOut(BaseModel):
+class DispatchOut(Open):
+    batch_id: str
+    station_id: str
+    status: str
+    dispatched_at: str
+
+
+class CancelOut(Open):
+    order_id: str
+    status: str
+    cancel_reason: str | None
+    cancelled_at: str | None
+
+
+class ItemView(Open):
+    sku: str
+    name: str
+    qty: int
+    unit_price_cents: int
+    category: str | None
+    received: int
+    short: int
+    damaged: int
+    handed: int
+
+
+class OrderView(Open):
+    order_id: str
+    customer_name: str
+    phone_masked: str
+    pickup_code: str
+    status: str = Field(description="pending | arrived | picked_up | partially_picked_up | "
+                                    "cancelled")
+    needs_review: bool
+    receipt_no: str | None
+    picked_up_at: str | None
+    items: list[ItemView]
+
+
+class BatchView(Open):
+    batch_id: str
+    station_id: str
+    status: str
+    arrived: bool
+    order_count: int
+    status_counts: dict[str, int]
+    orders: list[OrderView]
+
+
+class PickupRecord(Open):
     seq: int
-    kind: str = Field(description="batch | order")
-    op: str = Field(description="upsert | delete")
-    data: dict[str, Any]
+    station_id: str
+    pickup_id: str
+    order_id: str
+    batch_id: str
+    picked_up_at: str
+    received_at: str
+    items: list[Any]
+    undone: bool
 
 
-class PullOut(BaseModel):
-    changes: list[ChangeOut]
-    cursor: str
+class PickupsOut(Open):
+    pickups: list[PickupRecord]
+    next_since: Annotated[str, Field(pattern=CURSOR_PATTERN)]
     has_more: bool
 
 
-class PushResultOut(BaseModel):
-    event_id: str
-    status: str = Field(description="accepted | duplicate | rejected")
-    reason: str | None = None
-    detail: dict[str, Any] | None = None
+class ImportLineError(Open):
+    line: int
+    error: str
 
 
-class PushOut(BaseModel):
-    results: list[PushResultOut]
+class ImportBatchOut(Open):
+    batch_id: str
+    status: str = Field(description="imported | rejected")
+    orders: list[PutOrderOut]
+    errors: list[ImportLineError]
 
 
-class HeartbeatOut(BaseModel):
+class ImportOut(Open):
+    ok: bool
+    imported: int
+    rejected: int
+    batches: list[ImportBatchOut]
+    errors: list[ImportLineError]
+
+
+class HealthOut(Open):
+    ok: bool
     server_time: str
-    clock_skew_seconds: float | None
-    clock_ok: bool
+    schema_version: int
+    latest_schema: int
+    database: str
 
 
-class LocateOut(BaseModel):
-    station_id: str
-    name: str
-    address: str | None
+class LimitsOut(Open):
+    """What this server accepts; clients and probes can read it instead of guessing."""
+
+    push_max_events: int
+    push_max_bytes: int
+    batch_max_bytes: int
+    default_max_bytes: int
+    pull_max_limit: int
+    feed_max_limit: int
+    header_timeout_s: float
+    body_timeout_s: float
+    keep_alive_timeout_s: float
+    max_concurrent_sync: int
+    station_rate_per_s: float
+    station_burst: int
 
 
-class ErrorBody(BaseModel):
-    code: str
-    message: str
-
-
-class ErrorOut(BaseModel):
-    error: ErrorBody

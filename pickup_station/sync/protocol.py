@@ -1,38 +1,347 @@
-"""Wire shapes of sync protocol v1 (docs/protocol.md), checked before anything touches the store.
+"""Wire contract of sync protocol v1 (docs/protocol.md), declared once for both sides.
 
-A station never trusts an answer blindly: `parse_pull_page`, `parse_push_results`,
-`parse_heartbeat` and `parse_station_info` turn decoded JSON into small typed records or raise
-`ProtocolError` (a `UserFacingError` with a zh_CN/English message) saying what was wrong.
-`event_to_wire` turns an outbox row into the JSON object a push carries. No Qt, no I/O here.
+The server's routes use these pydantic models as bodies and `response_model`s (its OpenAPI
+schema is this module); the station checks every answer with them before anything touches its
+store (`parse_*` raise `ProtocolError`, zh_CN/English, saying what was wrong). The limits of the
+contract are defined here once too. Only pydantic and the standard library: no Qt, no requests.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
-from typing import Any
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    Tag,
+    ValidationError,
+    model_validator,
+)
 
 from pickup_station.errors import UserFacingError
+
+# --- limits (part of the contract) -------------------------------------------------------------
 
 API_PREFIX = "/api/v1"
 PULL_LIMIT_DEFAULT = 500
 PULL_LIMIT_MAX = 2000
+FEED_LIMIT_DEFAULT = 500
+FEED_LIMIT_MAX = 2000
 PUSH_MAX_EVENTS = 500
 PUSH_MAX_BYTES = 2 * 1024 * 1024
+BATCH_MAX_BYTES = 16 * 1024 * 1024
+DEFAULT_MAX_BYTES = 256 * 1024
 # room for the {"events": [...]} frame and separators when packing a batch under the limit
 PUSH_BYTES_BUDGET = PUSH_MAX_BYTES - 4096
 CLOCK_SKEW_LIMIT_S = 300
+ID_MAX = 64
+TEXT_MAX = 500
 
-CHANGE_KINDS = {("batch", "upsert"), ("order", "upsert"), ("order", "delete")}
-PUSH_STATUSES = {"accepted", "duplicate", "rejected"}
-EVENT_TYPES = {"arrival_checked", "pickup_confirmed", "pickup_undone", "item_short",
-               "item_damaged"}
+# --- field types -------------------------------------------------------------------------------
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$"
+SHA256_PATTERN = r"^[0-9a-fA-F]{64}$"
+CURSOR_PATTERN = r"^[0-9]{1,19}$"
+_HEX32 = re.compile(r"[0-9a-f]{32}")
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-class ProtocolError(UserFacingError):
-    """The server answered something that does not follow the protocol (bad JSON, wrong shape)."""
+def canonical_uuid(value: str) -> str:
+    """A UUID in any usual spelling (upper case, braces, no dashes, `urn:uuid:`) as the one
+    canonical form: lower case, hyphenated. ASCII hex only; ValueError otherwise."""
+    if not isinstance(value, str) or len(value) > 45:
+        raise ValueError("event_id must be a UUID")
+    text = value.lower()
+    text = text.removeprefix("urn:uuid:")
+    if text.startswith("{") and text.endswith("}"):
+        text = text[1:-1]
+    if _CANONICAL_UUID.fullmatch(text):
+        return text
+    if _HEX32.fullmatch(text):
+        return str(uuid.UUID(hex=text))
+    raise ValueError("event_id must be a UUID (hex digits, 8-4-4-4-12)")
 
+
+def _sane_time(value: datetime) -> datetime:
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("time out of range") from None
+    if not 1970 <= utc.year <= 2200:
+        raise ValueError("time out of range (1970-2200)")
+    return value
+
+
+def _plain(value: dict) -> dict:
+    """Free-form event data stays small and flat enough to store and compare safely."""
+    stack, nodes = [(value, 1)], 0
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        if depth > 16 or nodes > 20_000:
+            raise ValueError("data is nested too deeply or too large")
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return value
+
+
+def _iso_time(value: Any) -> Any:
+    """Times on the wire are ISO 8601 text; a bare number (epoch?) is refused."""
+    if not isinstance(value, str | datetime):
+        raise ValueError("an ISO 8601 time with offset, as text")  # noqa: TRY004 - pydantic
+    return value
+
+
+Ident = Annotated[StrictStr, Field(pattern=ID_PATTERN, description="letters, digits, _ . : - (≤64)")]
+Sha256Hex = Annotated[StrictStr, Field(pattern=SHA256_PATTERN)]
+Time = Annotated[AwareDatetime, BeforeValidator(_iso_time), AfterValidator(_sane_time)]
+FreeData = Annotated[dict[str, Any], AfterValidator(_plain)]
+Sku = Annotated[StrictStr, Field(pattern=r"^\S{1,64}$")]
+Short = Annotated[StrictStr, Field(max_length=ID_MAX)]
+Text = Annotated[StrictStr, Field(max_length=TEXT_MAX)]
+Count = Annotated[StrictInt, Field(ge=0, le=10**9)]
+def _is_uuid(value: str) -> str:
+    canonical_uuid(value)
+    return value  # kept as sent (answers echo it); compared in canonical form
+
+
+EventId = Annotated[StrictStr, Field(max_length=45, description="a UUID; compared as a UUID"),
+                    AfterValidator(_is_uuid)]
+
+
+class Wire(BaseModel):  # unknown fields are ignored (the contract may grow)
+    model_config = ConfigDict(extra="ignore")
+
+
+class Open(BaseModel):  # answers that may carry more fields than listed: kept, not dropped
+    model_config = ConfigDict(extra="allow")
+
+
+# --- station -> server -------------------------------------------------------------------------
+
+class HeartbeatIn(Wire):
+    app_version: Annotated[StrictStr, Field(max_length=64)]
+    pending_events: Count
+    station_time: Time | None = None
+
+
+class EventIn(Wire):
+    event_id: EventId
+    type: Annotated[StrictStr, Field(min_length=1, max_length=64)]
+    occurred_at: Time
+    order_id: Ident | None = None
+    batch_id: Ident | None = None
+    data: FreeData = Field(default_factory=dict)
+
+
+class PushIn(Wire):
+    events: Annotated[list[EventIn], Field(max_length=PUSH_MAX_EVENTS)]
+
+
+# event data, checked per event: a bad one is `rejected` / `invalid_event`
+
+class PickupLine(Wire):
+    sku: Sku
+    qty_ordered: Annotated[StrictInt, Field(ge=0, le=100_000)] = 0
+    qty_handed: Annotated[StrictInt, Field(ge=0, le=100_000)]
+
+
+class PickupConfirmedData(Wire):
+    pickup_id: Annotated[StrictStr, Field(min_length=1, max_length=ID_MAX)]
+    receipt_no: Short | None = None
+    operator_id: Short | None = None
+    proxy_name: Annotated[StrictStr, Field(max_length=100)] | None = None
+    items: list[PickupLine] = Field(default_factory=list, max_length=500)
+    override: FreeData | None = None
+
+
+class PickupUndoneData(Wire):
+    pickup_id: Short | None = None
+    receipt_no: Short | None = None
+    operator_id: Short | None = None
+    reason: Text | None = None
+    leader_override: StrictBool = False
+
+
+class ItemReportData(Wire):
+    sku: Sku
+    qty: Annotated[StrictInt, Field(ge=1, le=100_000)]
+    stage: Annotated[StrictStr, Field(max_length=16)] = "arrival"
+    note: Text | None = None
+    operator_id: Short | None = None
+
+
+class ArrivalData(Wire):
+    operator_id: Short | None = None
+    order_count: Count | None = None
+    lines_short: Count | None = None
+    lines_damaged: Count | None = None
+
+
+EVENT_DATA: dict[str, type[BaseModel]] = {
+    "pickup_confirmed": PickupConfirmedData,
+    "pickup_undone": PickupUndoneData,
+    "item_short": ItemReportData,
+    "item_damaged": ItemReportData,
+    "arrival_checked": ArrivalData,
+}
+
+# --- server -> station -------------------------------------------------------------------------
+
+
+def _check_sha(value: str) -> str:
+    if not re.fullmatch(SHA256_PATTERN, value):
+        raise ValueError("a token that is not a SHA-256 hash")
+    return value
+
+
+class BatchData(Open):
+    batch_id: Annotated[StrictStr, Field(min_length=1)]
+    station_id: StrictStr | None = None
+    expected_at: StrictStr | None = None
+    status: StrictStr | None = None
+    dispatched_at: StrictStr | None = None
+    order_count: StrictInt | None = None
+
+
+class OrderItem(Open):
+    sku: StrictStr
+    name: StrictStr
+    qty: StrictInt
+    unit_price_cents: StrictInt = 0
+    category: StrictStr | None = None
+
+
+class OrderData(Open):
+    """An order as a station keeps it. Only the masked phone and its last 4 digits travel;
+    `customer_key` groups one customer's orders and is keyed by a server secret."""
+
+    order_id: Annotated[StrictStr, Field(min_length=1)]
+    batch_id: Annotated[StrictStr, Field(min_length=1)]
+    items: list[OrderItem]
+    customer_name: StrictStr | None = None
+    phone_masked: StrictStr | None = None
+    phone_last4: Annotated[StrictStr, Field(pattern=r"^[0-9]{0,4}$")] | None = None
+    customer_key: StrictStr | None = None
+    token_sha256: Annotated[StrictStr, AfterValidator(_check_sha)] | None = Field(
+        None, description="SHA-256 of the pickup token; the bare token never travels")
+    pickup_code: StrictStr | None = None
+    status: StrictStr | None = None
+    cancel_reason: StrictStr | None = None
+    shelf_slot: StrictStr | None = None
+
+
+class OrderRef(Open):
+    order_id: Annotated[StrictStr, Field(min_length=1)]
+    batch_id: StrictStr | None = None
+
+
+def _change_tag(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return f"{value.get('kind')}/{value.get('op')}"
+    return f"{getattr(value, 'kind', None)}/{getattr(value, 'op', None)}"
+
+
+class BatchUpsert(Wire):
+    seq: StrictInt
+    kind: Literal["batch"]
+    op: Literal["upsert"]
+    data: BatchData
+
+
+class OrderUpsert(Wire):
+    seq: StrictInt
+    kind: Literal["order"]
+    op: Literal["upsert"]
+    data: OrderData
+
+
+class OrderDelete(Wire):
+    seq: StrictInt
+    kind: Literal["order"]
+    op: Literal["delete"]
+    data: OrderRef
+
+
+WireChange = Annotated[
+    Annotated[BatchUpsert, Tag("batch/upsert")] | Annotated[OrderUpsert, Tag("order/upsert")]
+    | Annotated[OrderDelete, Tag("order/delete")],
+    Discriminator(_change_tag, custom_error_type="unknown_change",
+                  custom_error_message="unknown kind/op of a change"),
+]
+
+
+class PullOut(Wire):
+    changes: list[WireChange]
+    cursor: Annotated[StrictStr, Field(pattern=CURSOR_PATTERN)] | StrictInt | None
+    has_more: StrictBool
+
+    @model_validator(mode="after")
+    def _cursor_with_changes(self) -> PullOut:
+        if self.cursor is None and self.changes:
+            raise ValueError("changes came without a cursor")
+        return self
+
+
+class PushResultOut(Wire):
+    event_id: StrictStr
+    status: Literal["accepted", "duplicate", "rejected"]
+    reason: StrictStr | None = None
+    detail: dict[str, Any] | None = None
+
+
+class PushOut(Wire):
+    results: list[PushResultOut]
+
+
+class HeartbeatOut(Wire):
+    server_time: StrictStr
+    clock_skew_seconds: StrictFloat | StrictInt | None = None
+    clock_ok: StrictBool | None = None
+
+
+class StationInfoOut(Open):  # /sync/me: who this station is
+    station_id: StrictStr
+    name: StrictStr | None = None
+    address: StrictStr | None = None
+    leader_name: StrictStr | None = None
+
+
+class LocateOut(Open):  # /sync/locate: the pickup point holding an order
+    station_id: StrictStr
+    name: StrictStr | None = None
+    address: StrictStr | None = None
+
+
+class ErrorBody(Wire):
+    code: Annotated[StrictStr, Field(pattern=r"^[a-z0-9_]+$")]
+    message: StrictStr
+    detail: dict[str, Any] | None = None
+
+
+class ErrorOut(Wire):
+    error: ErrorBody
+
+
+# --- the station's side: checked answers as small records ------------------------------------
+
+class ProtocolError(UserFacingError):  # an answer that does not follow the protocol
     code = "sync_protocol"
 
 
@@ -41,9 +350,7 @@ def _bad(zh: str, en: str) -> ProtocolError:
 
 
 @dataclass(frozen=True)
-class Change:
-    """One entry of a pull page: a batch or order that changed at HQ."""
-
+class Change:  # one entry of a pull page: a batch or order that changed at HQ (data as sent)
     seq: int
     kind: str  # batch / order
     op: str  # upsert / delete
@@ -73,18 +380,16 @@ class HeartbeatAnswer:
 
 
 @dataclass(frozen=True)
-class StationInfo:
-    """Who a pickup point is: from `/sync/me` (ourselves) or `/sync/locate` (another one)."""
-
+class StationInfo:  # who a pickup point is: /sync/me (ourselves) or /sync/locate
     station_id: str
     name: str = ""
     address: str = ""
     leader_name: str = ""
-    extra: dict = field(default_factory=dict)
+    extra: dict | None = None
 
     def as_dict(self) -> dict:
         return {"station_id": self.station_id, "name": self.name, "address": self.address,
-                "leader_name": self.leader_name, **self.extra}
+                "leader_name": self.leader_name, **(self.extra or {})}
 
 
 def decode_json(body: bytes | str, what: str) -> Any:
@@ -95,97 +400,76 @@ def decode_json(body: bytes | str, what: str) -> Any:
         raise _bad(f"{what} 的应答不是有效的 JSON", f"the {what} answer is not valid JSON") from exc
 
 
+def _explain(exc: ValidationError, what: str, doc: Any) -> ProtocolError:
+    """The first thing pydantic found wrong, in words a support person can follow."""
+    err = exc.errors(include_url=False)[0]
+    loc = [p for p in err.get("loc", ()) if "/" not in str(p)]  # drop the union tags
+    kind, msg = err.get("type", ""), str(err.get("ctx", {}).get("error") or err.get("msg"))
+    if not loc:
+        if kind in ("model_type", "model_attributes_type", "dict_type"):
+            return _bad(f"{what} 结果不是对象", f"the {what} answer is not an object")
+        return _bad(f"{what} 结果无效：{msg}", msg)  # a rule about the whole answer
+    if loc[0] in ("changes", "results") and len(loc) >= 2 and isinstance(loc[1], int):
+        i, where = loc[1], ("change" if loc[0] == "changes" else "push result")
+        raw = doc[loc[0]][i] if isinstance(doc[loc[0]][i], dict) else {}
+        if kind == "unknown_change":
+            k, o = raw.get("kind"), raw.get("op")
+            return _bad(f"第 {i} 条变更类型未知：{k}/{o}", f"{where} #{i} has unknown {k}/{o}")
+        if loc[2:3] == ["status"]:
+            ev, st = raw.get("event_id"), raw.get("status")
+            return _bad(f"事件 {ev} 的状态未知：{st}", f"event {ev} has an unknown status: {st}")
+        field = ".".join(str(p) for p in loc[2:]) or "itself"
+        return _bad(f"第 {i} 条{'变更' if where == 'change' else '上传结果'}的 {field} 无效：{msg}",
+                    f"{where} #{i} lacks a valid {field} ({msg})")
+    field = ".".join(str(p) for p in loc)
+    return _bad(f"{what} 结果缺少有效的 {field}", f"the {what} answer lacks a valid {field}")
+
+
 def parse_pull_page(doc: Any) -> PullPage:
-    if not isinstance(doc, dict):
-        raise _bad("拉取结果不是对象", "the pull answer is not an object")
-    raw_changes = doc.get("changes")
-    if not isinstance(raw_changes, list):
-        raise _bad("拉取结果缺少 changes 列表", "the pull answer lacks a changes list")
-    has_more = doc.get("has_more")
-    if not isinstance(has_more, bool):
-        raise _bad("拉取结果缺少 has_more", "the pull answer lacks has_more")
-    cursor = doc.get("cursor")
-    if cursor is not None and not isinstance(cursor, str | int):
-        raise _bad("游标格式无效", "the cursor is not a string")
-    if cursor is None and raw_changes:
-        raise _bad("有变更但没有游标", "changes came without a cursor")
-    changes = [_parse_change(i, c) for i, c in enumerate(raw_changes)]
-    return PullPage(changes, None if cursor is None else str(cursor), has_more)
-
-
-def _parse_change(index: int, raw: Any) -> Change:
-    where = f"change #{index}"
-    if not isinstance(raw, dict):
-        raise _bad(f"第 {index} 条变更不是对象", f"{where} is not an object")
-    seq, kind, op, data = raw.get("seq"), raw.get("kind"), raw.get("op"), raw.get("data")
-    if not isinstance(seq, int) or isinstance(seq, bool):
-        raise _bad(f"第 {index} 条变更缺少序号", f"{where} lacks its seq")
-    if (kind, op) not in CHANGE_KINDS:
-        raise _bad(f"第 {index} 条变更类型未知：{kind}/{op}", f"{where} has unknown {kind}/{op}")
-    if not isinstance(data, dict):
-        raise _bad(f"第 {index} 条变更缺少数据", f"{where} lacks its data object")
-    key = "batch_id" if kind == "batch" else "order_id"
-    if not isinstance(data.get(key), str) or not data[key]:
-        raise _bad(f"第 {index} 条变更缺少 {key}", f"{where} lacks {key}")
-    if kind == "order" and op == "upsert":
-        if not isinstance(data.get("batch_id"), str) or not isinstance(data.get("items"), list):
-            raise _bad(f"订单 {data[key]} 缺少批次或商品", f"order {data[key]} lacks batch or items")
-        token = data.get("token_sha256")
-        if token is not None and not _is_sha256_hex(token):
-            # the bare token never travels to a station; anything but a hash is refused
-            raise _bad(f"订单 {data[key]} 的提货令牌不是 SHA-256",
-                       f"order {data[key]} carries a token that is not a SHA-256 hash")
-    return Change(seq, kind, op, data)
-
-
-_SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
-
-
-def _is_sha256_hex(value: Any) -> bool:
-    return isinstance(value, str) and _SHA256_HEX.fullmatch(value) is not None
+    try:
+        page = PullOut.model_validate(doc)
+    except ValidationError as exc:
+        raise _explain(exc, "pull", doc) from None
+    raw = doc["changes"]
+    changes = [Change(c.seq, c.kind, c.op, raw[i]["data"]) for i, c in enumerate(page.changes)]
+    return PullPage(changes, None if page.cursor is None else str(page.cursor), page.has_more)
 
 
 def parse_push_results(doc: Any, sent_ids: list[str]) -> list[PushResult]:
     """Results of a push, only for events we sent; an answer for an unknown id is malformed."""
-    if not isinstance(doc, dict) or not isinstance(doc.get("results"), list):
-        raise _bad("上传结果缺少 results 列表", "the push answer lacks a results list")
+    try:
+        answer = PushOut.model_validate(doc)
+    except ValidationError as exc:
+        raise _explain(exc, "push", doc) from None
     sent = set(sent_ids)
     out = []
-    for i, raw in enumerate(doc["results"]):
-        if not isinstance(raw, dict):
-            raise _bad(f"第 {i} 条上传结果不是对象", f"push result #{i} is not an object")
-        event_id, status = raw.get("event_id"), raw.get("status")
-        if event_id not in sent:
-            raise _bad(f"上传结果中有未发送的事件 {event_id}",
-                       f"push result for an event not sent: {event_id}")
-        if status not in PUSH_STATUSES:
-            raise _bad(f"事件 {event_id} 的状态未知：{status}",
-                       f"event {event_id} has an unknown status: {status}")
-        reason = raw.get("reason")
-        out.append(PushResult(event_id, status, None if reason is None else str(reason),
-                              raw.get("detail")))
+    for r in answer.results:
+        if r.event_id not in sent:
+            raise _bad(f"上传结果中有未发送的事件 {r.event_id}",
+                       f"push result for an event not sent: {r.event_id}")
+        out.append(PushResult(r.event_id, r.status, r.reason, r.detail))
     return out
 
 
 def parse_heartbeat(doc: Any) -> HeartbeatAnswer:
-    if not isinstance(doc, dict) or not isinstance(doc.get("server_time"), str):
-        raise _bad("心跳应答缺少 server_time", "the heartbeat answer lacks server_time")
-    skew = doc.get("clock_skew_seconds")
-    if skew is not None and (not isinstance(skew, int | float) or isinstance(skew, bool)):
-        raise _bad("时钟偏差格式无效", "clock_skew_seconds is not a number")
-    ok = doc.get("clock_ok")
-    if not isinstance(ok, bool):
+    try:
+        hb = HeartbeatOut.model_validate(doc)
+    except ValidationError as exc:
+        raise _explain(exc, "heartbeat", doc) from None
+    skew = None if hb.clock_skew_seconds is None else float(hb.clock_skew_seconds)
+    ok = hb.clock_ok
+    if ok is None:
         ok = skew is None or abs(skew) <= CLOCK_SKEW_LIMIT_S
-    return HeartbeatAnswer(doc["server_time"], None if skew is None else float(skew), ok)
+    return HeartbeatAnswer(hb.server_time, skew, ok)
 
 
 def parse_station_info(doc: Any) -> StationInfo:
-    if not isinstance(doc, dict) or not isinstance(doc.get("station_id"), str):
-        raise _bad("自提点信息缺少 station_id", "the station answer lacks station_id")
-    known = ("station_id", "name", "address", "leader_name")
-    return StationInfo(doc["station_id"], str(doc.get("name") or ""),
-                       str(doc.get("address") or ""), str(doc.get("leader_name") or ""),
-                       {k: v for k, v in doc.items() if k not in known})
+    try:
+        info = StationInfoOut.model_validate(doc)
+    except ValidationError as exc:
+        raise _explain(exc, "station", doc) from None
+    return StationInfo(info.station_id, info.name or "", info.address or "",
+                       info.leader_name or "", dict(info.model_extra or {}))
 
 
 def event_to_wire(event_id: str, type_: str, occurred_at: str, order_id: str | None,
@@ -209,8 +493,7 @@ def encode_event(event: dict) -> bytes:
     return json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def encoded_size(event: dict) -> int:
-    """Bytes this event adds to a push body (compact UTF-8 JSON plus a separator)."""
+def encoded_size(event: dict) -> int:  # what it adds to a push body, with a separator
     return len(encode_event(event)) + 1
 
 

@@ -1,19 +1,21 @@
-"""CSV import of batches for HQ staff without programmers (`POST /api/v1/batches/import`)."""
+"""HQ: CSV import of batches for staff without programmers (`POST /api/v1/batches/import`)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from ..csv_import import CsvError, import_csv
 from ..deps import AdminDep, CtxDep
-from ..errors import ApiError
+from ..schemas import ImportOut
+from ..services.csv_import import CsvError, import_csv
+from . import AUTH_ERRORS, BODY_ERRORS, UNAVAILABLE
 
-router = APIRouter(prefix="/api/v1", tags=["headquarters"])
+router = APIRouter(prefix="/api/v1/batches", tags=["imports"],
+                   responses={**AUTH_ERRORS, **UNAVAILABLE})
 
 
 @router.post(
-    "/batches/import",
+    "/import", response_model=ImportOut, responses=BODY_ERRORS,
     summary="Import batches from CSV (one line per order item)",
     openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {
         "schema": {"type": "string"},
@@ -24,11 +26,9 @@ router = APIRouter(prefix="/api/v1", tags=["headquarters"])
 )
 async def import_batches(request: Request, ctx: CtxDep, _admin: AdminDep) -> dict:
     """Per batch: `imported` with its orders' tokens and codes, or `rejected` with
-    `errors: [{line, error}]` (nothing of that batch is stored)."""
+    `errors: [{line, error}]` (nothing of that batch is stored). Each batch is one transaction.
+    UTF-8 (with or without BOM) or GB18030; CR LF, LF or bare CR line ends."""
     raw = await request.body()
     if not raw.strip():
-        raise ApiError(422, "invalid_csv", "the CSV body is empty")
-    try:
-        return await run_in_threadpool(import_csv, ctx.db, raw)
-    except CsvError as exc:
-        raise ApiError(422, "invalid_csv", str(exc)) from None
+        raise CsvError("the CSV body is empty")
+    return await run_in_threadpool(import_csv, lambda: ctx.db.write(feed=True), raw)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from .. import models as m
 from ..db import iso, now_iso
-from ..errors import ApiError, conflict, invalid, not_found
+from ..errors import Conflict, conflict, invalid, not_found
 from ..identifiers import new_pickup_code, new_pickup_token, token_sha256
 from ..schemas import BatchIn
 from . import chunked
@@ -201,8 +201,8 @@ def cancel_order(conn: Connection, order_id: str, reason: str) -> dict:
         return {"order_id": order_id, "status": "cancelled", "cancel_reason": row.cancel_reason,
                 "cancelled_at": row.cancelled_at}
     if row.active_pickup is not None:
-        raise ApiError(409, "already_picked_up",
-                       f"order {order_id} was already picked up; refund it instead")
+        raise Conflict(f"order {order_id} was already picked up; refund it instead",
+                       "already_picked_up")
     now = now_iso()
     conn.execute(update(m.orders).where(o.order_id == order_id).values(
         status="cancelled", cancel_reason=reason or "cancelled", cancelled_at=now,

@@ -21,17 +21,19 @@ from sqlalchemy.engine import Connection
 
 from .. import models as m
 from ..db import Database, iso, now_iso
-from ..errors import ApiError
-from ..schemas import ArrivalData, EventIn, ItemReportData, PickupConfirmedData, PickupUndoneData
+from ..errors import Invalid
+from ..schemas import (
+    EVENT_DATA,
+    ArrivalData,
+    EventIn,
+    ItemReportData,
+    PickupConfirmedData,
+    PickupUndoneData,
+    canonical_uuid,
+)
 from . import chunked
 
-DATA_MODELS: dict[str, type[BaseModel]] = {
-    "pickup_confirmed": PickupConfirmedData,
-    "pickup_undone": PickupUndoneData,
-    "item_short": ItemReportData,
-    "item_damaged": ItemReportData,
-    "arrival_checked": ArrivalData,
-}
+DATA_MODELS: dict[str, type[BaseModel]] = EVENT_DATA
 
 
 class Rejected(Exception):
@@ -42,9 +44,11 @@ class Rejected(Exception):
 
 
 def body_hash(event: EventIn) -> tuple[str, str]:
-    """The canonical JSON of an event and its SHA-256 (what 'the same body' means)."""
-    payload = json.dumps(event.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,
-                         separators=(",", ":"))
+    """The canonical JSON of an event and its SHA-256 (what 'the same body' means); the event
+    id in its canonical spelling, so one UUID written two ways is one event."""
+    doc = event.model_dump(mode="json")
+    doc["event_id"] = canonical_uuid(event.event_id)
+    payload = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return payload, hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -79,7 +83,12 @@ class PushSession:
     """Applies one push for one station inside one open transaction."""
 
     def __init__(self, db: Database, conn: Connection, station_id: str, events: list[EventIn]):
-        self.conn, self.station_id, self.events = conn, station_id, events
+        # one UUID has one spelling inside: the canonical one (stored, deduplicated); the
+        # answers echo each id as it was sent
+        self.sent_ids = [e.event_id for e in events]
+        self.events = [e if e.event_id == (key := canonical_uuid(e.event_id))
+                       else e.model_copy(update={"event_id": key}) for e in events]
+        self.conn, self.station_id = conn, station_id
         self.sql = _statements(db.dialect)
         self.now = now_iso()
         self.orders: dict[str, dict] = {}
@@ -166,7 +175,8 @@ class PushSession:
             else:
                 done.add(event.event_id)
                 results.append(outcome[event.event_id])
-        return results
+        return [r if r["event_id"] == sent else {**r, "event_id": sent}
+                for r, sent in zip(results, self.sent_ids, strict=True)]
 
     def _check_duplicates(self, ids: list[str], seen: dict[str, str]) -> None:
         e = m.events.c
@@ -281,10 +291,9 @@ class PushSession:
         self.feed.append(row)
 
 
-def _id_conflict(event_id: str) -> ApiError:
-    return ApiError(422, "event_id_conflict",
-                    f"event {event_id} was already received with a different body; "
-                    "nothing of this push was stored")
+def _id_conflict(event_id: str) -> Invalid:
+    return Invalid(f"event {event_id} was already received with a different body; "
+                   "nothing of this push was stored", "event_id_conflict")
 
 
 def push(db: Database, conn: Connection, station_id: str, events: list[EventIn]) -> list[dict]:

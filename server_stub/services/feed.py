@@ -1,5 +1,7 @@
 """What a station pulls: its change feed, turned into wire data with a few bulk queries.
 
+A station gets the masked phone and its last 4 digits, never the number, and a customer key
+that only the server can compute (HMAC with its secret).
 One page = one query for the change rows + one per kind for the current rows (batches with
 their order counts, orders, items), whatever the page size: no N+1.
 """
@@ -16,7 +18,7 @@ from ..identifiers import customer_key, phone_digits, phone_masked
 from . import chunked
 
 
-def pull(conn: Connection, station_id: str, after: int, limit: int) -> dict:
+def pull(conn: Connection, station_id: str, after: int, limit: int, secret: str) -> dict:
     c = m.changes.c
     rows = conn.execute(
         select(c.seq, c.kind, c.op, c.entity_id, c.batch_id)
@@ -28,7 +30,7 @@ def pull(conn: Connection, station_id: str, after: int, limit: int) -> dict:
     batch_ids = [r.entity_id for r in rows if r.kind == "batch"]
     order_ids = [r.entity_id for r in rows if r.kind == "order" and r.op == "upsert"]
     batches = _batches(conn, batch_ids)
-    orders = _orders(conn, order_ids)
+    orders = _orders(conn, order_ids, secret)
     changes = []
     for r in rows:
         if r.kind == "batch":
@@ -60,7 +62,7 @@ def _batches(conn: Connection, ids: list[str]) -> dict[str, dict]:
     return out
 
 
-def _orders(conn: Connection, ids: list[str]) -> dict[str, dict]:
+def _orders(conn: Connection, ids: list[str], secret: str) -> dict[str, dict]:
     out: dict[str, dict] = {}
     o, i = m.orders.c, m.order_items.c
     for part in chunked(ids):
@@ -81,7 +83,7 @@ def _orders(conn: Connection, ids: list[str]) -> dict[str, dict]:
             out[oid] = {
                 "order_id": oid, "batch_id": batch_id, "customer_name": customer_name,
                 "phone_masked": phone_masked(digits), "phone_last4": digits[-4:],
-                "customer_key": customer_key(digits), "token_sha256": sha,
+                "customer_key": customer_key(digits, secret), "token_sha256": sha,
                 "pickup_code": code, "status": status, "cancel_reason": cancel_reason,
                 "shelf_slot": shelf_slot, "items": items.get(oid, []),
             }

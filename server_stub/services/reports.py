@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from .. import models as m
-from ..db import iso, parse_iso
+from ..db import iso
 from ..identifiers import phone_masked
 from .batches import batch_row
 
@@ -105,22 +106,21 @@ def batch_view(conn: Connection, batch_id: str) -> dict:
     }
 
 
-def pickups_feed(conn: Connection, station_id: str | None, since: str | None,
-                 limit: int) -> dict:
+def pickups_feed(conn: Connection, station_id: str | None, after: int | None,
+                 when: datetime | None, limit: int) -> dict:
     """Confirmed pickups, oldest first; an undone pickup comes again, marked `undone`.
 
-    `since`: the `next_since` of the previous page (opaque), or an ISO 8601 time.
+    `after`: the `next_since` of the previous page; `when`: pickups received (or undone) at or
+    after this time. `next_since` never goes backwards: a page with nothing new answers the
+    cursor it was given, or, for a time, the feed's newest position (so the next poll does
+    not start again from the beginning).
     """
     f, p = m.pickup_feed.c, m.pickups.c
     q = (select(f.seq, m.pickups).join(m.pickups, m.pickups.c.id == f.pickup_row)
          .order_by(f.seq).limit(limit + 1))
-    after = 0
-    if since:
-        if since.isdigit():
-            after = int(since)
-        else:
-            when = parse_iso(since)
-            q = q.where(func.coalesce(p.undone_received_at, p.received_at) >= iso(when))
+    after = after or 0
+    if when is not None:
+        q = q.where(func.coalesce(p.undone_received_at, p.received_at) >= iso(when))
     q = q.where(f.seq > after)
     if station_id:
         q = q.where(f.station_id == station_id)
@@ -138,6 +138,15 @@ def pickups_feed(conn: Connection, station_id: str | None, since: str | None,
             "undone": r.undone_at is not None, "undone_at": r.undone_at,
             "undone_received_at": r.undone_received_at, "undo_reason": r.undo_reason,
         } for r in rows],
-        "next_since": str(rows[-1].seq) if rows else str(after),
+        "next_since": str(rows[-1].seq) if rows else str(_resume_at(conn, after, when)),
         "has_more": has_more,
     }
+
+
+def _resume_at(conn: Connection, after: int, when: datetime | None) -> int:
+    """Where an empty page leaves the reader: its cursor, or for a time the newest position
+    (everything up to it was received before that time)."""
+    if when is None:
+        return after
+    newest = conn.execute(select(func.max(m.pickup_feed.c.seq))).scalar_one_or_none() or 0
+    return max(after, int(newest))

@@ -1,5 +1,6 @@
-"""Schema migrations: restarts keep data, runs are idempotent, an older schema upgrades, the
-models match the migrated schema (SQLite and PostgreSQL)."""
+"""Schema migrations (Alembic): restarts keep data, runs are idempotent, databases made by the
+old `schema_migrations` runner upgrade with their data, and the models match the migrated schema
+exactly (autogenerate finds no drift) on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -36,9 +37,38 @@ def test_migrate_is_idempotent_and_models_match(kind, tmp_path, request):
         actual = {c["name"] for c in insp.get_columns(table.name)}
         assert actual == {c.name for c in table.columns}, table.name
     with again.engine.connect() as conn:
-        versions = conn.execute(text("SELECT version FROM schema_migrations ORDER BY version"))
-        assert [v for (v,) in versions] == list(range(1, migrations.LATEST + 1))
+        assert migrations.schema_drift(conn) == []
+        rev = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        assert int(rev) == migrations.LATEST
     again.dispose()
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+@pytest.mark.parametrize("legacy_version", [1, 2])
+def test_legacy_database_has_no_drift_after_upgrade(kind, legacy_version, tmp_path, request):
+    """A database of the pre-Alembic runner is translated (stamped), not rebuilt, and ends up
+    with exactly the schema of a fresh one."""
+    url = _url(kind, tmp_path, request)
+    engine = create_engine(url)
+    assert migrations.legacy_migrate(engine, target=legacy_version) == (0, legacy_version)
+    assert migrations.migrate(engine) == (legacy_version, migrations.LATEST)
+    assert migrations.migrate(engine) == (migrations.LATEST, migrations.LATEST)
+    with engine.connect() as conn:
+        assert migrations.schema_drift(conn) == []
+    engine.dispose()
+
+
+def test_drift_check_can_fail(tmp_path):
+    """The drift check sees a missing index (so a passing check means something)."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'd.sqlite3'}")
+    migrations.migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_events_order"))
+        conn.execute(text("ALTER TABLE stations ADD COLUMN stray TEXT"))
+    with engine.connect() as conn:
+        found = {str(d[0]) for d in migrations.schema_drift(conn)}
+    assert {"add_index", "remove_column"} <= found
+    engine.dispose()
 
 
 @pytest.mark.parametrize("kind", BACKENDS)
@@ -47,17 +77,26 @@ def test_newer_schema_is_refused(kind, tmp_path, request):
     Database(url).dispose()
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO schema_migrations VALUES (99, 'future')"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
     engine.dispose()
     with pytest.raises(migrations.SchemaTooNew):
         Database(url)
+
+
+def test_migrate_command(tmp_path, capsys):
+    from server_stub.__main__ import main
+
+    assert main(["--data-dir", str(tmp_path), "migrate"]) == 0
+    assert f"schema version 0 -> {migrations.LATEST}" in capsys.readouterr().out
+    assert main(["--data-dir", str(tmp_path), "migrate"]) == 0
+    assert f"{migrations.LATEST} -> {migrations.LATEST}" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("kind", BACKENDS)
 def test_version_1_database_upgrades_with_its_data(kind, tmp_path, request, server_factory):
     url = _url(kind, tmp_path, request)
     engine = create_engine(url)
-    assert migrations.migrate(engine, target=1) == (0, 1)
+    assert migrations.legacy_migrate(engine, target=1) == (0, 1)
     token = "st_old-station-token"
     now = "2026-11-20T08:00:00.000+00:00"
     with engine.begin() as conn:

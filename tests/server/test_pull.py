@@ -23,7 +23,14 @@ def test_first_pull_shape(world):
                        "customer_key", "token_sha256", "pickup_code", "status", "cancel_reason",
                        "shelf_slot", "items"}
     assert o2["phone_masked"] == "139****5678" and o2["phone_last4"] == "5678"
-    assert o2["customer_key"] == hashlib.sha256(b"cust:13900005678").hexdigest()[:32]
+    # keyed by the server's secret: not the unkeyed hash a station could brute-force from the
+    # masked phone (10,000 candidates), and not any unkeyed hash of one of those candidates
+    assert o2["customer_key"] != hashlib.sha256(b"cust:13900005678").hexdigest()[:32]
+    candidates = {hashlib.sha256(f"{p}139{n:04d}5678".encode()).hexdigest()[:32]
+                  for n in range(10_000) for p in ("cust:", "")}
+    candidates |= {hashlib.sha256(f"139{n:04d}5678".encode()).hexdigest()
+                   for n in range(10_000)}
+    assert o2["customer_key"] not in candidates and len(o2["customer_key"]) == 32
     assert o2["token_sha256"] == world.sha_of("O2")
     assert o2["status"] == "active" and o2["cancel_reason"] is None
     text = json.dumps(page)
@@ -129,3 +136,22 @@ def test_large_pages_travel_gzipped(world):
                              headers={"Accept-Encoding": "identity"})
     assert "Content-Encoding" not in plain.headers
     assert plain.json() == r.json()
+
+
+def test_customer_key_is_stable_per_server_and_groups_one_customer(world, server_factory,
+                                                                   tmp_path):
+    from tests.server.conftest import build_world
+
+    page = world.s1.pull()
+    keys = {c["data"]["order_id"]: c["data"]["customer_key"] for c in page["changes"]
+            if c["kind"] == "order"}
+    assert len(set(keys.values())) == 3  # three different phones
+    world.hq.put_batch("B3", "S1", [make_order("O9", phone="13900005678")])
+    again = world.s1.pull(after=page["cursor"])
+    o9 = next(c["data"] for c in again["changes"] if c["data"].get("order_id") == "O9")
+    assert o9["customer_key"] == keys["O2"]  # same phone, same key (other spelling too)
+    assert world.s1.pull()["changes"][2]["data"]["customer_key"] == keys["O2"]  # stable
+    other = build_world(server_factory(data_dir=tmp_path / "other"))
+    o2_elsewhere = next(c["data"] for c in other.s1.pull()["changes"]
+                        if c["data"].get("order_id") == "O2")
+    assert o2_elsewhere["customer_key"] != keys["O2"]  # another server, another secret

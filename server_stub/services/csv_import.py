@@ -18,15 +18,18 @@ import json
 import re
 import sys
 from collections import OrderedDict
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from pydantic import ValidationError
+from sqlalchemy.engine import Connection
 
-from .db import Database
-from .errors import ApiError
-from .schemas import ID_PATTERN, BatchIn
-from .services.batches import put_batch
+from ..db import Database
+from ..errors import DomainError, Invalid
+from ..schemas import ID_PATTERN, BatchIn
+from .batches import put_batch
 
 REQUIRED = ("batch_id", "station_id", "order_id", "customer_name", "phone", "sku", "name", "qty")
 OPTIONAL = ("unit_price_cents", "category", "expected_at", "pickup_code", "shelf_slot",
@@ -36,8 +39,10 @@ _ID = re.compile(ID_PATTERN)
 MAX_LINES = 200_000
 
 
-class CsvError(ValueError):
+class CsvError(Invalid):
     """The file as a whole cannot be read (encoding, header)."""
+
+    code = "invalid_csv"
 
 
 def decode(raw: bytes) -> str:
@@ -60,7 +65,7 @@ def _int(text: str, field: str, *, minimum: int, default: int | None = None) -> 
     text = text.strip()
     if not text and default is not None:
         return default
-    if not re.fullmatch(r"-?\d+", text):
+    if not re.fullmatch(r"-?[0-9]{1,18}", text):
         raise ValueError(f"{field} must be a whole number, got {text!r}")
     value = int(text)
     if value < minimum:
@@ -71,7 +76,15 @@ def _int(text: str, field: str, *, minimum: int, default: int | None = None) -> 
 def parse(text: str) -> tuple[dict[str, dict], list[dict]]:
     """CSV text -> ({batch_id: {station_id, expected_at, orders, lines, errors, ...}}, errors
     of lines that name no batch)."""
-    reader = csv.DictReader(io.StringIO(text))
+    # newline="": lines end at CR LF, LF or a bare CR (Excel's "CSV (Macintosh)")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _parse_rows(reader)
+    except csv.Error as exc:
+        raise CsvError(f"line {reader.line_num}: not valid CSV ({exc})") from None
+
+
+def _parse_rows(reader: csv.DictReader) -> tuple[dict[str, dict], list[dict]]:
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -166,8 +179,12 @@ def _validation_errors(batch: dict, exc: ValidationError) -> list[dict]:
     return out
 
 
-def import_csv(db: Database, raw: bytes) -> dict:
-    """Import every batch of the file that has no errors; report all errors per line."""
+def import_csv(transaction: Callable[[], AbstractContextManager[Connection]],
+               raw: bytes) -> dict:
+    """Import every batch of the file that has no errors; report all errors per line.
+
+    Each batch is one unit: `transaction()` gives a connection whose transaction commits when
+    the block ends (the caller decides: `db.write(feed=True)` in the server)."""
     text = decode(raw)
     if "\x00" in text:
         raise CsvError("the file contains NUL characters; is it really a CSV text file?")
@@ -191,10 +208,10 @@ def import_csv(db: Database, raw: bytes) -> dict:
             body = None
         if body is not None:
             try:
-                with db.write(feed=True) as conn:
+                with transaction() as conn:
                     answer = put_batch(conn, bid, body)
                 result["orders"] = answer["orders"]
-            except ApiError as exc:
+            except DomainError as exc:
                 result["errors"] = [{"line": batch["lines"][0], "error": exc.message}]
         result["status"] = "rejected" if result["errors"] else "imported"
         results.append(result)
@@ -213,7 +230,7 @@ def import_file(config, path: Path) -> int:
         return 2
     db = Database(config.resolved_database_url)
     try:
-        report = import_csv(db, raw)
+        report = import_csv(lambda: db.write(feed=True), raw)
     except CsvError as exc:
         print(json.dumps({"ok": False, "error": str(exc)}, ensure_ascii=False))
         return 1
