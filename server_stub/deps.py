@@ -15,21 +15,18 @@ before a write transaction (and on SQLite the one writer lock) is taken.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from . import models as m
+from .auth import Caller, bearer_token, identify_token
 from .config import ServerConfig
 from .db import Database
 from .errors import ApiError, forbidden
 from .limits import StationBuckets
-from .services.tokens import token_sha256
 
 
 @dataclass
@@ -39,14 +36,6 @@ class ServerContext:
     config: ServerConfig
     db: Database
     buckets: StationBuckets
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who is calling: HQ (admin) or one station."""
-
-    is_admin: bool
-    station_id: str | None = None
 
 
 def get_ctx(request: Request) -> ServerContext:
@@ -76,30 +65,6 @@ SessionDep = Annotated[Connection, Depends(get_session, scope="function")]
 FeedSessionDep = Annotated[Connection, Depends(get_feed_session, scope="function")]
 
 _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
-
-
-def bearer_token(headers) -> str | None:
-    """The Bearer token of a request's headers, or None when absent or malformed."""
-    header = headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token or len(token) > 512 or not token.isascii():
-        return None
-    return token
-
-
-def identify_token(ctx: ServerContext, token: str | None) -> Caller | None:
-    """Who a token belongs to, or None. Cheap: a constant-time compare and one indexed read."""
-    if token is None:
-        return None
-    admin = ctx.config.admin_token or ""
-    if admin and hmac.compare_digest(token.encode(), admin.encode()):
-        return Caller(is_admin=True)
-    with ctx.db.read() as conn:
-        station_id = conn.execute(
-            select(m.stations.c.station_id).where(m.stations.c.token_sha256 == token_sha256(token))
-        ).scalar_one_or_none()
-    return None if station_id is None else Caller(is_admin=False, station_id=station_id)
 
 
 def identify(ctx: ServerContext, request: Request) -> Caller:

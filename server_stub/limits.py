@@ -19,6 +19,7 @@ import anyio
 import anyio.to_thread
 from starlette.datastructures import Headers
 
+from .auth import bearer_token, identify_token
 from .config import ServerConfig
 from .errors import ApiError
 
@@ -123,8 +124,6 @@ class BodyLimitMiddleware:
             self.in_flight_sync -= 1
 
     async def _identify(self, scope):
-        from .deps import bearer_token, identify_token  # deps imports this module
-
         token = bearer_token(Headers(scope=scope))
         if token is None:
             return None

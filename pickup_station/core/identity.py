@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 from urllib.parse import parse_qs, urlsplit
 
 BASE32_TOKEN = re.compile(r"^[A-Z2-7]{16,64}$")
@@ -18,8 +19,20 @@ def token_sha256(token: str) -> str:
     return hashlib.sha256(token.strip().upper().encode("ascii")).hexdigest()
 
 
-def customer_key(phone: str) -> str:
-    return hashlib.sha256(("cust:" + phone_digits(phone)).encode("ascii")).hexdigest()[:32]
+class CustomerKeys:
+    """Opaque grouping keys for customers of a manifest read here (offline import, demo data):
+    one random id per phone number, kept only in memory for that one import. Nothing stored
+    lets anyone go back from a key to a phone (no unkeyed hash: a masked phone leaves only
+    10,000 candidates). Synced orders carry the server's keyed key instead."""
+
+    def __init__(self) -> None:
+        self._keys: dict[str, str] = {}
+
+    def __call__(self, phone: str) -> str:
+        digits = phone_digits(phone)
+        if len(digits) == 13 and digits.startswith("86"):
+            digits = digits[2:]
+        return self._keys.setdefault(digits, secrets.token_hex(16))
 
 
 def phone_digits(phone: str) -> str:

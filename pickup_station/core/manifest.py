@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pickup_station.core.identity import customer_key, mask_phone, phone_digits, token_sha256
+from pickup_station.core.identity import CustomerKeys, mask_phone, phone_digits, token_sha256
 from pickup_station.errors import ManifestError
 from pickup_station.store.db import get_meta, iso, set_meta, utcnow
 from pickup_station.store.models import AttentionItem, Batch, Order, OrderItem
@@ -167,8 +167,9 @@ def _required_text(data: dict, key: str) -> str:
 
 # --- manifest files (offline import) -----------------------------------------------------
 
-def order_from_manifest(raw: dict) -> dict:
-    """A manifest order (may carry the full phone and the bare token) → the wire shape."""
+def order_from_manifest(raw: dict, keys: CustomerKeys | None = None) -> dict:
+    """A manifest order (may carry the full phone and the bare token) → the wire shape.
+    `keys` groups one customer's orders within one import (opaque ids, see CustomerKeys)."""
     if not isinstance(raw, dict):
         raise ManifestError("订单格式无效", "An order is not an object")
     data = dict(raw)
@@ -179,7 +180,7 @@ def order_from_manifest(raw: dict) -> dict:
                                 f"Order {raw.get('order_id')} has an invalid phone number")
         data["phone_masked"] = mask_phone(phone)
         data["phone_last4"] = phone_digits(phone)[-4:]
-        data.setdefault("customer_key", customer_key(phone))
+        data.setdefault("customer_key", (keys or CustomerKeys())(phone))
         data.pop("phone")
     token = raw.get("pickup_token")
     if token:
@@ -270,10 +271,11 @@ def _parse_csv(text: str) -> list[dict]:
 
 def apply_manifest(session: Session, batches: list[dict]) -> ApplyReport:
     report = ApplyReport()
+    keys = CustomerKeys()
     for b in batches:
         report.add(apply_batch(session, {k: v for k, v in b.items() if k != "orders"}))
         for raw in b["orders"]:
-            data = order_from_manifest(raw)
+            data = order_from_manifest(raw, keys)
             data["batch_id"] = b["batch_id"]
             report.add(apply_order(session, data))
     return report

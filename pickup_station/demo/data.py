@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert
 
-from pickup_station.core.identity import customer_key, mask_phone, token_sha256
+from pickup_station.core.identity import CustomerKeys, mask_phone, token_sha256
 from pickup_station.store.db import Store, iso, set_meta
 from pickup_station.store.models import Batch, Order, OrderItem
 
@@ -99,6 +99,7 @@ def bulk_load(store: Store, batches: list[dict], *, arrived: bool = True,
     """Load generated batches straight into the store with bulk inserts. Returns orders loaded."""
     now = iso(datetime.now(UTC))
     n_orders = 0
+    customer_key = CustomerKeys()
     with store.session() as s:
         set_meta(s, "station_id", station_id)
         set_meta(s, "station_name", station_name)
