@@ -155,11 +155,19 @@ class Tasks(QObject):
         if op.label:
             QTimer.singleShot(PROGRESS_AFTER_MS, self, lambda: self._maybe_busy(op))
         try:
-            return self._lanes[op.lane].submit(op._work)
+            future = self._lanes[op.lane].submit(op._work)
         except RuntimeError:  # shut down meanwhile
             with self._lock:
                 self._pending -= 1
             return None
+        future.add_done_callback(self._maybe_cancelled)
+        return future
+
+    def _maybe_cancelled(self, future: Future) -> None:
+        """A job cancelled by `shutdown` before it started never ends by itself: count it out."""
+        if future.cancelled():
+            with self._lock:
+                self._pending -= 1
 
     def _job_ended(self, op: Op, result: Any, exc: BaseException | None) -> None:
         """Worker thread: hand the outcome to the UI thread (or log it when closed)."""

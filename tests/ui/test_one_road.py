@@ -244,3 +244,20 @@ def test_a_job_ending_after_the_main_window_closed_does_not_crash(qtbot, make_wi
     qtbot.wait(50)
     assert delivered == [] and window.statusBar().currentMessage() == ""
     window.sv.tasks.join()
+
+
+def test_jobs_cancelled_by_shutdown_are_counted_out(qtbot):
+    """A job still queued when the road shuts down never runs: `pending` must not wait for it."""
+    from pickup_station.ui.tasks import Tasks
+
+    tasks = Tasks()
+    gate = threading.Event()
+    ran: list[int] = []
+    for n in range(5):  # the read lane has two threads: three of these wait in its queue
+        tasks.op(lambda n=n: (gate.wait(5), ran.append(n)), lane="read").run()
+    assert tasks.pending == 5
+    tasks.shutdown(wait=False)
+    gate.set()
+    qtbot.waitUntil(lambda: tasks.pending == 0, timeout=5000)
+    tasks.join()
+    assert len(ran) == 2
