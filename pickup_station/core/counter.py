@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from pickup_station.core import operators as ops
+from pickup_station.core import shelves
 from pickup_station.core.identity import mask_name
 from pickup_station.core.scanning import ScanQuery, parse_scan
 from pickup_station.core.verdicts import ItemView, OrderView, Verdict
@@ -225,6 +226,8 @@ class Counter:
         if primary.status in ("cancelled", "refunded"):
             return Verdict.refusal(query, primary.status, orders=self._views(s, [primary]),
                                    detail={"reason": primary.cancel_reason or ""})
+        if primary.pickup_state == "returned":
+            return Verdict.refusal(query, "returned", orders=self._views(s, [primary]))
         if primary.pickup_state != "open":
             return self._already(s, query, primary)
         siblings = []
@@ -295,6 +298,11 @@ class Counter:
                     receipts, writes))
             writes.write(s)
             receipts.save()
+            # the goods left the shelf: free their slots; a batch with nothing left is closed
+            shelves.release_orders(s, [p.order_id for p in result.pickups], result.picked_at)
+            from pickup_station.core.returns import close_finished_batches
+
+            close_finished_batches(s, {o.batch_id for o in orders.values()}, result.picked_at)
         return result
 
     def _hand_over_one(self, choice: OrderChoice, order: Order | None,
@@ -306,6 +314,9 @@ class Counter:
         if order.status != "active":
             raise Refused(f"订单 {order.order_id} 已取消或退款，不能提货",
                           f"Order {order.order_id} is cancelled or refunded", code=order.status)
+        if order.pickup_state == "returned":
+            raise Refused(f"订单 {order.order_id} 已退回总部，不能提货",
+                          f"Order {order.order_id} was returned to HQ", code="returned")
         if order.pickup_state != "open":
             raise Refused(f"订单 {order.order_id} 已提货，不能重复核销",
                           f"Order {order.order_id} was already picked up",
@@ -407,6 +418,10 @@ class Counter:
             order = pickup.order
             order.pickup_state = "open"
             order.updated_at = iso(now)
+            shelves.restore_order(s, order.order_id, iso(now))  # the goods are back
+            from pickup_station.core.returns import reopen_batch
+
+            reopen_batch(s, order.batch_id, iso(now))
             record_event(s, "pickup_undone", {
                 "pickup_id": pickup.pickup_id, "receipt_no": pickup.receipt_no,
                 "operator_id": operator.operator_id, "reason": reason,

@@ -108,7 +108,8 @@ def apply_order(session: Session, data: dict) -> ApplyReport:
     order.pickup_code = str(data["pickup_code"]) if data.get("pickup_code") else None
     order.status = status
     order.cancel_reason = data.get("cancel_reason")
-    order.shelf_slot = data.get("shelf_slot") or order.shelf_slot or next_shelf_slot(session)
+    # shelf slots are given at sign-off (core/shelves.py), never at download
+
     order.updated_at = now
     if not handed:
         # Items change only while nothing was handed over; what was handed is history.

@@ -2,7 +2,7 @@
 
 A `Verdict` is `ready` (hand these orders over), `candidates` (phone last 4: pick one) or
 `refused` with a `reason` code: empty, invalid, unknown, other_station, cancelled, refunded,
-not_arrived, already_picked_up. `message(lang)` is the CLI's text; the window words the same
+not_arrived, already_picked_up, returned. `message(lang)` is the CLI's text; the window words the same
 reasons through Qt's translations.
 """
 
@@ -62,6 +62,7 @@ REASONS = {
     "refunded": ("订单已退款，不能提货", "The order was refunded: do not hand over"),
     "not_arrived": ("该批次尚未到货", "This batch has not arrived yet"),
     "already_picked_up": ("已提货，请勿重复核销", "Already picked up: do not hand over again"),
+    "returned": ("订单已退回总部，不能提货", "The order was returned to HQ: do not hand over"),
 }
 
 

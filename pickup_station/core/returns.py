@@ -1,0 +1,255 @@
+"""Uncollected orders (滞留) and returns to HQ (退回). No Qt.
+
+An arrived order still on the shelf is *uncollected* once it has waited longer than the
+threshold of its most perishable item (stored per storage kind, editable: fresh and chilled
+1 day, frozen 2, dry goods 7). `uncollected()` lists them, most overdue first. The leader can
+ask HQ to remind the customer (`reminder_requested`) or send the goods back
+(`order_returned`, with a reason): a returned order leaves the shelf (its slot is freed) and
+the counter refuses it (`returned`). A batch whose orders are all handed over, cancelled or
+returned is closed (`batch_closed`); an undo in a closed batch opens it again
+(`batch_reopened`). Every state change and its event are written in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from pickup_station.core import operators as ops
+from pickup_station.core import shelves
+from pickup_station.core.counter import record_event
+from pickup_station.core.identity import mask_name
+from pickup_station.errors import Refused
+from pickup_station.store.db import Store, iso, parse_iso, utcnow
+from pickup_station.store.models import (
+    Batch,
+    Order,
+    OrderItem,
+    OrderReturn,
+    Reminder,
+    UncollectedThreshold,
+)
+
+DEFAULT_THRESHOLDS = {"fresh": 1, "chilled": 1, "frozen": 2, "dry": 7}
+# the most perishable storage of an order decides its threshold
+_URGENCY = {"chilled": 0, "fresh": 1, "frozen": 2, "dry": 3}
+
+
+class NotReturnable(Refused):
+    code = "not_returnable"
+
+
+@dataclass
+class UncollectedOrder:
+    order_id: str
+    batch_id: str
+    customer: str  # masked
+    phone: str  # masked
+    shelf_slot: str
+    arrived_at: str  # UTC ISO
+    storage: str  # the most perishable: chilled / fresh / frozen / dry
+    threshold_days: int
+    waited_hours: float
+    overdue_hours: float
+    items: int
+    reminders: int = 0
+    last_reminded_at: str | None = None
+    cancelled: bool = False  # HQ cancelled it after arrival: the goods wait to go back
+
+
+@dataclass
+class ReturnResult:
+    returned: list[str] = field(default_factory=list)
+    freed_slots: list[str] = field(default_factory=list)
+    closed_batches: list[str] = field(default_factory=list)
+    returned_at: str = ""
+
+
+# ---- thresholds -------------------------------------------------------------------------------
+
+def thresholds(session: Session) -> dict[str, int]:
+    found = dict(session.execute(select(UncollectedThreshold.storage,
+                                        UncollectedThreshold.days)).all())
+    return {k: found.get(k, v) for k, v in DEFAULT_THRESHOLDS.items()}
+
+
+def set_threshold(session: Session, storage: str, days: int) -> dict[str, int]:
+    if storage not in shelves.STORAGES:
+        raise Refused(f"存放方式无效：{storage}", f"Unknown storage: {storage}",
+                      code="bad_threshold")
+    if not 0 <= int(days) <= 365:
+        raise Refused("天数须在 0 到 365 之间", "Days are 0 to 365", code="bad_threshold")
+    row = session.get(UncollectedThreshold, storage)
+    if row is None:
+        session.add(UncollectedThreshold(storage=storage, days=int(days)))
+    else:
+        row.days = int(days)
+    session.flush()
+    return thresholds(session)
+
+
+# ---- the list ---------------------------------------------------------------------------------
+
+def uncollected(store: Store, *, now: datetime | None = None, include_waiting: bool = False,
+                limit: int | None = None) -> list[UncollectedOrder]:
+    """Orders on the shelf past their threshold, most overdue first (`include_waiting`: also
+    those not yet overdue, e.g. for a full view)."""
+    now = now or utcnow()
+    with store.reader() as s:
+        limits = thresholds(s)
+        known = shelves.category_storage(s)
+        rows = s.execute(
+            select(Order.order_id, Order.batch_id, Order.customer_name, Order.phone_masked,
+                   Order.shelf_slot, Order.status, Batch.arrived_at, OrderItem.category,
+                   OrderItem.qty, OrderItem.qty_short, OrderItem.qty_damaged)
+            .join(Batch, Batch.batch_id == Order.batch_id)
+            .join(OrderItem, OrderItem.order_id == Order.order_id)
+            .where(Batch.status == "arrived", Order.pickup_state == "open")).all()
+        reminded: dict[str, tuple[int, str]] = {}
+        for oid, n, last in s.execute(text(
+                "SELECT order_id, COUNT(*), MAX(requested_at) FROM reminders GROUP BY order_id")):
+            reminded[oid] = (n, last)
+    orders: dict[str, dict] = {}
+    for r in rows:
+        o = orders.setdefault(r.order_id, {"row": r, "storage": "dry", "items": 0})
+        storage = shelves.storage_for(r.category, known)
+        if _URGENCY[storage] < _URGENCY[o["storage"]]:
+            o["storage"] = storage
+        o["items"] += max(r.qty - r.qty_short - r.qty_damaged, 0)
+    out = []
+    for oid, o in orders.items():
+        r = o["row"]
+        arrived = parse_iso(r.arrived_at) or now
+        waited = (now - arrived).total_seconds() / 3600
+        days = limits[o["storage"]]
+        overdue = waited - days * 24
+        if overdue <= 0 and not include_waiting and r.status == "active":
+            continue
+        n, last = reminded.get(oid, (0, None))
+        out.append(UncollectedOrder(
+            oid, r.batch_id, mask_name(r.customer_name), r.phone_masked, r.shelf_slot or "",
+            r.arrived_at or "", o["storage"], days, round(waited, 1), round(overdue, 1),
+            o["items"], n, last, r.status != "active"))
+    out.sort(key=lambda u: (-u.overdue_hours, u.order_id))
+    return out[:limit] if limit else out
+
+
+# ---- actions ----------------------------------------------------------------------------------
+
+def request_reminder(store: Store, order_ids: list[str], operator_id: str, *,
+                     now: datetime | None = None) -> int:
+    """Ask HQ to remind these customers (one `reminder_requested` each). Returns how many."""
+    at = iso(now or utcnow())
+    with store.session() as s:
+        op = ops.get_operator(s, operator_id)
+        for oid in dict.fromkeys(order_ids):
+            order = _open_order(s, oid)
+            waited = _waited_days(s, order, now)
+            s.add(Reminder(order_id=oid, requested_at=at, operator_id=op.operator_id))
+            record_event(s, "reminder_requested", {
+                "operator_id": op.operator_id, "shelf_slot": order.shelf_slot or "",
+                "days_waiting": waited,
+            }, order_id=oid, batch_id=order.batch_id, occurred_at=at)
+    return len(set(order_ids))
+
+
+def return_orders(store: Store, order_ids: list[str], operator_id: str, reason: str, *,
+                  now: datetime | None = None) -> ReturnResult:
+    """Send uncollected orders back to HQ: they leave the shelf and can no longer be handed
+    over. All of them or none (one refusal refuses the lot)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused("退回需要填写原因", "A return needs a reason", code="reason_required")
+    at = iso(now or utcnow())
+    result = ReturnResult(returned_at=at)
+    with store.session() as s:
+        op = ops.get_operator(s, operator_id)
+        batches = set()
+        for oid in dict.fromkeys(order_ids):
+            order = _open_order(s, oid)
+            if s.get(Batch, order.batch_id).status == "expected":
+                raise NotReturnable(f"订单 {oid} 的批次尚未签收", f"Order {oid}: batch not "
+                                    "signed off yet")
+            items = [{"sku": i.sku, "qty": max(i.qty - i.qty_short - i.qty_damaged, 0)}
+                     for i in order.items]
+            order.pickup_state = "returned"
+            order.updated_at = at
+            s.add(OrderReturn(order_id=oid, returned_at=at, operator_id=op.operator_id,
+                              reason=reason, items=sum(i["qty"] for i in items)))
+            record_event(s, "order_returned", {
+                "operator_id": op.operator_id, "reason": reason,
+                "shelf_slot": order.shelf_slot or "", "items": items,
+            }, order_id=oid, batch_id=order.batch_id, occurred_at=at)
+            result.returned.append(oid)
+            batches.add(order.batch_id)
+        s.flush()
+        result.freed_slots = shelves.release_orders(s, result.returned, at)
+        result.closed_batches = close_finished_batches(s, batches, at)
+    return result
+
+
+def _open_order(s: Session, order_id: str) -> Order:
+    order = s.get(Order, order_id)
+    if order is None:
+        raise Refused(f"没有这个订单：{order_id}", f"Unknown order: {order_id}", code="unknown")
+    if order.pickup_state == "returned":
+        raise Refused(f"订单 {order_id} 已退回总部", f"Order {order_id} was already returned",
+                      code="returned")
+    if order.pickup_state != "open":
+        raise Refused(f"订单 {order_id} 已提货", f"Order {order_id} was already picked up",
+                      code="already_picked_up")
+    return order
+
+
+def _waited_days(s: Session, order: Order, now: datetime | None) -> float:
+    arrived = parse_iso(s.get(Batch, order.batch_id).arrived_at)
+    if arrived is None:
+        return 0.0
+    return round(((now or utcnow()) - arrived) / timedelta(days=1), 1)
+
+
+# ---- batches ----------------------------------------------------------------------------------
+
+def close_finished_batches(s: Session, batch_ids, at: str) -> list[str]:
+    """Close each arrived batch with no active order left on the shelf (`batch_closed`)."""
+    closed = []
+    for batch_id in sorted(set(batch_ids)):
+        batch = s.get(Batch, batch_id)
+        if batch is None or batch.status != "arrived":
+            continue
+        s.flush()
+        left = s.execute(text(
+            "SELECT 1 FROM orders WHERE batch_id = :b AND status = 'active' "
+            "AND pickup_state = 'open' LIMIT 1"), {"b": batch_id}).first()
+        if left:
+            continue
+        counts = defaultdict(int)
+        for state, status, n in s.execute(text(
+                "SELECT pickup_state, status, COUNT(*) FROM orders WHERE batch_id = :b "
+                "GROUP BY pickup_state, status"), {"b": batch_id}):
+            key = ("cancelled" if status != "active" and state == "open"
+                   else "returned" if state == "returned" else "handed_over")
+            counts[key] += n
+        batch.status = "closed"
+        batch.updated_at = at
+        record_event(s, "batch_closed", {
+            "handed_over": counts["handed_over"], "returned": counts["returned"],
+            "cancelled": counts["cancelled"]}, batch_id=batch_id, occurred_at=at)
+        closed.append(batch_id)
+    return closed
+
+
+def reopen_batch(s: Session, batch_id: str, at: str) -> bool:
+    """An undo brought goods back to a closed batch: it is open (arrived) again."""
+    batch = s.get(Batch, batch_id)
+    if batch is None or batch.status != "closed":
+        return False
+    batch.status = "arrived"
+    batch.updated_at = at
+    record_event(s, "batch_reopened", {"reason": "pickup_undone"}, batch_id=batch_id,
+                 occurred_at=at)
+    return True
