@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from pickup_station.core import arrival, shelves
 from pickup_station.core import operators as ops
-from pickup_station.core.counter import record_event
+from pickup_station.core.events import record_event
 from pickup_station.core.identity import mask_name
 from pickup_station.errors import Refused
 from pickup_station.store.db import Store, iso, utcnow

@@ -12,16 +12,15 @@ returned is closed (`batch_closed`); an undo in a closed batch opens it again
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from pickup_station.core import batch_state, shelves
 from pickup_station.core import operators as ops
-from pickup_station.core import shelves
-from pickup_station.core.counter import record_event
+from pickup_station.core.events import record_event
 from pickup_station.core.identity import mask_name
 from pickup_station.errors import Refused
 from pickup_station.store.db import Store, iso, parse_iso, utcnow
@@ -188,7 +187,7 @@ def return_orders(store: Store, order_ids: list[str], operator_id: str, reason: 
             batches.add(order.batch_id)
         s.flush()
         result.freed_slots = shelves.release_orders(s, result.returned, at)
-        result.closed_batches = close_finished_batches(s, batches, at)
+        result.closed_batches = batch_state.close_finished(s, batches, at)
     return result
 
 
@@ -210,46 +209,3 @@ def _waited_days(s: Session, order: Order, now: datetime | None) -> float:
     if arrived is None:
         return 0.0
     return round(((now or utcnow()) - arrived) / timedelta(days=1), 1)
-
-
-# ---- batches ----------------------------------------------------------------------------------
-
-def close_finished_batches(s: Session, batch_ids, at: str) -> list[str]:
-    """Close each arrived batch with no active order left on the shelf (`batch_closed`)."""
-    closed = []
-    for batch_id in sorted(set(batch_ids)):
-        batch = s.get(Batch, batch_id)
-        if batch is None or batch.status != "arrived":
-            continue
-        s.flush()
-        left = s.execute(text(
-            "SELECT 1 FROM orders WHERE batch_id = :b AND status = 'active' "
-            "AND pickup_state = 'open' LIMIT 1"), {"b": batch_id}).first()
-        if left:
-            continue
-        counts = defaultdict(int)
-        for state, status, n in s.execute(text(
-                "SELECT pickup_state, status, COUNT(*) FROM orders WHERE batch_id = :b "
-                "GROUP BY pickup_state, status"), {"b": batch_id}):
-            key = ("cancelled" if status != "active" and state == "open"
-                   else "returned" if state == "returned" else "handed_over")
-            counts[key] += n
-        batch.status = "closed"
-        batch.updated_at = at
-        record_event(s, "batch_closed", {
-            "handed_over": counts["handed_over"], "returned": counts["returned"],
-            "cancelled": counts["cancelled"]}, batch_id=batch_id, occurred_at=at)
-        closed.append(batch_id)
-    return closed
-
-
-def reopen_batch(s: Session, batch_id: str, at: str) -> bool:
-    """An undo brought goods back to a closed batch: it is open (arrived) again."""
-    batch = s.get(Batch, batch_id)
-    if batch is None or batch.status != "closed":
-        return False
-    batch.status = "arrived"
-    batch.updated_at = at
-    record_event(s, "batch_reopened", {"reason": "pickup_undone"}, batch_id=batch_id,
-                 occurred_at=at)
-    return True
