@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 from pickup_station.core import manifest
 from pickup_station.core import operators as ops
 from pickup_station.store.db import Store
@@ -18,7 +20,7 @@ SHRIMP = {"sku": "SEA-1", "name": "冻虾仁 250g", "qty": 1, "unit_price_cents"
 
 def order(oid: str, phone: str, *items: dict, name: str = "张三丰") -> dict:
     return {"order_id": oid, "customer_name": name, "phone": phone,
-            "pickup_code": f"{abs(hash(oid)) % 10**6:06d}", "items": [dict(i) for i in items]}
+            "pickup_code": f"{zlib.crc32(oid.encode()) % 10**6:06d}", "items": [dict(i) for i in items]}
 
 
 def load(store: Store, batch_id: str, orders: list[dict], *, operators: bool = True) -> None:

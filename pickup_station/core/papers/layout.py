@@ -222,6 +222,8 @@ def layout(paper: Printable, paper_mm: int = 58) -> list[PrintLine]:
         _summary(sheet, paper)
     elif isinstance(paper, PrinterTestPage):
         _test_page(sheet, paper)
+    elif callable(getattr(paper, "lay_out", None)):  # papers of their own modules (packing.py)
+        paper.lay_out(sheet)
     else:
         raise TypeError(f"cannot lay out {type(paper).__name__}")
     sheet.lines.append(Cut())
