@@ -21,6 +21,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from operator import attrgetter
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -170,7 +171,7 @@ def _write_xlsx(fh, rows, lang: str) -> int:
     pickups, this ~4× less)."""
     from pickup_station.core.reports.xlsx_writer import Money, SheetWriter
 
-    getters = [c[0] for c in COLUMNS]
+    values_of = attrgetter(*(c[0] for c in COLUMNS))
     kinds = [c[4] for c in COLUMNS]
     money_cols = [i for i, k in enumerate(kinds) if k == "money"]
     time_cols = [i for i, k in enumerate(kinds) if k == "time"]
@@ -182,7 +183,7 @@ def _write_xlsx(fh, rows, lang: str) -> int:
                      [c[3] for c in COLUMNS]) as sheet:
         sheet.header(headers(lang))
         for row in rows:
-            values = [getattr(row, g) for g in getters]
+            values = list(values_of(row))
             for i in money_cols:
                 values[i] = Money(values[i])
             for i in time_cols:
