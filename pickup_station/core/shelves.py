@@ -299,9 +299,9 @@ def assign_batch(session: Session, batch_id: str, now: str | None = None) -> Ass
         return report
     free_orphans(session, now)
     # groups that already hold a slot in this batch (a correction after sign-off) keep it
-    existing = {(a.group_key, _home(a.area)) for a in session.scalars(
-        select(SlotAssignment).where(SlotAssignment.batch_id == batch_id,
-                                     SlotAssignment.freed_at.is_(None)))}
+    held_now = select(SlotAssignment.id, SlotAssignment.group_key, SlotAssignment.area).where(
+        SlotAssignment.batch_id == batch_id, SlotAssignment.freed_at.is_(None))
+    existing = {(g, _home(a)) for _i, g, a in session.execute(held_now)}
     first: dict[str, str] = {}  # a group's slots follow its first order id (packing order)
     for o in sorted(areas_of):
         first.setdefault(group_of[o], o)
@@ -311,29 +311,31 @@ def assign_batch(session: Session, batch_id: str, now: str | None = None) -> Ass
     free = _free_slots(session, get_layout(session))
     picks: dict[tuple[str, str], tuple[str, str]] = {}
     missing: dict[str, int] = defaultdict(int)
+    taken = dict.fromkeys(AREAS, 0)  # next free slot per area (the lists stay as they are)
     for group, area in wanted:
         for where in FALLBACK[area]:
-            if free[where]:
-                picks[(group, area)] = (free[where].pop(0), where)
+            if taken[where] < len(free[where]):
+                picks[(group, area)] = (free[where][taken[where]], where)
+                taken[where] += 1
                 break
         else:
             missing[area] += 1
     if missing:
         raise ShelvesFull(dict(missing))
+    conn = session.connection()  # plain executemany: thousands of rows at a big sign-off
     if picks:
-        session.execute(SlotAssignment.__table__.insert(), [
-            {"slot": slot, "area": where, "batch_id": batch_id, "group_key": group,
-             "assigned_at": now} for (group, _a), (slot, where) in picks.items()])
+        conn.exec_driver_sql(
+            "INSERT INTO slot_assignments (slot, area, batch_id, group_key, assigned_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(slot, where, batch_id, group, now) for (group, _a), (slot, where) in picks.items()])
         report.slots = sorted(slot for slot, _w in picks.values())
         report.groups = len({g for g, _a in picks})
-    ids = {(a.group_key, _home(a.area)): a.id for a in session.scalars(
-        select(SlotAssignment).where(SlotAssignment.batch_id == batch_id,
-                                     SlotAssignment.freed_at.is_(None)))}
-    links = [{"order_id": o, "assignment_id": ids[(group_of[o], a)]}
-             for o, areas in areas_of.items() for a in areas]
-    session.execute(text("INSERT OR REPLACE INTO order_slots (order_id, assignment_id, "
-                         "released_at) VALUES (:order_id, :assignment_id, NULL)"), links)
-    refresh_display(session, list(areas_of))
+    ids = {(g, _home(a)): i for i, g, a in session.execute(held_now)}
+    conn.exec_driver_sql(
+        "INSERT OR REPLACE INTO order_slots (order_id, assignment_id, released_at) "
+        "VALUES (?, ?, NULL)",
+        [(o, ids[(group_of[o], a)]) for o, areas in areas_of.items() for a in areas])
+    refresh_display(session, list(areas_of), batch_id=batch_id)
     return report
 
 
@@ -341,19 +343,28 @@ def _home(area: str) -> str:
     return "normal" if area == "overflow" else area
 
 
-def refresh_display(session: Session, order_ids: list[str]) -> None:
-    """`Order.shelf_slot` = the order's held slots, normal first (`A-1-03 / R-2-01`)."""
+def refresh_display(session: Session, order_ids: list[str], *,
+                    batch_id: str | None = None) -> None:
+    """`Order.shelf_slot` = the order's held slots, normal first (`A-1-03 / R-2-01`).
+    `batch_id`: all the orders are of this batch (one query instead of one per 500)."""
     held: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for i in range(0, len(order_ids), 500):
+    query = (select(OrderSlot.order_id, SlotAssignment.slot, SlotAssignment.area)
+             .join(SlotAssignment, SlotAssignment.id == OrderSlot.assignment_id)
+             .where(OrderSlot.released_at.is_(None)))
+    if batch_id is not None:
+        wanted = set(order_ids)
+        for oid, slot, area in session.execute(query.where(SlotAssignment.batch_id == batch_id)):
+            if oid in wanted:
+                held[oid].append((SLOT_ORDER.get(area, 9), slot))
+    for i in range(0, len(order_ids) if batch_id is None else 0, 500):
         chunk = order_ids[i:i + 500]
-        for oid, slot, area in session.execute(
-                select(OrderSlot.order_id, SlotAssignment.slot, SlotAssignment.area)
-                .join(SlotAssignment, SlotAssignment.id == OrderSlot.assignment_id)
-                .where(OrderSlot.order_id.in_(chunk), OrderSlot.released_at.is_(None))):
+        for oid, slot, area in session.execute(query.where(OrderSlot.order_id.in_(chunk))):
             held[oid].append((SLOT_ORDER.get(area, 9), slot))
-    session.execute(text("UPDATE orders SET shelf_slot = :slot WHERE order_id = :oid"), [
-        {"oid": oid, "slot": " / ".join(s for _k, s in sorted(held[oid])) or None}
-        for oid in order_ids if oid in held])
+    rows = [(" / ".join(s for _k, s in sorted(held[oid])) or None, oid)
+            for oid in order_ids if oid in held]
+    if rows:
+        session.connection().exec_driver_sql(
+            "UPDATE orders SET shelf_slot = ? WHERE order_id = ?", rows)
 
 
 def slots_of(session: Session, order_id: str) -> list[str]:
