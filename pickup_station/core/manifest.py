@@ -95,7 +95,8 @@ def apply_order(session: Session, data: dict) -> ApplyReport:
         order = Order(order_id=order_id, pickup_state="open")
         session.add(order)
     handed = order.pickup_state != "open"
-    if handed and status != "active" and order.status == "active":
+    returned = order.pickup_state == "returned"  # went back to HQ: nothing to look at
+    if handed and not returned and status != "active" and order.status == "active":
         report.attention.append(order_id)
         _attention(session, "cancelled_after_pickup", order_id, "order_cancelled_after_pickup",
                    {"status": status, "reason": data.get("cancel_reason")})

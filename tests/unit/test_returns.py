@@ -102,3 +102,19 @@ def test_a_batch_with_everything_handed_cancelled_or_returned_is_closed(arrived)
     # and handing it over again closes it again
     counter.hand_over([OrderChoice(pickup["order_id"])], "a1")
     assert len(events(store, "batch_closed")) == 2
+
+
+def test_hq_cancelling_a_returned_order_needs_no_attention(arrived):
+    from pickup_station.core import manifest
+    from pickup_station.store.models import AttentionItem
+
+    store, _at = arrived
+    returns.return_orders(store, ["O2"], "leader", "超时未取")
+    with store.session() as s:
+        manifest.apply_order(s, {"order_id": "O2", "batch_id": "B1", "customer_name": "张三丰",
+                                 "status": "cancelled", "items": [{"sku": "FRU-1", "name": "苹果",
+                                                                   "qty": 2}]})
+    with store.reader() as s:
+        assert s.scalar(select(AttentionItem.id)) is None
+        order = s.get(Order, "O2")
+        assert (order.status, order.pickup_state) == ("cancelled", "returned")
