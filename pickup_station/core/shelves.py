@@ -163,11 +163,13 @@ def set_layout(session: Session, shelves: Iterable[ShelfSpec]) -> list[ShelfSpec
     names = [s.name for s in specs]
     if len(set(names)) != len(names):
         raise BadLayout("货架名重复", "A shelf name is used twice")
-    new_slots = {slot: s.area for s in specs for slot in s.slots()}
+    new_specs = {s.name: s for s in specs}
+    old_specs = {s.name: s for s in get_layout(session)}
     for slot, area in sorted(_held(session).items()):
-        if slot in new_slots and _compatible(area, new_slots[slot]):
+        now_in = area_of_slot(slot, new_specs)
+        if now_in is not None and _compatible(area, now_in):
             continue
-        if area == "normal" and slot not in _all_slots(get_layout(session)):
+        if area == "normal" and area_of_slot(slot, old_specs) is None:
             continue  # an old-scheme slot outside any shelf: it stays held, not in the way
         raise ShelfInUse(f"货位 {slot} 上还有货，不能删除或改到其他区域",
                          f"Slot {slot} still holds goods: it cannot be removed or moved to "
@@ -190,12 +192,20 @@ def add_shelf(session: Session, spec: ShelfSpec) -> list[ShelfSpec]:
     return set_layout(session, [*current, spec])
 
 
+def area_of_slot(slot: str, specs: dict[str, ShelfSpec]) -> str | None:
+    """The area of a slot name in a layout (`{name: spec}`), None when no shelf has it."""
+    name, _, rest = slot.partition("-")
+    spec = specs.get(name)
+    level, _, pos = rest.partition("-")
+    if spec is None or not (level.isdigit() and pos.isdigit()):
+        return None
+    if not (1 <= int(level) <= spec.levels and 1 <= int(pos) <= spec.positions):
+        return None
+    return spec.area
+
+
 def _compatible(held_area: str, new_area: str) -> bool:
     return held_area == new_area or {held_area, new_area} <= {"normal", "overflow"}
-
-
-def _all_slots(specs: list[ShelfSpec]) -> set[str]:
-    return {slot for s in specs for slot in s.slots()}
 
 
 # ---- categories -------------------------------------------------------------------------------
@@ -231,12 +241,9 @@ def set_category_storage(session: Session, category: str, storage: str) -> None:
 def occupancy(session: Session) -> ShelfOccupancy:
     specs = get_layout(session)
     use = {a: AreaUse(a) for a in AREAS}
-    area_of = {}
     for s in specs:
         use[s.area].slots += s.capacity
-    for s in specs:
-        for slot in s.slots():
-            area_of[slot] = s.area
+    by_name = {s.name: s for s in specs}
     result = ShelfOccupancy(areas=list(use.values()))
     for slot, order_id in session.execute(
             select(SlotAssignment.slot, OrderSlot.order_id)
@@ -247,8 +254,9 @@ def occupancy(session: Session) -> ShelfOccupancy:
         if order_id:
             result.held[slot].append(order_id)
         if first:
-            if slot in area_of:
-                use[area_of[slot]].occupied += 1
+            area = area_of_slot(slot, by_name)
+            if area is not None:
+                use[area].occupied += 1
             else:
                 result.outside_layout.append(slot)
     return result

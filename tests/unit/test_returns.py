@@ -39,6 +39,10 @@ def test_thresholds_by_category_and_the_list_sorted_by_how_overdue(arrived):
     assert [(u.order_id, u.storage, u.threshold_days, u.overdue_hours) for u in late] == [
         ("O2", "fresh", 1, 25.0), ("O4", "chilled", 1, 25.0), ("O3", "frozen", 2, 1.0)]
     assert late[0].customer == "张*丰" and late[0].shelf_slot == "A-1-02"
+    assert [u.order_id for u in returns.uncollected(store, now=at + timedelta(days=2, hours=1),
+                                                    limit=2)] == ["O2", "O4"]
+    assert {u.order_id for u in returns.uncollected(store, now=at, include_waiting=True)} == {
+        "O1", "O2", "O3", "O4"}
     with store.session() as s:
         assert returns.set_threshold(s, "frozen", 3)["frozen"] == 3
         with pytest.raises(Refused):
