@@ -37,8 +37,6 @@ from pickup_station.errors import Refused
 from pickup_station.store.db import iso, utcnow
 from pickup_station.store.models import (
     Category,
-    Order,
-    OrderItem,
     OrderSlot,
     Shelf,
     SlotAssignment,
@@ -286,22 +284,22 @@ def assign_batch(session: Session, batch_id: str, now: str | None = None) -> Ass
     now = now or iso(utcnow())
     session.flush()
     known = category_storage(session)
-    rows = session.execute(
-        select(Order.order_id, Order.customer_key, OrderItem.category, OrderItem.qty,
-               OrderItem.qty_short, OrderItem.qty_damaged)
-        .join(OrderItem, OrderItem.order_id == Order.order_id)
-        .where(Order.batch_id == batch_id, Order.status == "active",
-               Order.pickup_state == "open")
-        .where(~select(OrderSlot.order_id)
-               .where(OrderSlot.order_id == Order.order_id, OrderSlot.released_at.is_(None))
-               .exists())).all()
+    conn = session.connection()  # plain rows and executemany: thousands at a big sign-off
+    rows = conn.exec_driver_sql(
+        "SELECT o.order_id, o.customer_key, i.category FROM orders o "
+        "JOIN order_items i ON i.order_id = o.order_id "
+        "WHERE o.batch_id = ? AND o.status = 'active' AND o.pickup_state = 'open' "
+        "AND i.qty - i.qty_short - i.qty_damaged > 0 AND NOT EXISTS (SELECT 1 FROM order_slots "
+        "x WHERE x.order_id = o.order_id AND x.released_at IS NULL)", (batch_id,)).fetchall()
     areas_of: dict[str, set[str]] = defaultdict(set)
     group_of: dict[str, str] = {}
-    for r in rows:
-        if r.qty - r.qty_short - r.qty_damaged <= 0:
-            continue
-        areas_of[r.order_id].add(AREA_OF_STORAGE[storage_for(r.category, known)])
-        group_of[r.order_id] = r.customer_key or f"order:{r.order_id}"
+    area_cache: dict[str | None, str] = {}
+    for order_id, key, category in rows:
+        area = area_cache.get(category)
+        if area is None:
+            area = area_cache[category] = AREA_OF_STORAGE[storage_for(category, known)]
+        areas_of[order_id].add(area)
+        group_of[order_id] = key or f"order:{order_id}"
     report = AssignReport(orders=len(areas_of))
     if not areas_of:
         return report
@@ -330,7 +328,6 @@ def assign_batch(session: Session, batch_id: str, now: str | None = None) -> Ass
             missing[area] += 1
     if missing:
         raise ShelvesFull(dict(missing))
-    conn = session.connection()  # plain executemany: thousands of rows at a big sign-off
     if picks:
         conn.exec_driver_sql(
             "INSERT INTO slot_assignments (slot, area, batch_id, group_key, assigned_at) "
