@@ -205,6 +205,8 @@ MIGRATIONS: list[list[str]] = [
             updated_at TEXT NOT NULL)""",
         "CREATE INDEX ix_print_jobs_state ON print_jobs(state)",
         "CREATE INDEX ix_pickups_undone_at ON pickups(undone_at)",
+        # is anything of this batch still on the shelf? (asked after every hand-over)
+        "CREATE INDEX ix_orders_batch_state ON orders(batch_id, pickup_state)",
     ],
 ]
 
