@@ -243,10 +243,9 @@ def occupancy(session: Session) -> ShelfOccupancy:
         use[s.area].slots += s.capacity
     by_name = {s.name: s for s in specs}
     result = ShelfOccupancy(areas=list(use.values()))
-    for slot, order_id in session.execute(
-            select(SlotAssignment.slot, OrderSlot.order_id)
-            .join(OrderSlot, OrderSlot.assignment_id == SlotAssignment.id, isouter=True)
-            .where(SlotAssignment.freed_at.is_(None), OrderSlot.released_at.is_(None))):
+    for slot, order_id in session.connection().exec_driver_sql(
+            "SELECT a.slot, os.order_id FROM slot_assignments a LEFT JOIN order_slots os "
+            "ON os.assignment_id = a.id AND os.released_at IS NULL WHERE a.freed_at IS NULL"):
         first = slot not in result.held
         result.held.setdefault(slot, [])
         if order_id:
