@@ -304,9 +304,10 @@ def assign_batch(session: Session, batch_id: str, now: str | None = None) -> Ass
         return report
     free_orphans(session, now)
     # groups that already hold a slot in this batch (a correction after sign-off) keep it
-    held_now = select(SlotAssignment.id, SlotAssignment.group_key, SlotAssignment.area).where(
-        SlotAssignment.batch_id == batch_id, SlotAssignment.freed_at.is_(None))
-    existing = {(g, _home(a)) for _i, g, a in session.execute(held_now)}
+    held_now = select(SlotAssignment.id, SlotAssignment.group_key, SlotAssignment.area,
+                      SlotAssignment.slot).where(SlotAssignment.batch_id == batch_id,
+                                                 SlotAssignment.freed_at.is_(None))
+    existing = {(g, _home(a)) for _i, g, a, _s in session.execute(held_now)}
     first: dict[str, str] = {}  # a group's slots follow its first order id (packing order)
     for o in sorted(areas_of):
         first.setdefault(group_of[o], o)
@@ -334,12 +335,18 @@ def assign_batch(session: Session, batch_id: str, now: str | None = None) -> Ass
             [(slot, where, batch_id, group, now) for (group, _a), (slot, where) in picks.items()])
         report.slots = sorted(slot for slot, _w in picks.values())
         report.groups = len({g for g, _a in picks})
-    ids = {(g, _home(a)): i for i, g, a in session.execute(held_now)}
+    ids, slot_of = {}, {}
+    for i, g, a, slot in session.execute(held_now):
+        ids[(g, _home(a))] = i
+        slot_of[(g, _home(a))] = (SLOT_ORDER.get(a, 9), slot)
     conn.exec_driver_sql(
         "INSERT OR REPLACE INTO order_slots (order_id, assignment_id, released_at) "
         "VALUES (?, ?, NULL)",
         [(o, ids[(group_of[o], a)]) for o, areas in areas_of.items() for a in areas])
-    refresh_display(session, list(areas_of), batch_id=batch_id)
+    # the orders' slot text, from what was just given (no query back)
+    conn.exec_driver_sql("UPDATE orders SET shelf_slot = ? WHERE order_id = ?", [
+        (" / ".join(slot for _k, slot in sorted(slot_of[(group_of[o], a)] for a in areas)), o)
+        for o, areas in areas_of.items()])
     return report
 
 
@@ -347,22 +354,15 @@ def _home(area: str) -> str:
     return "normal" if area == "overflow" else area
 
 
-def refresh_display(session: Session, order_ids: list[str], *,
-                    batch_id: str | None = None) -> None:
-    """`Order.shelf_slot` = the order's held slots, normal first (`A-1-03 / R-2-01`).
-    `batch_id`: all the orders are of this batch (one query instead of one per 500)."""
+def refresh_display(session: Session, order_ids: list[str]) -> None:
+    """`Order.shelf_slot` = the order's held slots, normal first (`A-1-03 / R-2-01`)."""
     held: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    query = (select(OrderSlot.order_id, SlotAssignment.slot, SlotAssignment.area)
-             .join(SlotAssignment, SlotAssignment.id == OrderSlot.assignment_id)
-             .where(OrderSlot.released_at.is_(None)))
-    if batch_id is not None:
-        wanted = set(order_ids)
-        for oid, slot, area in session.execute(query.where(SlotAssignment.batch_id == batch_id)):
-            if oid in wanted:
-                held[oid].append((SLOT_ORDER.get(area, 9), slot))
-    for i in range(0, len(order_ids) if batch_id is None else 0, 500):
+    for i in range(0, len(order_ids), 500):
         chunk = order_ids[i:i + 500]
-        for oid, slot, area in session.execute(query.where(OrderSlot.order_id.in_(chunk))):
+        for oid, slot, area in session.execute(
+                select(OrderSlot.order_id, SlotAssignment.slot, SlotAssignment.area)
+                .join(SlotAssignment, SlotAssignment.id == OrderSlot.assignment_id)
+                .where(OrderSlot.order_id.in_(chunk), OrderSlot.released_at.is_(None))):
             held[oid].append((SLOT_ORDER.get(area, 9), slot))
     rows = [(" / ".join(s for _k, s in sorted(held[oid])) or None, oid)
             for oid in order_ids if oid in held]
