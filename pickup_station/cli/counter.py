@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from sqlalchemy import func, select
 
+from pickup_station.cli import leader as leader_cmds
 from pickup_station.cli.context import Outcome, UsageError
 from pickup_station.core import arrival
 from pickup_station.core import operators as ops
@@ -31,6 +32,7 @@ def register(sub, common) -> None:
                    help="hand over only the scanned order, not the customer's other open orders")
     p.add_argument("--leader-pin", help="leader's PIN, to hand over from a batch not yet arrived")
     p.add_argument("--reason", default="", help="reason for an override")
+    p.add_argument("--pin", help="the operator's PIN (prompted on a terminal when left out)")
     p.set_defaults(func=cmd_handover)
 
     p = sub.add_parser("undo", parents=[common], help="undo a pickup by receipt number")
@@ -38,6 +40,7 @@ def register(sub, common) -> None:
     p.add_argument("--reason", required=True)
     p.add_argument("--operator")
     p.add_argument("--leader-pin")
+    p.add_argument("--pin", help="the operator's PIN (prompted on a terminal when left out)")
     p.set_defaults(func=cmd_undo)
 
     p = sub.add_parser("status", parents=[common], help="pending events, attention, last sync")
@@ -52,6 +55,7 @@ def register(sub, common) -> None:
     p.add_argument("--short", action="append", default=[], metavar="ORDER_ID:SKU:QTY")
     p.add_argument("--damaged", action="append", default=[], metavar="ORDER_ID:SKU:QTY")
     p.add_argument("--operator")
+    p.add_argument("--pin", help="the operator's PIN (prompted on a terminal when left out)")
     p.set_defaults(func=cmd_arrive)
 
     p = sub.add_parser("operator-add", parents=[common], help="add or change an operator")
@@ -61,14 +65,7 @@ def register(sub, common) -> None:
     p.add_argument("--role", choices=["leader", "assistant"], default="assistant")
     p.set_defaults(func=cmd_operator_add)
 
-
-def _operator(ctx, wanted: str | None) -> str:
-    with ctx.store.session() as s:
-        ops.ensure_default_operators(s)
-        if wanted:
-            return ops.get_operator(s, wanted).operator_id
-        leaders = [o for o in ops.list_operators(s) if o.is_leader]
-        return (leaders or ops.list_operators(s))[0].operator_id
+    leader_cmds.register(sub, common)  # operators, shelves, receive, returns, close-day
 
 
 def cmd_lookup(args, ctx) -> Outcome:
@@ -86,7 +83,7 @@ def cmd_lookup(args, ctx) -> Outcome:
 
 def cmd_handover(args, ctx) -> Outcome:
     counter = Counter(ctx.store)
-    operator_id = _operator(ctx, args.operator)
+    operator_id = leader_cmds.authenticated(ctx, args).operator_id
     verdict = counter.lookup(args.text)
     override = None
     if verdict.kind == "candidates":
@@ -128,7 +125,7 @@ def cmd_handover(args, ctx) -> Outcome:
 def cmd_undo(args, ctx) -> Outcome:
     from pickup_station.store.models import Pickup
 
-    operator_id = _operator(ctx, args.operator)
+    operator_id = leader_cmds.authenticated(ctx, args).operator_id
     with ctx.store.reader() as s:
         pickup = s.scalars(select(Pickup).where(Pickup.receipt_no == args.receipt_no)).first()
         leader = ops.verify_leader_pin(s, args.leader_pin) if args.leader_pin else None
@@ -180,7 +177,8 @@ def cmd_arrive(args, ctx) -> Outcome:
                  [arrival.parse_issue(t, "damaged") for t in args.damaged]
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    result = arrival.sign_off(ctx.store, args.batch_id, _operator(ctx, args.operator), issues)
+    operator_id = leader_cmds.authenticated(ctx, args).operator_id
+    result = arrival.sign_off(ctx.store, args.batch_id, operator_id, issues)
     return Outcome(0, {"ok": True, **asdict(result)},
                    render("cli.arrived", ctx.lang, batch_id=result.batch_id,
                           orders=result.orders, short=result.lines_short,

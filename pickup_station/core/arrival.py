@@ -1,8 +1,10 @@
 """Arrival check (到货签收): the leader signs a delivery batch off against its manifest.
 
 Everything counts as received unless listed as short (缺货) or damaged (破损). Signing off
-marks the batch arrived, records shortages on the order items, and queues `arrival_checked`
-plus one `item_short` / `item_damaged` event per line, all in one transaction.
+marks the batch arrived, records shortages on the order items, gives the orders their shelf
+slots (core/shelves.py) and queues `arrival_checked` plus one `item_short` / `item_damaged`
+event per line, all in one transaction. Receiving by product (the pick list, the shortfall
+assigned to orders by a rule, corrections after sign-off) is in core/receiving.py.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pickup_station.core import operators as ops
+from pickup_station.core import shelves
 from pickup_station.core.counter import record_event
 from pickup_station.errors import Refused
 from pickup_station.store.db import Store, iso, utcnow
-from pickup_station.store.models import Batch, Order, OrderItem
+from pickup_station.store.models import Batch, BatchReceipt, Order, OrderItem
 
 
 @dataclass
@@ -35,6 +38,7 @@ class ArrivalResult:
     lines_short: int
     lines_damaged: int
     arrived_at: str
+    slots_assigned: int = 0
 
 
 @dataclass
@@ -69,7 +73,11 @@ def list_batches(store: Store) -> list[BatchSummary]:
 
 
 def sign_off(store: Store, batch_id: str, operator_id: str,
-             issues: list[ArrivalIssue] | None = None) -> ArrivalResult:
+             issues: list[ArrivalIssue] | None = None, *,
+             by_product: dict | None = None) -> ArrivalResult:
+    """Sign the batch off: shortages and damage recorded, shelf slots given (all or nothing:
+    `ShelvesFull` when they do not suffice). `by_product` (from `receiving.sign_off_received`)
+    adds the counts per product to the store and to `arrival_checked`."""
     issues = issues or []
     now = iso(utcnow())
     with store.session() as s:
@@ -87,11 +95,18 @@ def sign_off(store: Store, batch_id: str, operator_id: str,
         batch.arrived_at = now
         batch.arrived_by = operator.operator_id
         n_orders = s.scalar(select(func.count()).where(Order.batch_id == batch_id)) or 0
-        record_event(s, "arrival_checked", {
-            "operator_id": operator.operator_id, "order_count": n_orders,
-            "lines_short": counted["short"], "lines_damaged": counted["damaged"],
-        }, batch_id=batch_id, occurred_at=now)
-    return ArrivalResult(batch_id, n_orders, counted["short"], counted["damaged"], now)
+        slots = shelves.assign_batch(s, batch_id, now)
+        data = {"operator_id": operator.operator_id, "order_count": n_orders,
+                "lines_short": counted["short"], "lines_damaged": counted["damaged"]}
+        if by_product is not None:
+            data.update(by_product)
+            for p in by_product["received"]:
+                s.merge(BatchReceipt(batch_id=batch_id, sku=p["sku"], name=p["name"],
+                                     expected=p["expected"], received=p["received"],
+                                     rule=by_product.get("rule"), updated_at=now))
+        record_event(s, "arrival_checked", data, batch_id=batch_id, occurred_at=now)
+    return ArrivalResult(batch_id, n_orders, counted["short"], counted["damaged"], now,
+                         len(slots.slots))
 
 
 def _apply_issues(s: Session, batch_id: str, issues: list[ArrivalIssue], operator_id: str):

@@ -8,7 +8,6 @@ re-checked inside the write transaction.
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
@@ -16,7 +15,9 @@ from datetime import datetime, timedelta, tzinfo
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from pickup_station.core import batch_state, shelves
 from pickup_station.core import operators as ops
+from pickup_station.core.events import event_row, record_event
 from pickup_station.core.identity import mask_name
 from pickup_station.core.scanning import ScanQuery, parse_scan
 from pickup_station.core.verdicts import ItemView, OrderView, Verdict
@@ -69,23 +70,6 @@ class HandoverResult:
     @property
     def receipt_nos(self) -> list[str]:
         return [p.receipt_no for p in self.pickups]
-
-
-def event_row(type_: str, data: dict, *, order_id: str | None = None,
-              batch_id: str | None = None, occurred_at: str | None = None) -> dict:
-    """An outbox row (a fresh UUID event_id, the JSON payload), not yet written."""
-    return {"event_id": str(uuid.uuid4()), "type": type_, "order_id": order_id,
-            "batch_id": batch_id,
-            "payload": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-            "occurred_at": occurred_at or iso(utcnow()), "attempts": 0}
-
-
-def record_event(session: Session, type_: str, data: dict, *, order_id: str | None = None,
-                 batch_id: str | None = None, occurred_at: str | None = None) -> str:
-    """Queue an event for upload, inside the caller's transaction. Returns its event_id."""
-    row = event_row(type_, data, order_id=order_id, batch_id=batch_id, occurred_at=occurred_at)
-    session.add(OutboxEvent(**row))
-    return row["event_id"]
 
 
 @dataclass
@@ -225,6 +209,8 @@ class Counter:
         if primary.status in ("cancelled", "refunded"):
             return Verdict.refusal(query, primary.status, orders=self._views(s, [primary]),
                                    detail={"reason": primary.cancel_reason or ""})
+        if primary.pickup_state == "returned":
+            return Verdict.refusal(query, "returned", orders=self._views(s, [primary]))
         if primary.pickup_state != "open":
             return self._already(s, query, primary)
         siblings = []
@@ -295,6 +281,10 @@ class Counter:
                     receipts, writes))
             writes.write(s)
             receipts.save()
+            # the goods left the shelf: free their slots; a batch with nothing left is closed
+            shelves.release_orders(s, [p.order_id for p in result.pickups], result.picked_at)
+            batch_state.close_finished(s, {o.batch_id for o in orders.values()},
+                                       result.picked_at)
         return result
 
     def _hand_over_one(self, choice: OrderChoice, order: Order | None,
@@ -304,6 +294,8 @@ class Counter:
             raise Refused("counter.unknown_order", order_id=choice.order_id, code="unknown")
         if order.status != "active":
             raise Refused("counter.order_not_active", order_id=order.order_id, code=order.status)
+        if order.pickup_state == "returned":
+            raise Refused("counter.order_returned", order_id=order.order_id, code="returned")
         if order.pickup_state != "open":
             raise Refused("counter.order_already_picked_up", order_id=order.order_id,
                           code="already_picked_up")
@@ -401,6 +393,8 @@ class Counter:
             order = pickup.order
             order.pickup_state = "open"
             order.updated_at = iso(now)
+            shelves.restore_order(s, order.order_id, iso(now))  # the goods are back
+            batch_state.reopen(s, order.batch_id, iso(now))
             record_event(s, "pickup_undone", {
                 "pickup_id": pickup.pickup_id, "receipt_no": pickup.receipt_no,
                 "operator_id": operator.operator_id, "reason": reason,

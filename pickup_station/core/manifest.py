@@ -95,7 +95,8 @@ def apply_order(session: Session, data: dict) -> ApplyReport:
         order = Order(order_id=order_id, pickup_state="open")
         session.add(order)
     handed = order.pickup_state != "open"
-    if handed and status != "active" and order.status == "active":
+    returned = order.pickup_state == "returned"  # went back to HQ: nothing to look at
+    if handed and not returned and status != "active" and order.status == "active":
         report.attention.append(order_id)
         _attention(session, "cancelled_after_pickup", order_id, "order_cancelled_after_pickup",
                    {"status": status, "reason": data.get("cancel_reason")})
@@ -108,7 +109,8 @@ def apply_order(session: Session, data: dict) -> ApplyReport:
     order.pickup_code = str(data["pickup_code"]) if data.get("pickup_code") else None
     order.status = status
     order.cancel_reason = data.get("cancel_reason")
-    order.shelf_slot = data.get("shelf_slot") or order.shelf_slot or next_shelf_slot(session)
+    # shelf slots are given at sign-off (core/shelves.py), never at download
+
     order.updated_at = now
     if not handed:
         # Items change only while nothing was handed over; what was handed is history.

@@ -2,7 +2,7 @@
 
 A `Verdict` is `ready` (hand these orders over), `candidates` (phone last 4: pick one) or
 `refused` with a `reason` code: empty, invalid, unknown, other_station, cancelled, refunded,
-not_arrived, already_picked_up. The verdict is worded once, in `pickup_station.messages`:
+not_arrived, already_picked_up, returned. The verdict is worded once, in `pickup_station.messages`:
 `headline()` and `explanation()` are messages (the window shows them), `message(lang)` is the
 same words in one line (the CLI's text).
 """
@@ -56,7 +56,7 @@ class OrderView:
 # The reasons a scan is refused; each is worded once, in `pickup_station.messages`
 # (`verdict.<reason>.title` / `.body`).
 REASONS = ("empty", "invalid", "unknown", "other_station", "cancelled", "refunded",
-           "not_arrived", "already_picked_up")
+           "not_arrived", "already_picked_up", "returned")
 
 
 @dataclass

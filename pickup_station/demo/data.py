@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert
 
 from pickup_station.core.identity import CustomerKeys, mask_phone, token_sha256
+from pickup_station.core.shelves import adopt_legacy_slots
 from pickup_station.store.db import Store, iso, set_meta
 from pickup_station.store.models import Batch, Order, OrderItem
 
@@ -135,4 +136,5 @@ def bulk_load(store: Store, batches: list[dict], *, arrived: bool = True,
             s.execute(insert(OrderItem), item_rows)
             n_orders += len(order_rows)
         set_meta(s, "shelf_slot_seq", str(slot))
+        adopt_legacy_slots(s)  # the slots written above are held, as a migrated store's
     return n_orders

@@ -245,4 +245,8 @@ TEXTS: dict[str, str] = {
     # starting the window (app.py)
     'app.cannot_start': 'The pickup station cannot start',
     'app.settings_recovered': 'Settings recovered',
+    # returns (core/returns.py)
+    'counter.order_returned': 'Order {order_id} was returned to HQ',
+    'verdict.returned.title': 'Returned to HQ',
+    'verdict.returned.body': 'Do not hand over.',
 }

@@ -219,4 +219,8 @@ TEXTS: dict[str, str] = {
     # starting the window (app.py)
     'app.cannot_start': '无法启动提货程序',
     'app.settings_recovered': '设置文件已恢复',
+    # returns (core/returns.py)
+    'counter.order_returned': '订单 {order_id} 已退回总部，不能提货',
+    'verdict.returned.title': '已退回总部',
+    'verdict.returned.body': '请勿发货。',
 }

@@ -106,6 +106,108 @@ MIGRATIONS: list[list[str]] = [
             created_at TEXT NOT NULL,
             resolved_at TEXT)""",
     ],
+    # 2: the leader's day (issue 10): shelves and slot occupancy, receiving by product,
+    # returns, day closings, operator lockout, failed prints. Only adds; existing open orders
+    # keep their old-scheme shelf slots, marked occupied here.
+    [
+        """CREATE TABLE shelves (
+            name TEXT PRIMARY KEY,
+            area TEXT NOT NULL CHECK (area IN ('normal', 'chilled', 'frozen', 'overflow')),
+            levels INTEGER NOT NULL CHECK (levels BETWEEN 1 AND 99),
+            positions INTEGER NOT NULL CHECK (positions BETWEEN 1 AND 99),
+            sort INTEGER NOT NULL DEFAULT 0)""",
+        # the old A-H x 10 x 30 sequence stays as the normal area; a cold and a frozen shelf
+        *[f"INSERT INTO shelves VALUES ('{z}', 'normal', 10, 30, {i})"
+          for i, z in enumerate("ABCDEFGH")],
+        "INSERT INTO shelves VALUES ('R', 'chilled', 5, 20, 20)",
+        "INSERT INTO shelves VALUES ('Z', 'frozen', 5, 20, 30)",
+        """CREATE TABLE slot_assignments (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            slot TEXT NOT NULL,
+            area TEXT NOT NULL,
+            batch_id TEXT,
+            group_key TEXT NOT NULL,
+            assigned_at TEXT NOT NULL,
+            freed_at TEXT)""",
+        # the rule of the shelf: a slot is held by at most one assignment at a time
+        "CREATE UNIQUE INDEX ux_slot_occupied ON slot_assignments(slot) WHERE freed_at IS NULL",
+        """CREATE TABLE order_slots (
+            order_id TEXT NOT NULL REFERENCES orders(order_id) ON DELETE CASCADE,
+            assignment_id INTEGER NOT NULL REFERENCES slot_assignments(id),
+            released_at TEXT,
+            PRIMARY KEY (order_id, assignment_id))""",
+        "CREATE INDEX ix_order_slots_assignment ON order_slots(assignment_id)",
+        # old-scheme slots of orders still on the shelf (or still to come) stay theirs
+        """INSERT INTO slot_assignments (slot, area, batch_id, group_key, assigned_at)
+            SELECT shelf_slot, 'normal', MIN(batch_id), 'legacy',
+                   strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')
+            FROM orders WHERE shelf_slot IS NOT NULL AND shelf_slot <> ''
+              AND pickup_state = 'open' AND status = 'active'
+            GROUP BY shelf_slot""",
+        """INSERT INTO order_slots (order_id, assignment_id)
+            SELECT o.order_id, a.id FROM orders o
+            JOIN slot_assignments a ON a.slot = o.shelf_slot AND a.freed_at IS NULL
+            WHERE o.pickup_state = 'open' AND o.status = 'active'""",
+        """CREATE TABLE categories (
+            category TEXT PRIMARY KEY,
+            storage TEXT NOT NULL CHECK (storage IN ('dry', 'fresh', 'chilled', 'frozen')))""",
+        *[f"INSERT INTO categories VALUES ('{c}', '{k}')" for c, k in (
+            ("蔬菜", "fresh"), ("水果", "fresh"), ("烘焙", "fresh"), ("鲜花", "fresh"),
+            ("肉禽", "chilled"), ("蛋奶", "chilled"), ("豆制品", "chilled"),
+            ("冷藏", "chilled"), ("水产", "frozen"), ("冷冻", "frozen"), ("速冻", "frozen"),
+            ("粮油", "dry"), ("零食", "dry"), ("日用", "dry"), ("酒水", "dry"),
+            ("fresh", "fresh"), ("chilled", "chilled"), ("frozen", "frozen"), ("dry", "dry"))],
+        """CREATE TABLE uncollected_thresholds (
+            storage TEXT PRIMARY KEY,
+            days INTEGER NOT NULL CHECK (days BETWEEN 0 AND 365))""",
+        ("INSERT INTO uncollected_thresholds VALUES ('fresh', 1), ('chilled', 1), "
+         "('frozen', 2), ('dry', 7)"),
+        """CREATE TABLE batch_receipts (
+            batch_id TEXT NOT NULL REFERENCES batches(batch_id),
+            sku TEXT NOT NULL,
+            name TEXT NOT NULL,
+            expected INTEGER NOT NULL,
+            received INTEGER NOT NULL,
+            rule TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (batch_id, sku))""",
+        """CREATE TABLE order_returns (
+            order_id TEXT PRIMARY KEY REFERENCES orders(order_id),
+            returned_at TEXT NOT NULL,
+            operator_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            items INTEGER NOT NULL DEFAULT 0)""",
+        "CREATE INDEX ix_order_returns_at ON order_returns(returned_at)",
+        """CREATE TABLE reminders (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            order_id TEXT NOT NULL REFERENCES orders(order_id) ON DELETE CASCADE,
+            requested_at TEXT NOT NULL,
+            operator_id TEXT NOT NULL)""",
+        "CREATE INDEX ix_reminders_order_id ON reminders(order_id)",
+        """CREATE TABLE day_closings (
+            day TEXT PRIMARY KEY,
+            closed_at TEXT NOT NULL,
+            operator_id TEXT NOT NULL,
+            body TEXT NOT NULL)""",
+        "ALTER TABLE operators ADD COLUMN failed_pins INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE operators ADD COLUMN locked_until TEXT",
+        "ALTER TABLE operators ADD COLUMN must_change_pin INTEGER NOT NULL DEFAULT 0",
+        # a store made before this still has the default leader exactly as first created
+        "UPDATE operators SET must_change_pin = 1 WHERE operator_id = 'leader' AND name = '团长'",
+        """CREATE TABLE print_jobs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            ref_ids TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'failed' CHECK (state IN ('failed', 'printed', 'dismissed')),
+            error TEXT,
+            attempts INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL)""",
+        "CREATE INDEX ix_print_jobs_state ON print_jobs(state)",
+        "CREATE INDEX ix_pickups_undone_at ON pickups(undone_at)",
+        # is anything of this batch still on the shelf? (asked after every hand-over)
+        "CREATE INDEX ix_orders_batch_state ON orders(batch_id, pickup_state)",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

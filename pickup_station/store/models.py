@@ -89,6 +89,9 @@ class Operator(Base):
     pin_salt: Mapped[str] = mapped_column(String)
     pin_hash: Mapped[str] = mapped_column(String)
     active: Mapped[int] = mapped_column(Integer, default=1)
+    failed_pins: Mapped[int] = mapped_column(Integer, default=0)  # wrong PINs in a row
+    locked_until: Mapped[str | None] = mapped_column(String)  # UTC ISO; after 5 wrong PINs
+    must_change_pin: Mapped[int] = mapped_column(Integer, default=0)  # the default leader PIN
 
 
 class Pickup(Base):
@@ -159,15 +162,130 @@ class AttentionItem(Base):
     resolved_at: Mapped[str | None] = mapped_column(String)
 
 
+class Shelf(Base):
+    """One shelf of the station's layout (货架): slots are `NAME-LEVEL-POSITION`, e.g. A-3-12."""
+
+    __tablename__ = "shelves"
+    name: Mapped[str] = mapped_column(String, primary_key=True)
+    area: Mapped[str] = mapped_column(String)  # normal / chilled / frozen / overflow
+    levels: Mapped[int] = mapped_column(Integer)
+    positions: Mapped[int] = mapped_column(Integer)
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SlotAssignment(Base):
+    """A slot held for one customer's orders of one batch, from sign-off until freed.
+    A partial UNIQUE index keeps a slot held by at most one assignment at a time."""
+
+    __tablename__ = "slot_assignments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    slot: Mapped[str] = mapped_column(String)
+    area: Mapped[str] = mapped_column(String)
+    batch_id: Mapped[str | None] = mapped_column(String)
+    group_key: Mapped[str] = mapped_column(String)  # customer key (or order id), 'legacy'
+    assigned_at: Mapped[str] = mapped_column(String)
+    freed_at: Mapped[str | None] = mapped_column(String)
+
+
+class OrderSlot(Base):
+    """Which assignment holds an order's goods; released when the order leaves the shelf."""
+
+    __tablename__ = "order_slots"
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.order_id"), primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("slot_assignments.id"),
+                                               primary_key=True)
+    released_at: Mapped[str | None] = mapped_column(String)
+
+
+class Category(Base):
+    """How an item category is kept: dry / fresh / chilled / frozen (area and uncollected days)."""
+
+    __tablename__ = "categories"
+    category: Mapped[str] = mapped_column(String, primary_key=True)
+    storage: Mapped[str] = mapped_column(String)
+
+
+class UncollectedThreshold(Base):
+    __tablename__ = "uncollected_thresholds"
+    storage: Mapped[str] = mapped_column(String, primary_key=True)
+    days: Mapped[int] = mapped_column(Integer)
+
+
+class BatchReceipt(Base):
+    """What the leader counted off the truck, per product of a batch (到货签收 by product)."""
+
+    __tablename__ = "batch_receipts"
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.batch_id"), primary_key=True)
+    sku: Mapped[str] = mapped_column(String, primary_key=True)
+    name: Mapped[str] = mapped_column(String)
+    expected: Mapped[int] = mapped_column(Integer)
+    received: Mapped[int] = mapped_column(Integer)
+    rule: Mapped[str | None] = mapped_column(String)
+    updated_at: Mapped[str] = mapped_column(String)
+
+
+class OrderReturn(Base):
+    """An uncollected order sent back to HQ (退回)."""
+
+    __tablename__ = "order_returns"
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.order_id"), primary_key=True)
+    returned_at: Mapped[str] = mapped_column(String)
+    operator_id: Mapped[str] = mapped_column(String)
+    reason: Mapped[str] = mapped_column(String)
+    items: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Reminder(Base):
+    __tablename__ = "reminders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.order_id"), index=True)
+    requested_at: Mapped[str] = mapped_column(String)
+    operator_id: Mapped[str] = mapped_column(String)
+
+
+class DayClosing(Base):
+    """A closed day (日结): figures, goods count and discrepancies as JSON, for reprints."""
+
+    __tablename__ = "day_closings"
+    day: Mapped[str] = mapped_column(String, primary_key=True)  # local YYYY-MM-DD
+    closed_at: Mapped[str] = mapped_column(String)
+    operator_id: Mapped[str] = mapped_column(String)
+    body: Mapped[str] = mapped_column(Text)
+
+
+class PrintJob(Base):
+    """A print that failed, kept so it can be retried after a restart."""
+
+    __tablename__ = "print_jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String)  # receipt / label / day_summary / packing_list ...
+    ref_ids: Mapped[str] = mapped_column(Text)  # JSON list of ids the paper is made from
+    state: Mapped[str] = mapped_column(String, default="failed")  # failed / printed / dismissed
+    error: Mapped[str | None] = mapped_column(String)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[str] = mapped_column(String)
+    updated_at: Mapped[str] = mapped_column(String)
+
+
 __all__ = [
     "AttentionItem",
     "Base",
     "Batch",
+    "BatchReceipt",
+    "Category",
+    "DayClosing",
     "Meta",
     "Operator",
     "Order",
     "OrderItem",
+    "OrderReturn",
+    "OrderSlot",
     "OutboxEvent",
     "Pickup",
     "PickupLine",
+    "PrintJob",
+    "Reminder",
+    "Shelf",
+    "SlotAssignment",
+    "UncollectedThreshold",
 ]

@@ -64,7 +64,8 @@ class _Pending:
         if not isinstance(items, list) or not items:
             raise ManifestError(f"订单 {order_id} 没有商品", f"Order {order_id} has no items")
         rows = [manifest.item_row(order_id, item) for item in items]
-        slot = data.get("shelf_slot") or (known.shelf_slot if known else None) or self.next_slot()
+        # shelf slots are given at sign-off (core/shelves.py), never at download
+        slot = known.shelf_slot if known else None
         key = data.get("customer_key") or (known.customer_key if known else None)
         row = {
             "batch_id": str(data["batch_id"]).strip(),

@@ -222,6 +222,8 @@ def layout(paper: Printable, paper_mm: int = 58) -> list[PrintLine]:
         _summary(sheet, paper)
     elif isinstance(paper, PrinterTestPage):
         _test_page(sheet, paper)
+    elif callable(getattr(paper, "lay_out", None)):  # papers of their own modules (packing.py)
+        paper.lay_out(sheet)
     else:
         raise TypeError(f"cannot lay out {type(paper).__name__}")
     sheet.lines.append(Cut())
@@ -305,9 +307,39 @@ def _summary(s: _Sheet, d: DaySummary) -> None:
             cells = " ".join(str(v).rjust(display_width(h)) for v, h in zip(
                 (b.orders, b.picked_up, b.uncollected, b.short_items), nums.split(), strict=True))
             s.rows(two_columns(b.batch_id, cells, s.cols))
+    _closing(s, d)
     s.rule()
     if d.printed_at:
         s.text(f"打印时间 {_when(d.printed_at)}", "center")
+
+
+def _closing(s: _Sheet, d: DaySummary) -> None:
+    """A closed day: returns, figures by operator, the goods count and its discrepancies."""
+    if d.closed_by or d.operators or d.counted_products:
+        s.rows(two_columns("退回订单", str(d.returns), s.cols))
+    if d.operators:
+        s.rule()
+        nums = "提货 件数 缺 退 撤"
+        s.rows(two_columns("操作员", nums, s.cols), bold=True)
+        for o in d.operators:
+            cells = " ".join(str(v).rjust(display_width(h)) for v, h in zip(
+                (o.pickups, o.items_handed, o.shortages, o.returns, o.undos), nums.split(),
+                strict=True))
+            s.rows(two_columns(o.name, cells, s.cols))
+    if d.counted_products:
+        s.rule()
+        s.text(f"盘点：{d.counted_products} 种商品", bold=True)
+        if not d.discrepancies:
+            s.text("盘点无差异")
+        for c in d.discrepancies:
+            s.rows(two_columns(c.name, f"应{c.expected} 实{c.counted} 差{c.difference:+d}",
+                               s.cols))
+    if d.closed_by:
+        s.rule()
+        s.kv("日结人：", d.closed_by)
+        s.kv("日结时间：", _when(d.closed_at))
+    if d.reprint:
+        s.large("** 补打 **")
 
 
 def _test_page(s: _Sheet, t: PrinterTestPage) -> None:

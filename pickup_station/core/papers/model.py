@@ -100,6 +100,31 @@ class BatchSummaryLine:
 
 
 @dataclass(frozen=True)
+class OperatorSummaryLine:
+    """One operator on the closing slip (日结 by operator)."""
+
+    name: str
+    pickups: int = 0
+    items_handed: int = 0
+    shortages: int = 0
+    returns: int = 0
+    undos: int = 0
+
+
+@dataclass(frozen=True)
+class CountLine:
+    """One product of the goods count: what should be on the shelves and what was counted."""
+
+    name: str
+    expected: int
+    counted: int
+
+    @property
+    def difference(self) -> int:
+        return self.counted - self.expected
+
+
+@dataclass(frozen=True)
 class DaySummary:
     """The day closing (日结) slip. The reports module fills it; `from_dict` takes a plain dict."""
 
@@ -113,6 +138,14 @@ class DaySummary:
     undos: int = 0
     batches: list[BatchSummaryLine] = field(default_factory=list)
     printed_at: datetime | None = None
+    # a closed day (core/day_close.py): by operator, the goods count and its discrepancies
+    returns: int = 0
+    operators: list[OperatorSummaryLine] = field(default_factory=list)
+    counted_products: int = 0
+    discrepancies: list[CountLine] = field(default_factory=list)
+    closed_by: str = ""
+    closed_at: datetime | None = None
+    reprint: bool = False
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DaySummary:
@@ -141,6 +174,14 @@ class DaySummary:
             else BatchSummaryLine(**{k: v for k, v in b.items() if k in line_keys})
             for b in kw.get("batches") or []
         ]
+        for key, kind in (("operators", OperatorSummaryLine), ("discrepancies", CountLine)):
+            names = {f.name for f in fields(kind)}
+            kw[key] = [x if isinstance(x, kind) else kind(**{k: v for k, v in x.items()
+                                                             if k in names})
+                       for x in kw.get(key) or []]
+        for key in ("closed_at", "printed_at"):
+            if isinstance(kw.get(key), str):
+                kw[key] = datetime.fromisoformat(kw[key])
         return cls(**kw)
 
 

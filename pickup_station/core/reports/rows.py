@@ -63,17 +63,28 @@ def iter_pickup_rows(session: Session, start: date, end: date, tz: tzinfo,
         .order_by(Pickup.picked_at, Pickup.receipt_no, PickupLine.id)
     )
     last_pid, last_local, seen = None, "", 0
-    for r in session.execute(stmt).yield_per(2000):
+    names: dict[str, str] = {}  # masked once per customer name / phone, not once per line
+    phones: dict[str, str] = {}
+    # Core rows on the session's connection (same transaction), not ORM rows: a 100,000-pickup
+    # export spent a fifth of its time in the ORM's row loading
+    for r in session.connection().execution_options(yield_per=2000).execute(stmt):
         if r[0] != last_pid:
             dt = parse_iso(r[2])
             if dt is None or not (lo <= dt < hi):
                 continue
-            last_pid, last_local = r[0], dt.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+            last_pid = r[0]
+            last_local = dt.astimezone(tz).isoformat(" ", "seconds")[:19]
             seen += 1
         qty_handed, price = r[19] or 0, r[20] or 0
+        customer = names.get(r[13])
+        if customer is None:
+            customer = names[r[13]] = mask_name(r[13])
+        phone = phones.get(r[14])
+        if phone is None:
+            phone = phones[r[14]] = safe_phone(r[14])
         yield PickupRow(
             receipt_no=r[1], picked_at_local=last_local, batch_id=r[12], order_id=r[11],
-            customer=mask_name(r[13]), phone=safe_phone(r[14]), sku=r[16] or "",
+            customer=customer, phone=phone, sku=r[16] or "",
             item=r[17] or "", qty_ordered=r[18] or 0, qty_handed=qty_handed,
             not_handed_reason=r[21] or "", unit_price_cents=price,
             amount_cents=qty_handed * price, operator_id=r[3], operator_name=r[15] or "",
