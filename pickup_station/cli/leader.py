@@ -32,17 +32,26 @@ def add_auth(p, what: str = "operator id (default: the first leader)") -> None:
 
 
 def authenticated(ctx, args, *, allow_default_pin: bool = False) -> ops.OperatorInfo:
-    """The operator of `--operator` (default: the first leader) after checking the PIN."""
+    """The operator of `--operator` (default: the first leader) after checking the PIN.
+
+    A station whose leader still has the default PIN has no secret to check yet: a command
+    given without `--operator` and without `--pin` then runs as that leader, as before PINs
+    came to the command line (the window makes the leader change the PIN at its first start).
+    Once the PIN is changed, or whenever an operator is named, the PIN is required.
+    """
     with ctx.store.session() as s:
         ops.ensure_default_operators(s)
-        wanted = getattr(args, "operator", None)
+        named = getattr(args, "operator", None)
+        wanted = named
         if not wanted:
             leaders = [o for o in ops.list_operators(s) if o.is_leader]
             wanted = (leaders or ops.list_operators(s))[0].operator_id
         must_change = ops.pin_change_required(s)
+        pin = getattr(args, "pin", None)
+        if must_change and not named and pin is None:
+            return ops.get_operator(s, wanted)
     if must_change and not allow_default_pin:
         raise ops.PinChangeRequired()
-    pin = getattr(args, "pin", None)
     if pin is None:
         if not sys.stdin.isatty():
             raise UsageError("--pin is required (no terminal to ask for the PIN)")

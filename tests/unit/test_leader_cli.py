@@ -96,3 +96,21 @@ def test_operator_management_and_the_lockout(imported, capsys):
     assert code == 0 and out["active"] is False
     code, out = run(capsys, d, "handover", CODE["O1"], "--operator", "a1", "--pin", "9753")
     assert code == 1 and out["error"]["code"] in ("unknown_operator", "operator_locked")
+
+
+def test_a_fresh_station_keeps_the_plain_commands_of_the_contract(imported, capsys):
+    """While the leader still has the default PIN there is no secret to ask for: `arrive` and
+    `handover TEXT` as DESIGN.md lists them run as the leader. Once the PIN is changed, the same
+    plain command needs it, and naming an operator always needs that operator's PIN."""
+    d = imported
+    code, out = run(capsys, d, "arrive", "B1")
+    assert code == 0
+    code, out = run(capsys, d, "handover", CODE["O1"])
+    assert code == 0 and out["operator"] == "leader"
+    code, out = run(capsys, d, "handover", CODE["O2"], "--operator", "leader", "--pin", "1234")
+    assert code == 1 and out["error"]["code"] == "pin_change_required"
+    assert run(capsys, d, "operator-pin", "leader", "--pin", "1234", "--new-pin", "8642")[0] == 0
+    code, out = run(capsys, d, "handover", CODE["O2"])
+    assert code == 2 and "--pin" in out["error"]["message"]
+    code, out = run(capsys, d, "handover", CODE["O2"], "--pin", "8642")
+    assert code == 0 and out["operator"] == "leader"
