@@ -225,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     _show(window)
     log.info("window shown after %.3f s", time.perf_counter() - T0)
     settle_runtime()
+    from pickup_station.ui.backup_timer import BackupTimer
+
+    window.backup_timer = BackupTimer(services.store, services.tasks, window)
     if settings.load_notice is not None:  # the settings file was broken: say once what was used
         QTimer.singleShot(0, lambda: _notice(window, settings.load_notice.message(lang), lang))
     if services.sync is not None:
