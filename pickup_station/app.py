@@ -29,6 +29,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--lang", choices=["zh_CN", "en"], help="language (default: settings)")
     p.add_argument("--screenshot", metavar="PNG", help="save a screenshot after start, then quit")
     p.add_argument("--scan", action="append", default=[], help="scan these texts after start")
+    p.add_argument("--self-test", action="store_true",
+                   help="check this installation (store, translations, receipts, QR, window) "
+                        "in a temporary folder; exit 0 when all is well, 1 naming what failed")
     return p.parse_args(argv)
 
 
@@ -188,6 +191,10 @@ def _notice(window, text: str, lang: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.self_test:  # touches nothing of the station's own data
+        from pickup_station import selftest
+
+        return selftest.run()
     paths = Paths.resolve(args.data_dir or _demo_dir(args))
     paths.data_dir.mkdir(parents=True, exist_ok=True)
     log_file = setup_logging(paths.data_dir)
