@@ -29,6 +29,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--lang", choices=["zh_CN", "en"], help="language (default: settings)")
     p.add_argument("--screenshot", metavar="PNG", help="save a screenshot after start, then quit")
     p.add_argument("--scan", action="append", default=[], help="scan these texts after start")
+    p.add_argument("--self-test", action="store_true",
+                   help="check this installation (store, translations, receipts, QR, window) "
+                        "in a temporary folder; exit 0 when all is well, 1 naming what failed")
     return p.parse_args(argv)
 
 
@@ -188,6 +191,10 @@ def _notice(window, text: str, lang: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.self_test:  # answered by pickup_station/__main__.py (selftest builds on this module)
+        print("pickup-station --self-test: run it as `pickup-station` or `python -m "
+              "pickup_station`", file=sys.stderr)
+        return 2
     paths = Paths.resolve(args.data_dir or _demo_dir(args))
     paths.data_dir.mkdir(parents=True, exist_ok=True)
     log_file = setup_logging(paths.data_dir)
@@ -225,6 +232,9 @@ def main(argv: list[str] | None = None) -> int:
     _show(window)
     log.info("window shown after %.3f s", time.perf_counter() - T0)
     settle_runtime()
+    from pickup_station.ui.backup_timer import BackupTimer
+
+    window.backup_timer = BackupTimer(services.store, services.tasks, window)
     if settings.load_notice is not None:  # the settings file was broken: say once what was used
         QTimer.singleShot(0, lambda: _notice(window, settings.load_notice.message(lang), lang))
     if services.sync is not None:

@@ -23,7 +23,7 @@ import json
 import logging
 import sys
 
-from pickup_station.cli import counter, hardware, maintenance, reports, sync
+from pickup_station.cli import backups, counter, hardware, maintenance, ports, reports, sync
 from pickup_station.cli.context import Context, Outcome, UsageError
 from pickup_station.errors import MachineError, UserFacingError
 from pickup_station.failures import failure_of, internal_error
@@ -38,6 +38,8 @@ COMMAND_MODULES = [
     hardware,  # decode, test-print
     reports,  # export, day-summary
     maintenance,  # check-store
+    backups,  # backup, restore
+    ports,  # serial-ports
 ]
 
 

@@ -249,4 +249,17 @@ TEXTS: dict[str, str] = {
     'counter.order_returned': 'Order {order_id} was returned to HQ',
     'verdict.returned.title': 'Returned to HQ',
     'verdict.returned.body': 'Do not hand over.',
+    # backups of the store (store/backup.py, cli/backups.py)
+    "backup.copy_failed_check": ("The backup copy failed its check ({problem}) and was thrown "
+                                 "away; the store is untouched."),
+    "backup.not_found": "No backup file at {path}",
+    "backup.not_a_store": ("This file is not a sound pickup-point store ({detail}) and cannot be "
+                           "restored: {path}"),
+    "backup.too_new": ("This backup was made by a newer app (store version {found}, this app "
+                       "knows up to {supported}) and cannot be restored: {path}"),
+    "backup.other_station": ("This backup belongs to another pickup point ({backup_station}), "
+                             "this one is {station}: not restored: {path}"),
+    "cli.backup.done": "Store backed up to {path} ({size} bytes, {seconds} s)",
+    "cli.restore.done": "Store restored from {path}; the replaced store is kept as {aside}",
+    "cli.restore.done_new": "Store restored from {path}",
 }

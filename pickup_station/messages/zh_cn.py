@@ -223,4 +223,13 @@ TEXTS: dict[str, str] = {
     'counter.order_returned': '订单 {order_id} 已退回总部，不能提货',
     'verdict.returned.title': '已退回总部',
     'verdict.returned.body': '请勿发货。',
+    # backups of the store (store/backup.py, cli/backups.py)
+    "backup.copy_failed_check": "备份副本没有通过检查（{problem}），已丢弃；原数据库未改动。",
+    "backup.not_found": "找不到备份文件：{path}",
+    "backup.not_a_store": "这个文件不是完好的提货点数据库（{detail}），不能用来恢复：{path}",
+    "backup.too_new": "这个备份由更新版本的程序生成（数据库版本 {found}，本程序支持到 {supported}），不能恢复：{path}",
+    "backup.other_station": "这个备份属于另一个提货点（{backup_station}），本机是 {station}，不能恢复：{path}",
+    "cli.backup.done": "数据库已备份到 {path}（{size} 字节，用时 {seconds} 秒）",
+    "cli.restore.done": "已从 {path} 恢复数据库；被替换的数据库另存为 {aside}",
+    "cli.restore.done_new": "已从 {path} 恢复数据库",
 }

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pickup_station.errors import UserFacingError
 from pickup_station.failures import failure_of, store_corrupt
-from pickup_station.store import health, migrations
+from pickup_station.store import backup, health, migrations
 from pickup_station.store.health import Damage
 from pickup_station.store.models import Meta
 
@@ -119,6 +119,9 @@ class Store:
 
     def _migrate(self, raw: sqlite3.Connection) -> tuple[int, int]:
         if self.damage is None:
+            before = migrations.current_version(raw)
+            if 0 < before < migrations.LATEST:  # a store with data: a copy first (backup.py)
+                backup.make_backup(self.path, reason=f"pre-migration-v{before}", source=raw)
             return migrations.migrate(raw)
         version = migrations.current_version(raw)
         if version != migrations.LATEST:  # never write a new schema into a damaged file

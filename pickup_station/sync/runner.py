@@ -13,7 +13,8 @@
   takes effect without a restart; when there are none the state says "not paired".
 - Before a round the store gets its daily full integrity check (`Store.check_if_due`); a store
   found damaged (then, or on open) is neither pulled into nor pushed from: the state says
-  `store_damaged` ("本地数据库损坏，已停止上传") and its error says what to do.
+  `store_damaged` ("本地数据库损坏，已停止上传") and its error says what to do. Then the daily
+  backup (`store/backup.py`: when the newest is older than a day).
 
 Callbacks run in the worker thread: `on_report(RoundReport)` after each round,
 `on_state(SyncState)` whenever the status should be redrawn, `on_progress(done, total)` while a
@@ -37,6 +38,7 @@ from pickup_station.errors import (
     UserFacingError,
 )
 from pickup_station.messages import Message, render
+from pickup_station.store import backup
 from pickup_station.store.db import Store, parse_iso
 from pickup_station.sync.client import (
     Backoff,
@@ -252,6 +254,10 @@ class SyncRunner:
             self.store.check_if_due()
         except Exception:
             log.exception("store integrity check could not run")
+        try:  # the daily backup (store/backup.py), in this worker: never on the UI thread
+            backup.backup_if_due(self.store.path)
+        except Exception:
+            log.exception("the daily backup could not be made")
         first_download = not self.store.get_meta(META_CURSOR)
         progress = self.on_progress if (first_download and self.on_progress) else None
         report = engine.run_round(progress, should_stop=lambda: self._stop)

@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
         self._add_optional_tabs()
         self.setCentralWidget(self.tabs)
         self._build_toolbar()
+        self._build_help_menu()
         self._build_status_bar()
         self._wire_adapters()
         self._update_title()
@@ -112,6 +113,75 @@ class MainWindow(QMainWindow):
         self.sync_action = bar.addAction(self.tr("Sync now"), self.sync_now)
         self.attention_action = bar.addAction(self.tr("Needs attention"), self.show_attention)
         bar.addAction(self.tr("Settings"), self.show_settings)
+
+    def _build_help_menu(self) -> None:
+        """Help: About, the log folder, a support bundle (pickup_station/support_bundle.py)."""
+        menu = self.menuBar().addMenu(self.tr("Help"))
+        menu.setObjectName("helpMenu")
+        self.about_action = menu.addAction(self.tr("About"), self.show_about)
+        self.about_action.setObjectName("aboutAction")
+        self.log_folder_action = menu.addAction(self.tr("Open log folder"), self.open_log_folder)
+        self.log_folder_action.setObjectName("logFolderAction")
+        self.support_action = menu.addAction(self.tr("Export a support bundle…"),
+                                             self.export_support_bundle)
+        self.support_action.setObjectName("supportBundleAction")
+
+    def show_about(self) -> None:
+        from pickup_station import support_bundle
+
+        paths, settings = self.sv.paths, self.sv.settings
+        self.sv.tasks.op(lambda: support_bundle.about(paths, settings), parent=self) \
+            .success(self._show_about).run()
+
+    def _show_about(self, info: dict) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        never = self.tr("never")
+        rows = [(self.tr("Version"), info["version"]),
+                (self.tr("Data folder"), info["data_dir"]),
+                (self.tr("Server"), info["server"] or self.tr("not paired")),
+                (self.tr("Station"), " ".join(x for x in (info["station_id"],
+                                                          info["station_name"]) if x) or "-"),
+                (self.tr("Last sync"), info["last_sync"] or never),
+                (self.tr("Last backup"), info["last_backup"] or never)]
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("About pickup-station"),
+                          "\n".join(f"{k}: {v}" for k, v in rows), QMessageBox.StandardButton.Ok,
+                          self)
+        box.setObjectName("aboutBox")
+        box.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.about_box = box
+        box.open()
+
+    def open_log_folder(self) -> bool:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        folder = self.sv.paths.data_dir / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def export_support_bundle(self, out=None) -> None:
+        """A zip with logs, settings without the token and store statistics (no personal
+        data); asks where to save it unless `out` is given."""
+        from datetime import datetime
+        from pathlib import Path
+
+        from pickup_station import support_bundle
+
+        if out is None:
+            from PySide6.QtWidgets import QFileDialog
+
+            name = f"pickup-station-support-{datetime.now():%Y%m%d-%H%M%S}.zip"
+            out, _ = QFileDialog.getSaveFileName(self, self.tr("Export a support bundle"),
+                                                 str(Path.home() / name), "Zip (*.zip)")
+            if not out:
+                return
+        paths, settings = self.sv.paths, self.sv.settings
+        self.sv.tasks.op(lambda: support_bundle.write_bundle(paths, settings, Path(out)),
+                         parent=self) \
+            .success(lambda p: self.statusBar().showMessage(
+                self.tr("Support bundle saved: %1").replace("%1", str(p)), 15_000)) \
+            .progress(self.tr("Writing the support bundle…")).run()
 
     def _build_status_bar(self) -> None:
         sb = self.statusBar()

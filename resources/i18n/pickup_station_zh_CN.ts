@@ -274,6 +274,70 @@
         <translation>设置</translation>
     </message>
     <message>
+        <source>Help</source>
+        <translation>帮助</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <source>Open log folder</source>
+        <translation>打开日志文件夹</translation>
+    </message>
+    <message>
+        <source>Export a support bundle…</source>
+        <translation>导出技术支持包…</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>not paired</source>
+        <translation>未配对</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>提货点</translation>
+    </message>
+    <message>
+        <source>Last sync</source>
+        <translation>上次同步</translation>
+    </message>
+    <message>
+        <source>Last backup</source>
+        <translation>上次备份</translation>
+    </message>
+    <message>
+        <source>About pickup-station</source>
+        <translation>关于提货程序</translation>
+    </message>
+    <message>
+        <source>Export a support bundle</source>
+        <translation>导出技术支持包</translation>
+    </message>
+    <message>
+        <source>Support bundle saved: %1</source>
+        <translation>技术支持包已保存：%1</translation>
+    </message>
+    <message>
+        <source>Writing the support bundle…</source>
+        <translation>正在生成技术支持包…</translation>
+    </message>
+    <message>
         <source>Not paired with a server: working offline</source>
         <translation>未连接服务器：离线工作中</translation>
     </message>
