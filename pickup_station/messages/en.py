@@ -245,4 +245,7 @@ TEXTS: dict[str, str] = {
     # starting the window (app.py)
     'app.cannot_start': 'The pickup station cannot start',
     'app.settings_recovered': 'Settings recovered',
+    'app.no_audio_device': 'No audio device: sounds are off',
+    'cli.sync.demo_server_off': ('The demo server only runs inside the demo app: start it with '
+                                 'make run (or pickup-station --demo), keep it open, then sync.'),
 }

@@ -86,7 +86,8 @@ def english_in_chinese(tables) -> list[str]:
         text = re.sub(r"\{[^}]*\}", " ", template)  # the placeholders
         text = re.sub(r"https?://\S+", " ", text)  # an example address
         text = re.sub(r"--[a-z][a-z-]*", " ", text)  # a command-line option
-        text = re.sub(r"\b(pickup-station-cli|check-store)\b", " ", text)  # a command
+        text = re.sub(r"\b(pickup-station-cli|pickup-station|check-store|make run)\b", " ",
+                      text)  # a command
         words = re.findall(r"[A-Za-z][A-Za-z0-9]+", text)
         if any(w not in ZH_ALLOWED_LATIN for w in words):
             bad.append(key)

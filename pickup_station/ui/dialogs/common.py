@@ -49,7 +49,7 @@ class SignInDialog(_Form):
         self.who = QComboBox()
         for op in operators:
             role = self.tr("Leader") if op.is_leader else self.tr("Assistant")
-            self.who.addItem(f"{op.name} ({role})", op.operator_id)
+            self.who.addItem(op.name if op.name == role else f"{op.name} · {role}", op.operator_id)
         if current:
             self.who.setCurrentIndex(max(0, self.who.findData(current)))
         self.pin = _pin_field()
