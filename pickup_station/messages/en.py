@@ -246,6 +246,7 @@ TEXTS: dict[str, str] = {
     'app.cannot_start': 'The pickup station cannot start',
     'app.settings_recovered': 'Settings recovered',
     'app.no_audio_device': 'No audio device: sounds are off',
+    'list.sep': ', ',  # between the items of a list on screen
     'cli.sync.demo_server_off': ('The demo server only runs inside the demo app: start it with '
                                  'make run (or pickup-station --demo), keep it open, then sync.'),
 }

@@ -220,6 +220,7 @@ TEXTS: dict[str, str] = {
     'app.cannot_start': '无法启动提货程序',
     'app.settings_recovered': '设置文件已恢复',
     'app.no_audio_device': '没有声音设备：提示音已关闭',
+    'list.sep': '、',  # between the items of a list on screen
     'cli.sync.demo_server_off': ('演示服务器只在演示程序运行时可用：请先运行 make run'
                                  '（或 pickup-station --demo），保持它开着，再同步。'),
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -108,7 +108,8 @@ class OrderPickerDialog(_Form):
     def _show(self, orders) -> None:
         self.results.clear()
         for o in orders:
-            items = "、".join(f"{i.name}×{i.qty}" for i in o.items)
+            sep = "、" if QLocale().language() == QLocale.Language.Chinese else ", "
+            items = sep.join(f"{i.name}×{i.qty}" for i in o.items)
             row = QListWidgetItem(f"{o.customer} {o.phone}  {o.shelf_slot}  {o.order_id}\n"
                                   f"    {items}")
             row.setData(Qt.UserRole, o.order_id)
