@@ -17,10 +17,11 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 ZH_ALLOWED = {
     "PIN", "QR", "USB", "CUPS", "Windows", "ZXing", "ZBar", "OpenCV", "English", "JSON", "CSV",
     "XLSX", "mm", "libusb", "rtsp", "pyserial", "PySide6", "URL", "TOKEN", "ESC", "POS", "Esc",
-    "Enter", "COM3", "GB18030", "SKU", "Excel",
+    "Enter", "COM3", "GB18030", "SKU", "Excel", "UTC",
 }
 # Commands and options a Chinese text may name as they are typed.
-_COMMAND = re.compile(r"\b(pickup-station-cli|pickup-station|check-store|make run|pair)\b"
+_COMMAND = re.compile(r"\b(pickup-station-cli|pickup-station|check-store|make run|pair|"
+                      r"zxing-sharpen|zxing|opencv-aruco|pyzbar|opencv)\b"
                       r"|--[a-z][a-z-]*")
 # Chinese an English screen may show: the language's own name in the language picker.
 EN_ALLOWED = ["简体中文"]
