@@ -18,8 +18,8 @@ from pickup_station import config, messages
 from pickup_station.core import verdicts
 from pickup_station.core.scanning import ScanQuery
 from pickup_station.errors import Refused, StoreTooNew, UserFacingError
-from pickup_station.hardware.camera import CameraState
 from pickup_station.hardware import printers
+from pickup_station.hardware.camera import CameraState
 from pickup_station.hardware.escpos_cn import PrinterState
 from pickup_station.hardware.scanners import ScannerState
 from pickup_station.messages import Message, normalize_lang, render
