@@ -238,3 +238,20 @@ def test_a_serial_scanner_starts_and_stops_from_the_settings(dialog):
     again.scanner.port.setText("")
     again.save()
     assert window.serial_scanner is None and not first.running
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh_CN", "没有声音设备：提示音已关闭"),
+                                              ("en", "No audio device: sounds are off")])
+def test_no_audio_device_is_said_once_in_the_status_bar(qtbot, make_window, monkeypatch, lang,
+                                                        words):
+    from PySide6.QtMultimedia import QMediaDevices
+
+    from pickup_station.ui.sounds import Sounds
+
+    monkeypatch.setattr(QMediaDevices, "audioOutputs", staticmethod(lambda: []))
+    sounds = Sounds(enabled=True)
+    assert sounds.available is False and not sounds._effects
+    window = make_window(lang=lang, sounds=sounds)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == words, timeout=3000)
+    sounds.play("ok")  # nothing to play, nothing raised
+    assert sounds.played == ["ok"]
