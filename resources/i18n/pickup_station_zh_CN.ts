@@ -306,7 +306,7 @@
     <name>DisplayPage</name>
     <message>
         <source>The new language is used after the app restarts.</source>
-        <translation>新的语言在程序重新启动后生效。</translation>
+        <translation>新的语言在程序重启后生效。</translation>
     </message>
     <message>
         <source>Play sounds</source>

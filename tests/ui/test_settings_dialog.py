@@ -34,10 +34,10 @@ from pickup_station.store.db import Store
 from pickup_station.ui.services import Services
 from pickup_station.ui.sounds import Sounds
 from pickup_station.ui.tasks import Tasks
+from pickup_station.ui.dialogs.settings_dialog import SettingsDialog
 d = tempfile.mkdtemp()
 st = Settings(lang=sys.argv[1])
 st.printer.kind, st.printer.usb_vendor, st.printer.usb_product = "usb", 0x0416, 0x5011
-st.printer.usb_vendor = 0x0416
 store = Store.in_dir(d)
 sv = Services(store=store, settings=st, paths=Paths.resolve(d), counter=Counter(store),
               tasks=Tasks(), sounds=Sounds(False), lang=sys.argv[1])
@@ -248,7 +248,7 @@ def test_no_audio_device_is_said_once_in_the_status_bar(qtbot, make_window, monk
 
     from pickup_station.ui.sounds import Sounds
 
-    monkeypatch.setattr(QMediaDevices, "audioOutputs", staticmethod(lambda: []))
+    monkeypatch.setattr(QMediaDevices, "audioOutputs", staticmethod(list))
     sounds = Sounds(enabled=True)
     assert sounds.available is False and not sounds._effects
     window = make_window(lang=lang, sounds=sounds)
