@@ -352,8 +352,6 @@ class MainWindow(QMainWindow):
 
     def apply_scanner_settings(self) -> None:
         """Keyboard-wedge and serial scanners as the settings say, without a restart."""
-        from PySide6.QtWidgets import QApplication
-
         from pickup_station.ui.scan_sources import SerialScannerSource, WedgeDetector
 
         sc = self.sv.settings.scanner
@@ -362,7 +360,7 @@ class MainWindow(QMainWindow):
             self.wedge = wedge = WedgeDetector(sc, self, lang=self.sv.lang)
             wedge.scanned.connect(self.submit_scan)
             wedge.rejected.connect(self.report_problem)
-            QApplication.instance().installEventFilter(wedge)
+            wedge.install()
         elif wedge is not None:
             wedge.enabled, wedge.prefix, wedge.suffix = (bool(sc.wedge_enabled), sc.prefix or "",
                                                          sc.suffix or "")
@@ -390,6 +388,9 @@ class MainWindow(QMainWindow):
         return loops
 
     def closeEvent(self, event) -> None:
+        wedge = getattr(self, "wedge", None)
+        if wedge is not None:  # a closed window takes no more keys from the application
+            wedge.uninstall()
         for loop in self.device_loops():
             try:
                 loop.stop()

@@ -2,7 +2,7 @@
 
 Wiring (in the main window)::
 
-    sync = SyncController(store, settings, parent=window)
+    sync = SyncController(store, settings, tasks, parent=window, lang=services.lang)
     sync.statusChanged.connect(window.findChild(QLabel, "syncStatus").setText)
     sync.changesApplied.connect(window.refresh_lists)       # new batches/orders arrived
     sync.attentionChanged.connect(window.set_attention_badge)  # unresolved items, an int
