@@ -121,3 +121,26 @@ def test_the_check_finds_a_word_in_the_wrong_language():
     assert wrong_language("待上传事件：3\n上次同步：never", "zh_CN") == "never"
     assert wrong_language("小票号 ST001-261201-0001，货架号 A-1-02，用 --order 指定", "zh_CN") == ""
     assert wrong_language("王*芳 Picked up", "en", ["王*芳"]) == ""
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("zh_CN", "演示服务器只在演示程序运行时可用：请先运行 make run"),
+    ("en", "The demo server only runs inside the demo app: start it with make run")])
+def test_sync_on_a_demo_folder_says_the_demo_server_lives_in_the_app(capsys, tmp_path, lang,
+                                                                     words):
+    """A newcomer syncs the demo folder with the demo app closed: the answer says why."""
+    data_dir = tmp_path / "demo"
+    (data_dir / "demo-server").mkdir(parents=True)
+    save_settings(Settings(server_url="http://127.0.0.1:9", station_token="t"),
+                  data_dir / "config.json")
+    args = ["sync", "--data-dir", str(data_dir), "--lang", lang]
+    assert cli.main(args) == 1
+    plain = capsys.readouterr().out
+    assert words not in plain  # not a demo folder yet: the plain offline answer
+    (data_dir / "demo-server" / "demo.json").write_text('{"station_id": "DEMO01"}')
+    assert cli.main(args) == 1
+    assert capsys.readouterr().out.startswith(words)
+    assert cli.main([*args, "--json"]) == 1
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error["code"] == "offline" and error["demo_server_off"] is True
+    assert error["message"].startswith(words)
