@@ -47,6 +47,73 @@ def setup_logging(data_dir: Path) -> Path:
     return logs / "station.log"
 
 
+_QT_HANDLER = None  # kept alive while Qt may call it
+_ALSA_HANDLER = None
+
+
+def route_qt_messages() -> None:
+    """Qt's own messages go to the log file, not the terminal: the multimedia back-end probing
+    its libraries (VA-API, PipeWire), PulseAudio with no server, QSoundEffect, the platform
+    plugin. They are what a person reads as "sound is broken" when nothing is. OpenCV's
+    camera probing keeps only its errors (OPENCV_LOG_LEVEL=ERROR, unless set). Multimedia
+    chatter is logged as info (library probing as debug); other Qt warnings stay warnings.
+    Call before the QApplication is made and before QtMultimedia is imported. PulseAudio's
+    and ALSA's libraries print on their own: PulseAudio keeps only its errors (PULSE_LOG=0,
+    unless set), ALSA's error hook writes to the log instead of stderr."""
+    global _QT_HANDLER
+    import os
+
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    os.environ.setdefault("PULSE_LOG", "0")
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")  # camera probing, FFmpeg back-end
+    qt_log = logging.getLogger("qt")
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+    noise = ("PulseAudioService", "QSoundEffect", "QAudioSink", "QAudioOutput",
+             "This plugin does not support")
+
+    def handler(kind, context, message) -> None:
+        category = getattr(context, "category", None) or "default"
+        level = levels.get(kind, logging.WARNING)
+        if category == "qt.multimedia.symbolsresolver":
+            level = logging.DEBUG
+        elif category.startswith("qt.multimedia") or message.startswith(noise):
+            level = min(level, logging.INFO)
+        qt_log.log(level, "[%s] %s", category, message)
+        if kind == QtMsgType.QtFatalMsg:  # Qt aborts next: leave a trace where a person looks
+            sys.stderr.write(f"Qt fatal: {message}\n")
+
+    _QT_HANDLER = handler
+    qInstallMessageHandler(handler)
+    _route_alsa_errors()
+
+
+def _route_alsa_errors() -> None:
+    """libasound prints its errors straight to stderr; send them to the log (Linux only)."""
+    global _ALSA_HANDLER
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        lib = ctypes.CDLL("libasound.so.2")
+    except OSError:
+        return
+    alsa_log = logging.getLogger("alsa")
+    proto = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
+                             ctypes.c_char_p)
+
+    def on_error(file, line, function, err, fmt) -> None:  # the printf arguments are not read
+        alsa_log.info("%s:%s %s (error %s) %s", (file or b"").decode(errors="replace"), line,
+                      (function or b"").decode(errors="replace"), err,
+                      (fmt or b"").decode(errors="replace"))
+
+    _ALSA_HANDLER = proto(on_error)
+    lib.snd_lib_error_set_handler(_ALSA_HANDLER)
+
+
 def install_excepthook(log_file: Path) -> None:
     """An unexpected error is logged and shown; the store is untouched (all writes are atomic)."""
 
@@ -113,31 +180,18 @@ def build_services(paths: Paths, settings, lang: str, demo_sheet=None):
     tasks = Tasks()
     services = Services(store=store, settings=settings, paths=paths, counter=Counter(store),
                         tasks=tasks, sounds=Sounds(settings.sounds), demo_sheet=demo_sheet,
-                        lang=lang, printer=PrintQueue(store, lambda: settings))
+                        lang=lang, printer=PrintQueue(store, lambda: settings, lang=lang))
     if settings.paired:
         from pickup_station.ui.sync_controller import SyncController
 
-        services.sync = SyncController(store, settings, tasks)
+        services.sync = SyncController(store, settings, tasks, lang=lang)
     return services
 
 
 def attach_hardware(window, services) -> None:
     """Scanners and camera feed the one scan door: window.submit_scan."""
-    from PySide6.QtWidgets import QApplication
-
-    from pickup_station.ui.scan_sources import SerialScannerSource, WedgeDetector
-
     settings = services.settings
-    if settings.scanner.wedge_enabled:
-        window.wedge = WedgeDetector(settings.scanner, window, lang=services.lang)
-        window.wedge.scanned.connect(window.submit_scan)
-        window.wedge.rejected.connect(window.report_problem)
-        QApplication.instance().installEventFilter(window.wedge)
-    if settings.scanner.serial_port:
-        window.serial_scanner = SerialScannerSource(settings.scanner, window, lang=services.lang)
-        window.serial_scanner.scanned.connect(window.submit_scan)
-        window.serial_scanner.statusChanged.connect(window.statusBar().showMessage)
-        window.serial_scanner.problem.connect(window.report_problem)
+    window.apply_scanner_settings()
     if settings.camera.enabled:
         window.apply_camera_settings()
 
@@ -200,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     log_file = setup_logging(paths.data_dir)
     log.info("pickup-station %s starting, data in %s", __version__, paths.data_dir)
 
+    route_qt_messages()
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

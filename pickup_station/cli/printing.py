@@ -55,6 +55,19 @@ def _rasterizer(mode: str):
     return render_lines
 
 
+def described(settings, lang: str) -> str:
+    """The printer in words (`describe()` keeps the raw form for the JSON answer and the
+    test page): `USB 打印机 0x0416:0x5011 · 58 毫米 · 文字`."""
+    kind = settings.kind or "none"
+    where = (f"0x{settings.usb_vendor:04x}:0x{settings.usb_product:04x}" if kind == "usb"
+             else settings.target)
+    if kind == "serial":
+        where = f"{settings.target} {settings.baudrate}"
+    text = render("printer.described", lang, kind=Message(f"printer.kind.{kind}"), where=where,
+                  paper=settings.paper_mm, mode=Message(f"printer.mode.{settings.mode}"))
+    return " ".join(text.split())  # no double space where there is no address
+
+
 def cmd_test_print(args, ctx):
     from pickup_station.cli.context import Outcome
 
@@ -79,6 +92,6 @@ def cmd_test_print(args, ctx):
                "mode": settings.mode, "paper_mm": settings.paper_mm, "bytes": result.bytes_sent,
                "state": result.state.value, "seconds": round(result.seconds, 3)}
     text = render("cli.printed", ctx.lang, what=Message(f"cli.printed.{printed}"),
-                  printer=payload["printer"], bytes=result.bytes_sent,
+                  printer=described(settings, ctx.lang), bytes=result.bytes_sent,
                   state=Message(f"printer.state.{result.state.value}"))
     return Outcome(0, payload, text)

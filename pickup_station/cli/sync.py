@@ -6,13 +6,15 @@ the station's id, name and address) and only then keeps them in the settings; a 
 `sync` runs one round (pull, then push, then heartbeat) and prints what moved and what waits:
 `{"ok", "pulled": {"batches", "orders", "removed"}, "pushed": {"accepted", "duplicate",
 "rejected"}, "pending_events", "attention", "cursor", "last_sync"}` (plus `clock_skew_s`,
-`clock_ok` and, on failure, `error`). Exit 1 when the round did not get through.
+`clock_ok` and, on failure, `error`). Exit 1 when the round did not get through. On a demo
+folder whose demo app is not running, the error says that the demo server lives in the app
+(`error.demo_server_off`).
 """
 
 from __future__ import annotations
 
 from pickup_station.errors import Refused
-from pickup_station.messages import Message, render
+from pickup_station.messages import Message, render, sentences
 from pickup_station.store.db import STORE_FILENAME
 from pickup_station.sync.client import SyncClient, normalize_url
 from pickup_station.sync.engine import SyncEngine, pending_count
@@ -53,7 +55,20 @@ def cmd_sync(args, ctx):
     finally:
         engine.client.close()
     payload = report.as_json(ctx.lang)
-    return Outcome(0 if report.ok else 1, payload, describe_round(report, ctx.lang))
+    text = describe_round(report, ctx.lang)
+    if _demo_server_is_off(report, ctx):
+        why = render("cli.sync.demo_server_off", ctx.lang)
+        payload["error"]["demo_server_off"] = True
+        payload["error"]["message"] = sentences([why, payload["error"]["message"]], ctx.lang)
+        text = f"{why}\n{text}"
+    return Outcome(0 if report.ok else 1, payload, text)
+
+
+def _demo_server_is_off(report, ctx) -> bool:
+    """A demo folder (made by `pickup-station --demo`) whose server did not answer: that
+    server lives inside the demo app, so it answers only while the app runs."""
+    return (report.error is not None and report.error.code == "offline"
+            and (ctx.paths.data_dir / "demo-server" / "demo.json").exists())
 
 
 def describe_round(report, lang: str = "zh_CN") -> str:

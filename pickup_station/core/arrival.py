@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from pickup_station.core import operators as ops
 from pickup_station.core import shelves
 from pickup_station.core.counter import record_event
+from pickup_station.core.timezone import local_text, station_tz
 from pickup_station.errors import Refused
 from pickup_station.store.db import Store, iso, utcnow
 from pickup_station.store.models import Batch, BatchReceipt, Order, OrderItem
@@ -87,8 +88,9 @@ def sign_off(store: Store, batch_id: str, operator_id: str,
             raise Refused(f"没有这个配送批次：{batch_id}", f"No such delivery batch: {batch_id}",
                           code="unknown_batch")
         if batch.status != "expected":
-            raise Refused(f"批次 {batch_id} 已于 {batch.arrived_at} 签收",
-                          f"Batch {batch_id} was already signed off at {batch.arrived_at}",
+            at = local_text(batch.arrived_at, station_tz(s))  # the station's clock, not UTC
+            raise Refused(f"批次 {batch_id} 已于 {at} 签收",
+                          f"Batch {batch_id} was already signed off at {at}",
                           code="already_arrived")
         counted = _apply_issues(s, batch_id, issues, operator.operator_id)
         batch.status = "arrived"

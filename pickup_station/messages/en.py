@@ -111,6 +111,18 @@ TEXTS: dict[str, str] = {
     "cli.printed.receipt": "a receipt",
     "cli.printed.label": "a label",
     "cli.raster_needs_pyside": "Image print modes need PySide6: {error}",
+    "printer.kind.none": "no printer",
+    "printer.kind.usb": "USB printer",
+    "printer.kind.network": "network printer",
+    "printer.kind.serial": "serial printer",
+    "printer.kind.win32": "Windows printer",
+    "printer.kind.cups": "CUPS printer",
+    "printer.kind.file": "file",
+    "printer.kind.dummy": "in-memory test printer",
+    "printer.mode.text": "text",
+    "printer.mode.raster": "image",
+    "printer.mode.mixed": "text with images",
+    "printer.described": "{kind} {where} · {paper} mm · {mode}",
     "printer.state.ready": "ready",
     "printer.state.paper_low": "paper low",
     "printer.state.unknown": "state unknown (one-way connection)",
@@ -262,4 +274,8 @@ TEXTS: dict[str, str] = {
     "cli.backup.done": "Store backed up to {path} ({size} bytes, {seconds} s)",
     "cli.restore.done": "Store restored from {path}; the replaced store is kept as {aside}",
     "cli.restore.done_new": "Store restored from {path}",
+    'app.no_audio_device': 'No audio device: sounds are off',
+    'list.sep': ', ',  # between the items of a list on screen
+    'cli.sync.demo_server_off': ('The demo server only runs inside the demo app: start it with '
+                                 'make run (or pickup-station --demo), keep it open, then sync.'),
 }

@@ -97,6 +97,18 @@ TEXTS: dict[str, str] = {
     "cli.printed.receipt": "小票",
     "cli.printed.label": "标签",
     "cli.raster_needs_pyside": "图片打印模式需要 PySide6：{error}",
+    "printer.kind.none": "无打印机",
+    "printer.kind.usb": "USB 打印机",
+    "printer.kind.network": "网络打印机",
+    "printer.kind.serial": "串口打印机",
+    "printer.kind.win32": "Windows 打印机",
+    "printer.kind.cups": "CUPS 打印机",
+    "printer.kind.file": "保存到文件",
+    "printer.kind.dummy": "内存测试打印机",
+    "printer.mode.text": "文字",
+    "printer.mode.raster": "图片",
+    "printer.mode.mixed": "文字加图片",
+    "printer.described": "{kind} {where} · {paper} 毫米 · {mode}",
     "printer.state.ready": "就绪",
     "printer.state.paper_low": "纸快用完了",
     "printer.state.unknown": "状态未知（连接只能单向发送）",
@@ -232,4 +244,8 @@ TEXTS: dict[str, str] = {
     "cli.backup.done": "数据库已备份到 {path}（{size} 字节，用时 {seconds} 秒）",
     "cli.restore.done": "已从 {path} 恢复数据库；被替换的数据库另存为 {aside}",
     "cli.restore.done_new": "已从 {path} 恢复数据库",
+    'app.no_audio_device': '没有声音设备：提示音已关闭',
+    'list.sep': '、',  # between the items of a list on screen
+    'cli.sync.demo_server_off': ('演示服务器只在演示程序运行时可用：请先运行 make run'
+                                 '（或 pickup-station --demo），保持它开着，再同步。'),
 }

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from pickup_station.core import operators as ops
 from pickup_station.errors import Refused
+from pickup_station.messages import render
 from pickup_station.store.db import get_meta
 from pickup_station.ui.dialogs.common import SignInDialog
 from pickup_station.ui.services import Services
@@ -215,6 +216,9 @@ class MainWindow(QMainWindow):
         printer.statusChanged.connect(self.printer_status.setText)
         if printer.status_text():
             self.printer_status.setText(printer.status_text())
+        if self.sv.sounds.enabled and self.sv.sounds.available is False:
+            QTimer.singleShot(0, lambda: self.statusBar().showMessage(
+                render("app.no_audio_device", self.sv.lang), 20_000))
 
     def _wire_sync(self, sync) -> None:
         sync.statusChanged.connect(self.sync_status.setText)
@@ -375,7 +379,7 @@ class MainWindow(QMainWindow):
             from pickup_station.ui.sync_controller import SyncController
 
             self.sv.sync = SyncController(self.sv.store, self.sv.settings, self.sv.tasks,
-                                          parent=self)
+                                          parent=self, lang=self.sv.lang)
             self._wire_sync(self.sv.sync)
             self.sv.sync.start()
         else:
@@ -389,14 +393,62 @@ class MainWindow(QMainWindow):
         self.counter_view.focus_scan()
 
     def show_settings(self) -> None:
+        self.settings_dialog().exec()
+        self.counter_view.focus_scan()
+
+    def settings_dialog(self):
+        """The settings dialog, wired so that saving applies what changed (no restart but
+        for the language)."""
         from pickup_station.ui.dialogs.settings_dialog import SettingsDialog
 
-        cam = self.sv.settings.camera
-        before = (cam.enabled, cam.source, cam.decoder)
-        if SettingsDialog(self.sv, self).exec() and before != (cam.enabled, cam.source,
-                                                               cam.decoder):
+        st = self.sv.settings
+        before = (st.camera.enabled, st.camera.source, st.camera.decoder, st.sync_interval_s)
+        dlg = SettingsDialog(self.sv, self)
+        dlg.saved.connect(lambda: self.apply_settings(before))
+        return dlg
+
+    def apply_settings(self, before: tuple | None = None) -> None:
+        """Make the running counter match the saved settings: camera, scanners, sounds,
+        printer, sync interval. The language is kept until the next start."""
+        st = self.sv.settings
+        cam = st.camera
+        if before is None or before[:3] != (cam.enabled, cam.source, cam.decoder):
             self.apply_camera_settings()
-        self.counter_view.focus_scan()
+        self.apply_scanner_settings()
+        self.sv.sounds.set_enabled(st.sounds)
+        self.sv.printer.refresh_status()
+        if before is None or before[3] != st.sync_interval_s:
+            self.sv.sync.settings_changed()
+
+    def apply_scanner_settings(self) -> None:
+        """Keyboard-wedge and serial scanners as the settings say, without a restart."""
+        from pickup_station.ui.scan_sources import SerialScannerSource, WedgeDetector
+
+        sc = self.sv.settings.scanner
+        wedge = getattr(self, "wedge", None)
+        if wedge is None and sc.wedge_enabled:
+            self.wedge = wedge = WedgeDetector(sc, self, lang=self.sv.lang)
+            wedge.scanned.connect(self.submit_scan)
+            wedge.rejected.connect(self.report_problem)
+            wedge.install()
+        elif wedge is not None:
+            wedge.enabled, wedge.prefix, wedge.suffix = (bool(sc.wedge_enabled), sc.prefix or "",
+                                                         sc.suffix or "")
+        wanted = (sc.serial_port, sc.serial_baudrate, sc.prefix, sc.suffix)
+        serial = getattr(self, "serial_scanner", None)
+        if serial is not None and getattr(serial, "wanted", None) == wanted:
+            return
+        if serial is not None:
+            serial.stop()
+            serial.deleteLater()
+            self.serial_scanner = None
+        if sc.serial_port:
+            serial = SerialScannerSource(sc, self, lang=self.sv.lang)
+            serial.wanted = wanted
+            serial.scanned.connect(self.submit_scan)
+            serial.statusChanged.connect(self.statusBar().showMessage)
+            serial.problem.connect(self.report_problem)
+            self.serial_scanner = serial
 
     def device_loops(self) -> list[DeviceLoop]:
         """Everything with a thread of its own, stopped on quit."""
@@ -406,6 +458,9 @@ class MainWindow(QMainWindow):
         return loops
 
     def closeEvent(self, event) -> None:
+        wedge = getattr(self, "wedge", None)
+        if wedge is not None:  # a closed window takes no more keys from the application
+            wedge.uninstall()
         for loop in self.device_loops():
             try:
                 loop.stop()

@@ -74,8 +74,9 @@ class PrintQueue(QObject):
 
     def __init__(self, store: Store, settings: Callable[[], Settings], parent: QObject | None = None,
                  *, printer_factory: Callable[[PrinterSettings], object] = make_printer,
-                 rasterize=None, status_timeout: float = 0.5):
+                 rasterize=None, status_timeout: float = 0.5, lang: str | None = None):
         super().__init__(parent)
+        self._lang_fixed = lang  # the window's language; else the settings file's
         self._store = store
         self._settings = settings
         self._factory = printer_factory
@@ -279,6 +280,8 @@ class PrintQueue(QObject):
         self.jobFinished.emit(job.job_id, ok, msg)
 
     def _lang(self) -> str:
+        if self._lang_fixed:
+            return self._lang_fixed
         try:
             return self._settings().lang or "zh_CN"
         except AttributeError:

@@ -2,7 +2,7 @@
 
 Wiring (in the main window)::
 
-    sync = SyncController(store, settings, parent=window)
+    sync = SyncController(store, settings, tasks, parent=window, lang=services.lang)
     sync.statusChanged.connect(window.findChild(QLabel, "syncStatus").setText)
     sync.changesApplied.connect(window.refresh_lists)       # new batches/orders arrived
     sync.attentionChanged.connect(window.set_attention_badge)  # unresolved items, an int
@@ -77,12 +77,13 @@ class SyncController(QObject):
 
     def __init__(self, store: Store, settings: Settings, tasks: Tasks,
                  parent: QObject | None = None, *, client_factory=None, app_version: str = __version__,
-                 debounce_s: float = 0.3, backoff=None):
+                 debounce_s: float = 0.3, backoff=None, lang: str | None = None):
         super().__init__(parent)
         self.store = store
         self.settings = settings
         self.tasks = tasks
-        self.lang = settings.lang or "zh_CN"
+        # the window's language (`--lang` wins over the settings file); kept until a restart
+        self.lang = lang or settings.lang or "zh_CN"
         self._client_factory = client_factory or (lambda url, token: SyncClient(url, token))
         self.status_text = ""
         self.status_tooltip = ""
@@ -130,9 +131,8 @@ class SyncController(QObject):
 
     @Slot()
     def settings_changed(self) -> None:
-        """Settings were saved (pairing, interval): new timer, and a round now."""
-        self.lang = self.settings.lang or "zh_CN"
-        self._runner.lang = self.lang
+        """Settings were saved (pairing, interval): new timer, and a round now. A new
+        language waits for the next start, like the rest of the window."""
         if self._started:
             self._timer.start(max(5, int(self.settings.sync_interval_s or 30)) * 1000)
         self.sync_now()

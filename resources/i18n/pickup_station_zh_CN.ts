@@ -165,6 +165,65 @@
     </message>
 </context>
 <context>
+    <name>CameraPage</name>
+    <message>
+        <source>Use a camera to scan QR codes</source>
+        <translation>用摄像头扫提货二维码</translation>
+    </message>
+    <message>
+        <source>Camera %1 (%2)</source>
+        <translation>第 %1 个摄像头（%2）</translation>
+    </message>
+    <message>
+        <source>Camera %1</source>
+        <translation>第 %1 个摄像头</translation>
+    </message>
+    <message>
+        <source>A video file or stream address</source>
+        <translation>视频文件或网络视频流</translation>
+    </message>
+    <message>
+        <source>video file, or rtsp://…</source>
+        <translation>视频文件，或 rtsp://…</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Automatic (best available)</source>
+        <translation>自动（选最好用的）</translation>
+    </message>
+    <message>
+        <source>ZXing, second try sharpened (reads the most)</source>
+        <translation>ZXing，锐化后再试一次（识别率最高）</translation>
+    </message>
+    <message>
+        <source>OpenCV (contrib module)</source>
+        <translation>OpenCV（扩展模块）</translation>
+    </message>
+    <message>
+        <source>Show preview</source>
+        <translation>显示预览</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <source>File or address</source>
+        <translation>文件或地址</translation>
+    </message>
+    <message>
+        <source>QR decoder</source>
+        <translation>二维码识别方式</translation>
+    </message>
+    <message>
+        <source>Video file</source>
+        <translation>视频文件</translation>
+    </message>
+</context>
+<context>
     <name>CounterView</name>
     <message>
         <source>Scan QR · pickup code · phone last 4</source>
@@ -241,6 +300,21 @@
     <message>
         <source>The pickup is more than 10 minutes old: only the leader can undo it.</source>
         <translation>提货已超过 10 分钟，只有团长可以撤销。</translation>
+    </message>
+</context>
+<context>
+    <name>DisplayPage</name>
+    <message>
+        <source>The new language is used after the app restarts.</source>
+        <translation>新的语言在程序重启后生效。</translation>
+    </message>
+    <message>
+        <source>Play sounds</source>
+        <translation>播放提示音</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
     </message>
 </context>
 <context>
@@ -506,6 +580,149 @@
     </message>
 </context>
 <context>
+    <name>PrinterPage</name>
+    <message>
+        <source>No printer</source>
+        <translation>无打印机</translation>
+    </message>
+    <message>
+        <source>USB printer</source>
+        <translation>USB 打印机</translation>
+    </message>
+    <message>
+        <source>Network printer</source>
+        <translation>网络打印机</translation>
+    </message>
+    <message>
+        <source>Serial printer</source>
+        <translation>串口打印机</translation>
+    </message>
+    <message>
+        <source>Windows printer</source>
+        <translation>Windows 打印机</translation>
+    </message>
+    <message>
+        <source>CUPS printer</source>
+        <translation>CUPS 打印机</translation>
+    </message>
+    <message>
+        <source>Save to a file (test)</source>
+        <translation>保存到文件（测试）</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Enter the USB ids by hand (advanced)</source>
+        <translation>手动填写 USB 编号（高级）</translation>
+    </message>
+    <message>
+        <source>vendor</source>
+        <translation>厂商</translation>
+    </message>
+    <message>
+        <source>product</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <source>58 mm (narrow)</source>
+        <translation>58 毫米（窄）</translation>
+    </message>
+    <message>
+        <source>80 mm (wide)</source>
+        <translation>80 毫米（宽）</translation>
+    </message>
+    <message>
+        <source>Text (printer has Chinese font)</source>
+        <translation>文字（打印机自带中文字库）</translation>
+    </message>
+    <message>
+        <source>Image (any printer)</source>
+        <translation>图片（任何打印机）</translation>
+    </message>
+    <message>
+        <source>Mixed (slow serial links)</source>
+        <translation>混合（适合慢速串口）</translation>
+    </message>
+    <message>
+        <source>Print a receipt after each hand-over</source>
+        <translation>每次核销后打印小票</translation>
+    </message>
+    <message>
+        <source>Test print</source>
+        <translation>打印测试页</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Connected printer</source>
+        <translation>已连接的打印机</translation>
+    </message>
+    <message>
+        <source>USB ids (hex)</source>
+        <translation>USB 编号（十六进制）</translation>
+    </message>
+    <message>
+        <source>Speed (baud)</source>
+        <translation>速率（波特）</translation>
+    </message>
+    <message>
+        <source>Paper</source>
+        <translation>纸宽</translation>
+    </message>
+    <message>
+        <source>Chinese text</source>
+        <translation>中文打印方式</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>a file or folder for the printed bytes</source>
+        <translation>保存打印内容的文件或文件夹</translation>
+    </message>
+    <message>
+        <source>Serial port</source>
+        <translation>串口</translation>
+    </message>
+    <message>
+        <source>Printer name</source>
+        <translation>打印机名称</translation>
+    </message>
+    <message>
+        <source>as the system names it</source>
+        <translation>与系统打印机列表中的名称一致</translation>
+    </message>
+    <message>
+        <source>as Windows names it</source>
+        <translation>与 Windows 中的名称一致</translation>
+    </message>
+    <message>
+        <source>The saved printer %1 (not connected)</source>
+        <translation>已保存的打印机 %1（未连接）</translation>
+    </message>
+    <message>
+        <source>Connected USB printers cannot be listed on this computer (libusb is missing): enter the ids by hand.</source>
+        <translation>这台电脑无法列出已连接的 USB 打印机（缺少 libusb）：请手动填写编号。</translation>
+    </message>
+    <message>
+        <source>No USB printer found: is it plugged in and switched on?</source>
+        <translation>没有找到 USB 打印机：请检查是否已插好并开机。</translation>
+    </message>
+    <message>
+        <source>Print to file</source>
+        <translation>打印到文件</translation>
+    </message>
+</context>
+<context>
     <name>ReportsView</name>
     <message>
         <source>Picked up today</source>
@@ -601,134 +818,65 @@
     </message>
 </context>
 <context>
+    <name>ScannerPage</name>
+    <message>
+        <source>A scanner that types like a keyboard (USB keyboard mode)</source>
+        <translation>像键盘一样输入的扫码枪（USB 键盘模式）</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>none (e.g. /dev/ttyACM0 or COM3)</source>
+        <translation>无（如 /dev/ttyACM0 或 COM3）</translation>
+    </message>
+    <message>
+        <source>Characters to remove before a code</source>
+        <translation>去掉码前的字符</translation>
+    </message>
+    <message>
+        <source>Characters to remove after a code</source>
+        <translation>去掉码后的字符</translation>
+    </message>
+    <message>
+        <source>Serial scanner port</source>
+        <translation>串口扫码枪端口</translation>
+    </message>
+    <message>
+        <source>Serial speed (baud)</source>
+        <translation>串口速率（波特）</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <source>Play sounds</source>
-        <translation>播放提示音</translation>
+        <source>Scanner</source>
+        <translation>扫码枪</translation>
     </message>
     <message>
-        <source>file path, host:9100, /dev/ttyUSB0, printer name</source>
-        <translation>文件路径、主机:9100、/dev/ttyUSB0 或打印机名称</translation>
+        <source>Sync</source>
+        <translation>同步</translation>
     </message>
     <message>
-        <source>Text (printer has Chinese font)</source>
-        <translation>文字（打印机自带中文字库）</translation>
-    </message>
-    <message>
-        <source>Image (any printer)</source>
-        <translation>图片（任何打印机）</translation>
-    </message>
-    <message>
-        <source>Mixed (slow serial links)</source>
-        <translation>混合（慢速串口）</translation>
-    </message>
-    <message>
-        <source>Print a receipt after each hand-over</source>
-        <translation>每次核销后打印小票</translation>
-    </message>
-    <message>
-        <source>Test print</source>
-        <translation>打印测试页</translation>
-    </message>
-    <message>
-        <source>Use a camera to scan QR codes</source>
-        <translation>使用摄像头扫描二维码</translation>
-    </message>
-    <message>
-        <source>0 (first camera), a video file or rtsp://…</source>
-        <translation>0（第一个摄像头）、视频文件或 rtsp://…</translation>
+        <source>Display &amp; language</source>
+        <translation>界面和语言</translation>
     </message>
     <message>
         <source>Show preview</source>
         <translation>显示预览</translation>
     </message>
     <message>
-        <source>not paired</source>
-        <translation>未连接</translation>
-    </message>
-    <message>
-        <source>Pair with server…</source>
-        <translation>连接服务器…</translation>
-    </message>
-    <message>
-        <source>General</source>
-        <translation>常规</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>语言</translation>
-    </message>
-    <message>
         <source>Printer</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <source>Connection</source>
-        <translation>连接方式</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>地址</translation>
-    </message>
-    <message>
-        <source>USB vendor id (hex)</source>
-        <translation>USB 厂商 ID（十六进制）</translation>
-    </message>
-    <message>
-        <source>USB product id (hex)</source>
-        <translation>USB 产品 ID（十六进制）</translation>
-    </message>
-    <message>
-        <source>Paper</source>
-        <translation>纸宽</translation>
-    </message>
-    <message>
-        <source>Chinese text</source>
-        <translation>中文打印方式</translation>
-    </message>
-    <message>
         <source>Camera</source>
         <translation>摄像头</translation>
-    </message>
-    <message>
-        <source>Source</source>
-        <translation>视频来源</translation>
-    </message>
-    <message>
-        <source>Decoder</source>
-        <translation>解码器</translation>
-    </message>
-    <message>
-        <source>Scanners</source>
-        <translation>扫码枪</translation>
-    </message>
-    <message>
-        <source>Prefix to strip</source>
-        <translation>去掉前缀</translation>
-    </message>
-    <message>
-        <source>Suffix to strip</source>
-        <translation>去掉后缀</translation>
-    </message>
-    <message>
-        <source>Serial port</source>
-        <translation>串口</translation>
-    </message>
-    <message>
-        <source>Baud rate</source>
-        <translation>波特率</translation>
-    </message>
-    <message>
-        <source>Server</source>
-        <translation>服务器</translation>
-    </message>
-    <message>
-        <source>Language and scanner changes apply after a restart.</source>
-        <translation>语言和扫码枪设置在重启程序后生效。</translation>
     </message>
     <message>
         <source>Hide preview</source>
@@ -771,6 +919,33 @@
     <message>
         <source>Not paired with a server: cannot ask</source>
         <translation>未连接服务器：无法查询</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <source>Not paired: the counter works offline</source>
+        <translation>未配对：柜台离线工作</translation>
+    </message>
+    <message>
+        <source>Pair with server…</source>
+        <translation>与服务器配对…</translation>
+    </message>
+    <message>
+        <source>Pair again…</source>
+        <translation>重新配对…</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>Sync every</source>
+        <translation>同步间隔</translation>
     </message>
 </context>
 <context>

@@ -20,9 +20,9 @@ def make_window(qtbot, station, data_dir):
 
     def make(settings: Settings | None = None, **extra):
         settings = settings or Settings()
+        extra.setdefault("sounds", Sounds(enabled=False))
         sv = Services(store=station.store, settings=settings, paths=Paths.resolve(data_dir),
-                      counter=Counter(station.store), tasks=Tasks(),
-                      sounds=Sounds(enabled=False), **extra)
+                      counter=Counter(station.store), tasks=Tasks(), **extra)
         w = MainWindow(sv)
         qtbot.addWidget(w)
         w.show()

@@ -173,9 +173,10 @@ def test_settings_dialog_saves_the_language_for_the_next_start(make_window, ui_l
     w = make_window(Settings())
     dlg = SettingsDialog(w.sv, w)
     qtbot.addWidget(dlg)
-    labels = [lb.text() for lb in dlg.findChildren(type(w.sync_status))]
-    assert any("重启" in t for t in labels)  # the restart note, in Chinese
-    dlg.lang.setCurrentIndex(dlg.lang.findData("en"))
+    note = dlg.display.restart_note
+    assert not dlg.display.visible_row(note)  # nothing needs a restart yet
+    dlg.display.lang.setCurrentIndex(dlg.display.lang.findData("en"))
+    assert dlg.display.visible_row(note) and "重启" in note.text()  # the note, in Chinese
     dlg.save()
     saved = load_settings(w.sv.paths.config_file)
     assert saved.lang == "en"

@@ -18,6 +18,7 @@ from pickup_station import config, messages
 from pickup_station.core import verdicts
 from pickup_station.core.scanning import ScanQuery
 from pickup_station.errors import Refused, StoreTooNew, UserFacingError
+from pickup_station.hardware import printers
 from pickup_station.hardware.camera import CameraState
 from pickup_station.hardware.escpos_cn import PrinterState
 from pickup_station.hardware.scanners import ScannerState
@@ -28,7 +29,7 @@ PKG = Path(messages.__file__).resolve().parents[1]
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 # English a zh_CN text may hold: names of programs, keys, options and protocols, not words.
 ZH_ALLOWED_LATIN = {"PIN", "QR", "pyserial", "PySide6", "CR", "LF", "URL", "TOKEN", "pair",
-                    "JSON"}
+                    "JSON", "USB", "CUPS", "Windows"}
 # Keys built at run time as prefix + code: each family lists the codes it must word.
 FAMILIES: dict[str, tuple[str, ...]] = {
     "verdict.{}.title": (*verdicts.REASONS, "ready", "candidates"),
@@ -40,6 +41,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "camera.state.{}": tuple(s.value for s in CameraState),
     "scanner.state.{}": tuple(s.value for s in ScannerState),
     "printer.state.{}": tuple(s.value for s in PrinterState),
+    "printer.kind.{}": printers.KINDS,
+    "printer.mode.{}": ("text", "raster", "mixed"),
     "cli.printed.{}": ("test", "receipt", "label"),
     "settings_file.why.{}": config.UNUSABLE,
 }
@@ -86,7 +89,8 @@ def english_in_chinese(tables) -> list[str]:
         text = re.sub(r"\{[^}]*\}", " ", template)  # the placeholders
         text = re.sub(r"https?://\S+", " ", text)  # an example address
         text = re.sub(r"--[a-z][a-z-]*", " ", text)  # a command-line option
-        text = re.sub(r"\b(pickup-station-cli|check-store)\b", " ", text)  # a command
+        text = re.sub(r"\b(pickup-station-cli|pickup-station|check-store|make run)\b", " ",
+                      text)  # a command
         words = re.findall(r"[A-Za-z][A-Za-z0-9]+", text)
         if any(w not in ZH_ALLOWED_LATIN for w in words):
             bad.append(key)

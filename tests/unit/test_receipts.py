@@ -109,7 +109,7 @@ def test_receipt_layout_fits_the_paper_and_says_everything(seeded, mm):
             assert display_width(ln.text) <= (cols // 2 if ln.large else cols), ln
     body = "\n".join(texts(lines))
     for needle in ("2026-11-22 10:05:03", IDS.order_full, "B-20261122-A", "张*丰",
-                   "138****1234", "代取：李四（邻居）", "店员：王小明", IDS.receipt_full,
+                   "138****1234", "代取：李四（邻居）", "操作员：王小明", IDS.receipt_full,
                    "有机西红柿 500g", "补打", "补打时间 2026-11-22 18:00:00"):
         assert needle in body, needle
     assert "-" * cols in body

@@ -245,7 +245,7 @@ def _receipt(s: _Sheet, r: PickupReceipt) -> None:
     s.kv("货架：", r.shelf_slot)
     s.kv("顾客：", f"{r.customer_name}  {r.phone}".strip())
     s.kv("代取：", r.proxy_name, bold=True)
-    s.kv("店员：", r.operator_name)
+    s.kv("操作员：", r.operator_name)
     s.rule()
     s.rows(two_columns("已提商品", "数量", s.cols), bold=True)
     for item in r.items_handed:

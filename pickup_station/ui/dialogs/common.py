@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -49,7 +49,7 @@ class SignInDialog(_Form):
         self.who = QComboBox()
         for op in operators:
             role = self.tr("Leader") if op.is_leader else self.tr("Assistant")
-            self.who.addItem(f"{op.name} ({role})", op.operator_id)
+            self.who.addItem(op.name if op.name == role else f"{op.name} · {role}", op.operator_id)
         if current:
             self.who.setCurrentIndex(max(0, self.who.findData(current)))
         self.pin = _pin_field()
@@ -108,7 +108,8 @@ class OrderPickerDialog(_Form):
     def _show(self, orders) -> None:
         self.results.clear()
         for o in orders:
-            items = "、".join(f"{i.name}×{i.qty}" for i in o.items)
+            sep = "、" if QLocale().language() == QLocale.Language.Chinese else ", "
+            items = sep.join(f"{i.name}×{i.qty}" for i in o.items)
             row = QListWidgetItem(f"{o.customer} {o.phone}  {o.shelf_slot}  {o.order_id}\n"
                                   f"    {items}")
             row.setData(Qt.UserRole, o.order_id)

@@ -1,168 +1,158 @@
-"""Settings: language, printer, camera, scanners, server pairing. Saved to the settings file."""
+"""Settings, in pages that fit a 1366×768 counter screen: scanner, camera, printer, sync,
+display & language (the pages are in `settings_pages.py`). Saved to the settings file.
+
+Saving applies at once (the window's `apply_settings`: camera, scanners, sounds, printer, sync
+interval); only a new language waits for a restart, and the dialog says so only then. The
+dialog never grows past the screen: each page scrolls inside it if it must.
+"""
 
 from __future__ import annotations
 
+import logging
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
-    QGroupBox,
     QLabel,
-    QLineEdit,
-    QPushButton,
-    QSpinBox,
+    QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from pickup_station.ui.dialogs.settings_pages import (
+    PRINT_MODES,
+    PRINTER_KINDS,
+    CameraPage,
+    DisplayPage,
+    PrinterPage,
+    ScannerPage,
+    SyncPage,
+)
 from pickup_station.ui.services import Services
 
-PRINTER_KINDS = ["none", "file", "usb", "network", "serial", "cups", "win32"]
-PRINT_MODES = ["text", "raster", "mixed"]
+__all__ = ["PRINTER_KINDS", "PRINT_MODES", "SettingsDialog"]
+log = logging.getLogger(__name__)
 
 
 class SettingsDialog(QDialog):
+    saved = Signal()  # the settings were written; the window applies them
+
     def __init__(self, services: Services, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setObjectName("settingsDialog")
         self.sv = services
         st = services.settings
         self.setWindowTitle(self.tr("Settings"))
-        self.lang = QComboBox()
-        self.lang.addItem("简体中文", "zh_CN")
-        self.lang.addItem("English", "en")
-        self.lang.setCurrentIndex(max(0, self.lang.findData(st.lang)))
-        self.sounds = QCheckBox(self.tr("Play sounds"))
-        self.sounds.setChecked(st.sounds)
-
-        self.p_kind = QComboBox()
-        for k in PRINTER_KINDS:
-            self.p_kind.addItem(k, k)
-        self.p_kind.setCurrentIndex(max(0, self.p_kind.findData(st.printer.kind)))
-        self.p_target = QLineEdit(st.printer.target)
-        self.p_target.setPlaceholderText(self.tr("file path, host:9100, /dev/ttyUSB0, printer name"))
-        self.p_vendor = QLineEdit(f"{st.printer.usb_vendor:04x}")
-        self.p_product = QLineEdit(f"{st.printer.usb_product:04x}")
-        self.p_paper = QComboBox()
-        self.p_paper.addItem("58 mm", 58)
-        self.p_paper.addItem("80 mm", 80)
-        self.p_paper.setCurrentIndex(max(0, self.p_paper.findData(st.printer.paper_mm)))
-        self.p_mode = QComboBox()
-        for m, label in zip(PRINT_MODES, [self.tr("Text (printer has Chinese font)"),
-                                          self.tr("Image (any printer)"),
-                                          self.tr("Mixed (slow serial links)")], strict=True):
-            self.p_mode.addItem(label, m)
-        self.p_mode.setCurrentIndex(max(0, self.p_mode.findData(st.printer.mode)))
-        self.p_auto = QCheckBox(self.tr("Print a receipt after each hand-over"))
-        self.p_auto.setChecked(st.printer.auto_print)
-        test = QPushButton(self.tr("Test print"))
-        test.setObjectName("testPrintButton")
-        test.clicked.connect(self.test_print)
-
-        self.c_enabled = QCheckBox(self.tr("Use a camera to scan QR codes"))
-        self.c_enabled.setChecked(st.camera.enabled)
-        self.c_source = QLineEdit(st.camera.source)
-        self.c_source.setPlaceholderText(self.tr("0 (first camera), a video file or rtsp://…"))
-        self.c_decoder = QComboBox()
-        self.c_decoder.setObjectName("cameraDecoder")
-        from pickup_station.hardware.decoders import decoder_names
-
-        for name in ["auto", *decoder_names()]:
-            self.c_decoder.addItem(name, name)
-        self.c_decoder.setCurrentIndex(max(0, self.c_decoder.findData(st.camera.decoder)))
-        self.c_preview_button = QPushButton(self.tr("Show preview"))
-        self.c_preview_button.setObjectName("cameraPreviewButton")
-        self.c_preview_button.setCheckable(True)
-        self.c_preview_button.toggled.connect(self.toggle_preview)
-        self.c_preview = None  # a CameraPanel while the preview runs
-        self.c_box = QVBoxLayout()
-
-        self.s_prefix = QLineEdit(st.scanner.prefix)
-        self.s_suffix = QLineEdit(st.scanner.suffix)
-        self.s_port = QLineEdit(st.scanner.serial_port)
-        self.s_port.setPlaceholderText("/dev/ttyACM0, COM3")
-        self.s_baud = QSpinBox()
-        self.s_baud.setRange(1200, 921600)
-        self.s_baud.setValue(st.scanner.serial_baudrate)
-
-        server = QLabel(st.server_url or self.tr("not paired"))
-        pair = QPushButton(self.tr("Pair with server…"))
-        pair.clicked.connect(self.pair)
-
-        general = self._group(self.tr("General"), [(self.tr("Language"), self.lang),
-                                                   ("", self.sounds)])
-        printer = self._group(self.tr("Printer"), [
-            (self.tr("Connection"), self.p_kind), (self.tr("Address"), self.p_target),
-            (self.tr("USB vendor id (hex)"), self.p_vendor),
-            (self.tr("USB product id (hex)"), self.p_product),
-            (self.tr("Paper"), self.p_paper), (self.tr("Chinese text"), self.p_mode),
-            ("", self.p_auto), ("", test)])
-        camera = self._group(self.tr("Camera"), [("", self.c_enabled),
-                                                 (self.tr("Source"), self.c_source),
-                                                 (self.tr("Decoder"), self.c_decoder),
-                                                 ("", self.c_preview_button)])
-        camera.layout().addRow(self.c_box)
-        scanner = self._group(self.tr("Scanners"), [
-            (self.tr("Prefix to strip"), self.s_prefix), (self.tr("Suffix to strip"), self.s_suffix),
-            (self.tr("Serial port"), self.s_port), (self.tr("Baud rate"), self.s_baud)])
-        sync = self._group(self.tr("Server"), [(self.tr("Address"), server), ("", pair)])
-        note = QLabel(self.tr("Language and scanner changes apply after a restart."))
+        self.scanner = ScannerPage(st)
+        self.camera = CameraPage(st)
+        self.printer = PrinterPage(st)
+        self.sync = SyncPage(st)
+        self.display = DisplayPage(st, services.lang)
+        self.pages = QTabWidget(self)
+        self.pages.setObjectName("settingsPages")
+        for page, title in ((self.scanner, self.tr("Scanner")), (self.camera, self.tr("Camera")),
+                            (self.printer, self.tr("Printer")), (self.sync, self.tr("Sync")),
+                            (self.display, self.tr("Display & language"))):
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            scroll.setWidget(page)
+            self.pages.addTab(scroll, title.replace("&", "&&"))  # a word, not a shortcut
+        self.error = QLabel(self)
+        self.error.setObjectName("settingsError")
+        self.error.setStyleSheet("color:#c62828")
+        self.error.setWordWrap(True)
+        self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        self.finished.connect(lambda _result: self.stop_preview())
         layout = QVBoxLayout(self)
-        for w in (general, printer, camera, scanner, sync, note, buttons):
-            layout.addWidget(w)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
 
-    @staticmethod
-    def _group(title: str, rows) -> QGroupBox:
-        box = QGroupBox(title)
-        form = QFormLayout(box)
-        for label, widget in rows:
-            form.addRow(label, widget) if label else form.addRow(widget)
-        return box
+        self.camera.preview_button.toggled.connect(self.toggle_preview)
+        self.printer.testRequested.connect(self.test_print)
+        self.printer.usbListWanted.connect(self._list_usb_printers)
+        self.sync.pairRequested.connect(self.pair)
+        self.finished.connect(lambda _result: self.stop_preview())
+        self.c_preview = None  # a CameraPanel while the preview runs
+        self.printer.update_rows()  # now that the USB list has a listener
+        self._fit_screen()
 
+    # --- the names older code and tests use --------------------------------------------------
+    @property
+    def c_source(self):
+        return self.camera.source
+
+    @property
+    def c_enabled(self):
+        return self.camera.enabled
+
+    @property
+    def c_decoder(self):
+        return self.camera.decoder
+
+    @property
+    def c_preview_button(self):
+        return self.camera.preview_button
+
+    # --- size ---------------------------------------------------------------------------------
+    COMFORT = (720, 540)  # room for the camera preview without scrolling
+    FRAME = 80  # the window's title bar and a taskbar, which availableGeometry may not count
+
+    def _fit_screen(self) -> None:
+        """A comfortable size, never more than the screen's free area (a 1366×768 screen, or
+        1920×1080 at 150 %: 1280×720 logical), less a title bar and a taskbar; a page that is
+        still too tall scrolls inside its tab."""
+        screen = (self.parent().screen() if isinstance(self.parent(), QWidget) else None) \
+            or self.screen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        most_w, most_h = avail.width(), avail.height() - self.FRAME
+        self.setMaximumSize(most_w, most_h)
+        hint = self.sizeHint()
+        self.resize(min(max(hint.width(), self.COMFORT[0]), most_w),
+                    min(max(hint.height(), self.COMFORT[1]), most_h))
+
+    # --- saving -------------------------------------------------------------------------------
     def _apply(self) -> None:
         st = self.sv.settings
-        st.lang = self.lang.currentData()
-        st.sounds = self.sounds.isChecked()
-        p = st.printer
-        p.kind, p.target = self.p_kind.currentData(), self.p_target.text().strip()
-        p.usb_vendor = int(self.p_vendor.text() or "0", 16)
-        p.usb_product = int(self.p_product.text() or "0", 16)
-        p.paper_mm, p.mode = self.p_paper.currentData(), self.p_mode.currentData()
-        p.auto_print = self.p_auto.isChecked()
-        st.camera.enabled, st.camera.source = self.c_enabled.isChecked(), self.c_source.text()
-        st.camera.decoder = self.c_decoder.currentData()
-        sc = st.scanner
-        sc.prefix, sc.suffix = self.s_prefix.text(), self.s_suffix.text()
-        sc.serial_port, sc.serial_baudrate = self.s_port.text().strip(), self.s_baud.value()
+        for page in (self.scanner, self.camera, self.printer, self.sync, self.display):
+            page.store(st)
 
     def save(self) -> None:
+        from pickup_station.errors import UserFacingError
+
+        self._apply()
         try:
-            self._apply()
-        except ValueError:
+            self.sv.save_settings()
+        except UserFacingError as exc:  # a full or read-only disk: say it, stay open
+            self.error.setText(exc.message(self.sv.lang))
+            self.error.show()
             return
-        self.sv.save_settings()
+        self.saved.emit()
         self.accept()
 
+    # --- camera preview -----------------------------------------------------------------------
     def toggle_preview(self, on: bool) -> None:
-        """A live preview of the source typed above, with detected codes outlined, so the
+        """A live preview of the source chosen above, with detected codes outlined, so the
         host can aim the camera before saving. The counter's own camera keeps running."""
         if not on:
             self.stop_preview()
             return
         from pickup_station.ui.widgets.camera_panel import CameraPanel
 
-        self.c_preview = CameraPanel(self, decoder=self.c_decoder.currentData(),
+        self.c_preview = CameraPanel(self, decoder=self.camera.decoder.currentData(),
                                      lang=self.sv.lang)
         self.c_preview.setObjectName("cameraPreviewPanel")
         self.c_preview.status_label.setObjectName("cameraPreviewStatus")
         self.c_preview.setMinimumHeight(240)
-        self.c_box.addWidget(self.c_preview)
-        self.c_preview.start(self.c_source.text().strip() or "0")
+        self.camera.preview_box.addWidget(self.c_preview)
+        self.c_preview.start(self.camera.chosen_source())
         self.c_preview_button.setText(self.tr("Hide preview"))
 
     def stop_preview(self) -> None:
@@ -171,17 +161,31 @@ class SettingsDialog(QDialog):
             panel.stop()
             panel.setParent(None)
             panel.deleteLater()
-        if self.c_preview_button.isChecked():
-            self.c_preview_button.blockSignals(True)
-            self.c_preview_button.setChecked(False)
-            self.c_preview_button.blockSignals(False)
-        self.c_preview_button.setText(self.tr("Show preview"))
+        button = self.c_preview_button
+        if button.isChecked():
+            button.blockSignals(True)
+            button.setChecked(False)
+            button.blockSignals(False)
+        button.setText(self.tr("Show preview"))
+
+    # --- printer ------------------------------------------------------------------------------
+    def _list_usb_printers(self) -> None:
+        from pickup_station.hardware.usb_printers import UsbListUnavailable, find_usb_printers
+
+        def listed():
+            try:
+                return find_usb_printers()
+            except UsbListUnavailable as exc:
+                log.info("usb printers cannot be listed: %s", exc)
+                return None
+
+        self.printer.usb_listed = []  # asked once per dialog
+        self.sv.tasks.op(listed, lane="devices", parent=self) \
+            .success(self.printer.show_usb_printers) \
+            .failure(lambda _exc: self.printer.show_usb_printers(None)).run()
 
     def test_print(self) -> None:
-        try:
-            self._apply()
-        except ValueError:
-            return
+        self.printer.store(self.sv.settings)
         self.sv.printer.test_print()
 
     def pair(self) -> None:

@@ -27,7 +27,7 @@ from pickup_station.core import operators as ops
 from pickup_station.core.counter import HandoverResult, Override
 from pickup_station.core.verdicts import Verdict
 from pickup_station.errors import Refused
-from pickup_station.messages import Message, sentences
+from pickup_station.messages import Message, render, sentences
 from pickup_station.ui.dialogs.common import ApprovalDialog, OrderPickerDialog, ReasonDialog
 from pickup_station.ui.services import Services
 from pickup_station.ui.views.verdict_panel import VerdictPanel
@@ -253,7 +253,8 @@ class CounterView(QWidget):
         self.override = None
         self.proxy_name.clear()
         missing = sum(p.items_missing for p in result.pickups)
-        body = [Message("screen.handed_over.body", receipts="、".join(result.receipt_nos))]
+        body = [Message("screen.handed_over.body", receipts=render("list.sep", self.sv.lang)
+                        .join(result.receipt_nos))]
         if missing:
             body.append(Message("screen.handed_over.missing", n=missing))
         self._say("screen.handed_over.title", body, "ready", "done")

@@ -124,7 +124,8 @@ class VerdictPanel(QFrame):
         self.result.setAccessibleName(headline)
 
     def _order_html(self, o: OrderView) -> str:
-        items = "、".join(f"{html.escape(i.name)} ×{i.qty}" for i in o.items)
+        items = render("list.sep", self.lang).join(f"{html.escape(i.name)} ×{i.qty}"
+                                                   for i in o.items)
         slot = html.escape(o.shelf_slot or "—")
         mark = " ★" if o.scanned else ""
         order_word, batch_word = self.tr("Order"), self.tr("Batch")  # lupdate skips f-strings
@@ -193,7 +194,7 @@ class VerdictPanel(QFrame):
     def _fill_candidates(self, orders: list[OrderView]) -> None:
         self.candidates.clear()
         for o in orders:
-            items = "、".join(f"{i.name}×{i.qty}" for i in o.items)
+            items = render("list.sep", self.lang).join(f"{i.name}×{i.qty}" for i in o.items)
             arrived = "" if o.arrived else self.tr(" (not arrived)")
             row = QListWidgetItem(f"{o.customer}  {o.phone}  {o.shelf_slot}  "
                                   f"{o.order_id}{arrived}\n    {items}")
