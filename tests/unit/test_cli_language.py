@@ -62,6 +62,9 @@ class Runner:
         return json.loads(self.run(lang, *argv, json_out=True)[1])
 
 
+PIN = "1234"  # the station fixture's leader
+
+
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 def test_every_command_speaks_the_language_asked_for(capsys, station, data_dir, tmp_path,
                                                      lang):
@@ -78,19 +81,28 @@ def test_every_command_speaks_the_language_asked_for(capsys, station, data_dir, 
     for text in (lone["pickup_code"], "000001", "hello?", late["pickup_code"],
                  shared["pickup_code"], shared["phone"][-4:]):
         r.both(lang, "lookup", text)
-    r.both(lang, "handover", late["pickup_code"])  # needs the leader's PIN
-    r.both(lang, "handover", "000001")
-    code, out = r.run(lang, "handover", lone["pickup_code"], json_out=True)
+    r.both(lang, "handover", late["pickup_code"], "--pin", PIN)  # needs the leader's PIN
+    r.both(lang, "handover", "000001", "--pin", PIN)
+    r.both(lang, "handover", lone["pickup_code"], "--pin", "0000")  # a wrong PIN
+    code, out = r.run(lang, "handover", lone["pickup_code"], "--pin", PIN, json_out=True)
     receipt = json.loads(out)["pickups"][0]["receipt_no"]
     assert code == 0
-    r.run(lang, "handover", lone["pickup_code"])  # already picked up
+    r.run(lang, "handover", lone["pickup_code"], "--pin", PIN)  # already picked up
     r.both(lang, "lookup", lone["pickup_code"])
-    r.both(lang, "undo", "R-000-0000", "--reason", "x")
-    r.run(lang, "undo", receipt, "--reason", "wrong bag")
+    r.both(lang, "undo", "R-000-0000", "--reason", "x", "--pin", PIN)
+    r.run(lang, "undo", receipt, "--reason", "wrong bag", "--pin", PIN)
     r.both(lang, "operator-add", "a9", "小王", "--pin", "2468")
     r.both(lang, "operator-add", "a9", "小王", "--pin", "1")  # too short
-    r.both(lang, "arrive", late_batch["batch_id"])
-    r.both(lang, "arrive", "B-0000-00")
+    r.both(lang, "operator-rename", "a9", "小赵", "--pin", PIN)
+    r.both(lang, "operator-disable", "a9", "--pin", PIN)
+    r.both(lang, "operator-pin", "a1", "--new-pin", "9753", "--pin", PIN)
+    r.both(lang, "shelves")
+    r.both(lang, "receive", late_batch["batch_id"], "--preview")
+    r.both(lang, "arrive", late_batch["batch_id"], "--pin", PIN)
+    r.both(lang, "arrive", "B-0000-00", "--pin", PIN)
+    r.both(lang, "receive", "B-0000-00", "--preview")
+    r.both(lang, "returns", "--all")
+    r.both(lang, "close-day", "--show")
     manifest = tmp_path / "manifest.json"
     manifest.write_text(json.dumps({"batches": station.batches[:1]}, ensure_ascii=False),
                         encoding="utf-8")
@@ -109,6 +121,9 @@ def test_every_command_speaks_the_language_asked_for(capsys, station, data_dir, 
            "--out", str(tmp_path / "out.csv"))
     r.both(lang, "day-summary")
     r.both(lang, "check-store")
+    r.both(lang, "backup")
+    r.both(lang, "restore", str(tmp_path / "missing.sqlite3"))
+    r.both(lang, "serial-ports")
 
     every = {name for a in cli.build_parser()._subparsers._group_actions
              for name in a.choices}
