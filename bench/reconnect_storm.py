@@ -70,7 +70,7 @@ async def register(url: str, admin: str, n: int, orders: int, concurrency: int =
     return out
 
 
-def hq_probe(url: str, admin: str, batch_ids: list[str], stop, results) -> None:
+def hq_probe(url: str, admin: str, batch_ids: list[str], stop, ready, results) -> None:
     """In its own process: HQ's screens, refreshed all the time; latencies in seconds."""
     import requests
 
@@ -90,17 +90,18 @@ def hq_probe(url: str, admin: str, batch_ids: list[str], stop, results) -> None:
                 ok = False
             lat[kind].append(time.perf_counter() - t)
             errors += not ok
+        ready.set()  # one round done: the storm may begin
         time.sleep(0.05)
     results.put({"lat": lat, "errors": errors})
 
 
 # --- hostile connections -----------------------------------------------------------------
-def hostile(port: int, n: int, stop, results) -> None:
+def hostile(port: int, n: int, stop, ready, results) -> None:
     """In its own process: n unauthenticated connections that start a request and trickle."""
-    asyncio.run(_hostile(port, n, stop, results))
+    asyncio.run(_hostile(port, n, stop, ready, results))
 
 
-async def _hostile(port: int, n: int, stop, results) -> None:
+async def _hostile(port: int, n: int, stop, ready, results) -> None:
     held: list[float] = []  # seconds each connection lasted before the server cut it
     still_open: dict[int, float] = {}
     opened = 0
@@ -139,6 +140,8 @@ async def _hostile(port: int, n: int, stop, results) -> None:
     async def watch() -> None:
         while not stop.is_set():
             await asyncio.sleep(0.2)
+            if opened >= n:
+                ready.set()
 
     tasks = [asyncio.create_task(one(i)) for i in range(n)]
     await watch()
@@ -259,13 +262,17 @@ def run_storm(name: str, url: str, port: int, admin: str, stations: list, args,
               hostile_n: int) -> dict:
     ctx = mp.get_context("spawn")
     stop, q_hq, q_hostile = ctx.Event(), ctx.Queue(), ctx.Queue()
-    probe = ctx.Process(target=hq_probe, args=(url, admin, [s[2] for s in stations], stop, q_hq))
+    probe_ready, hostile_ready = ctx.Event(), ctx.Event()
+    probe = ctx.Process(target=hq_probe, args=(url, admin, [s[2] for s in stations], stop,
+                                               probe_ready, q_hq))
     probe.start()
     bad = None
     if hostile_n:
-        bad = ctx.Process(target=hostile, args=(port, hostile_n, stop, q_hostile))
+        bad = ctx.Process(target=hostile, args=(port, hostile_n, stop, hostile_ready, q_hostile))
         bad.start()
-        time.sleep(3)  # the hostile connections are in place before the stations come back
+        hostile_ready.wait(120)  # the hostile connections are in place first
+        time.sleep(1)
+    probe_ready.wait(120)  # and HQ is watching
     t = time.monotonic()
     tally = asyncio.run(storm(url, stations, args.backlog, args.orders, args.bound))
     took = time.monotonic() - t
@@ -353,7 +360,9 @@ def main(argv: list[str] | None = None) -> int:
         if s["unfinished"]:
             failures.append(f"storm {name}: {s['unfinished']} stations not synced within "
                             f"{args.bound:.0f} s")
-        if s["hq_p99_ms"] > args.hq_p99_ms:
+        if not s["hq_requests"]:
+            failures.append(f"storm {name}: HQ's probe made no request")
+        elif not s["hq_p99_ms"] <= args.hq_p99_ms:
             failures.append(f"storm {name}: HQ p99 {s['hq_p99_ms']} ms > {args.hq_p99_ms} ms")
     delay = (b["all_synced_s"] or args.bound) - (a["all_synced_s"] or args.bound)
     print(f"effect of {args.hostile} hostile connections on the storm: {delay:+.1f} s to the "
