@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_short_city_trial_loses_nothing(tmp_path):
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "city_trial.py"), "--stations", "5",
-         "--minutes", "0.75", "--orders", "30", "--pace", "1.0", "--sync-every", "2",
+         "--minutes", "0.75", "--orders", "30", "--pace", "1.5", "--sync-every", "2",
          "--kills", "6", "--heal-timeout", "90", "--out-dir", str(tmp_path / "trial")],
         check=False, cwd=ROOT, capture_output=True, text=True, timeout=230)
     out = proc.stdout
@@ -32,7 +32,7 @@ def test_short_city_trial_loses_nothing(tmp_path):
                             "push_p99_ms"}
     assert figures["stations"] == 5
     assert figures["lost"] == 0 and figures["duplicated"] == 0
-    assert figures["confirmed"] > 20 and figures["uploaded"] > 0
+    assert figures["confirmed"] > 15 and figures["uploaded"] > 0
     # the bad day happened: kills, a server restart, an offline station with cancels
     assert "server back after" in out
     assert "was offline; HQ cancelled" in out
