@@ -114,10 +114,19 @@ def apply_order(session: Session, data: dict) -> ApplyReport:
     order.updated_at = now
     if not handed:
         # Items change only while nothing was handed over; what was handed is history.
+        # What the arrival check found short or damaged stays (HQ's manifest does not say it).
+        kept = {}
+        for old in order.items:
+            short, damaged = kept.get(old.sku, (0, 0))
+            kept[old.sku] = (short + old.qty_short, damaged + old.qty_damaged)
         order.items.clear()
         session.flush()
         for item in items:
-            order.items.append(_item(order_id, item))
+            new = _item(order_id, item)
+            short, damaged = kept.pop(new.sku, (0, 0))
+            new.qty_short = min(short, new.qty)
+            new.qty_damaged = min(damaged, new.qty - new.qty_short)
+            order.items.append(new)
     return report
 
 

@@ -88,11 +88,31 @@ class _Pending:
         self.ids.add(order_id)
         return _Known("open", key, slot)
 
+    def _keep_shortages(self, ids: list[str]) -> None:
+        """What the arrival check found short or damaged is not in HQ's manifest: carry it
+        over to the rewritten items (by sku), or a batch PUT again would put it back on the
+        shelf and the counter would report the shortage a second time."""
+        i = _ITEMS.c
+        found: dict[tuple[str, str], tuple[int, int]] = {}
+        for n in range(0, len(ids), 500):
+            for r in self.session.execute(
+                    select(i.order_id, i.sku, i.qty_short, i.qty_damaged)
+                    .where(i.order_id.in_(ids[n:n + 500]),
+                           (i.qty_short > 0) | (i.qty_damaged > 0))):
+                short, damaged = found.get((r.order_id, r.sku), (0, 0))
+                found[(r.order_id, r.sku)] = (short + r.qty_short, damaged + r.qty_damaged)
+        for row in self.items:
+            kept = found.pop((row["order_id"], row["sku"]), None)
+            if kept:
+                row["qty_short"] = min(kept[0], row["qty"])
+                row["qty_damaged"] = min(kept[1], row["qty"] - row["qty_short"])
+
     def flush(self) -> None:
         if self.inserts or self.updates:
             self.session.flush()  # batches added through the ORM go first (foreign keys)
             if self.updates:
                 ids = [u["b_order_id"] for u in self.updates]
+                self._keep_shortages(ids)
                 self.session.execute(
                     update(_ORDERS).where(_ORDERS.c.order_id == bindparam("b_order_id")),
                     self.updates)
