@@ -26,7 +26,9 @@ run: setup
 test: setup
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports --no-cache
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadfile $(ARGS)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadfile -m "not heavy" $(ARGS)
+	@# the trials, crash loops and storms load the machine: alone, after the rest
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m heavy $(ARGS)
 
 bench: setup
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+# many processes or a server under load: run after the parallel suite, alone (Makefile)
+pytestmark = pytest.mark.heavy
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -28,6 +28,9 @@ from pathlib import Path
 
 import pytest
 
+# many processes or a server under load: run after the parallel suite, alone (Makefile)
+pytestmark = pytest.mark.heavy
+
 WORKER = Path(__file__).with_name("crash_worker.py")
 ROUNDS = 50
 

@@ -20,6 +20,9 @@ from tests.server_fixtures import HQClient
 
 from .conftest import new_engine, outbox_ids, queue_events, seed, server_events, short_event
 
+# many processes or a server under load: run after the parallel suite, alone (Makefile)
+pytestmark = pytest.mark.heavy
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -46,6 +46,9 @@ from tests.server_fixtures import HQClient, StationClient, make_order
 
 from .faultproxy import FaultProxy
 
+# many processes or a server under load: run after the parallel suite, alone (Makefile)
+pytestmark = pytest.mark.heavy
+
 ROOT = Path(__file__).resolve().parents[2]
 ORDERS = 6
 
