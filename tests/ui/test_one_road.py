@@ -20,15 +20,15 @@ PACKAGE = Path(__file__).resolve().parents[2] / "pickup_station"
 
 
 def boom_ufe():
-    raise Refused("订单已被取走", "The order was already picked up", code="already_picked_up")
+    raise Refused("counter.order_already_picked_up", order_id="A1", code="already_picked_up")
 
 
 def boom_bug():
     raise KeyError("13812345678")  # a bug whose text must never reach the screen
 
 
-@pytest.mark.parametrize(("lang", "text"), [("zh_CN", "订单已被取走"),
-                                            ("en", "The order was already picked up")])
+@pytest.mark.parametrize(("lang", "text"), [("zh_CN", "订单 A1 已提货，不能重复核销"),
+                                            ("en", "Order A1 was already picked up")])
 def test_a_user_facing_failure_reaches_the_presenter_in_the_users_language(qtbot, lang, text):
     tasks = Tasks(errors=ErrorPresenter(lang))
     try:
