@@ -420,6 +420,7 @@ TEXTS: dict[str, str] = {
     "sync.answer.lacks_field": "the {what} answer lacks a valid {field}",
     "sync.answer.not_json": "the {what} answer is not valid JSON",
     "sync.answer.not_object": "the {what} answer is not an object",
+    "sync.answer.not_sent": "push result for an event not sent: {event_id}",
     "sync.answer.result": "push result",
     "sync.answer.unknown_change": "{where} #{i} has unknown {kind}/{op}",
     "sync.answer.unknown_status": "event {event_id} has an unknown status: {status}",

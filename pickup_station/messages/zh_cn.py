@@ -384,6 +384,7 @@ TEXTS: dict[str, str] = {
     "sync.answer.lacks_field": "{what} 结果缺少有效的 {field}",
     "sync.answer.not_json": "{what} 的应答不是有效的 JSON",
     "sync.answer.not_object": "{what} 结果不是对象",
+    "sync.answer.not_sent": "上传结果中有未发送的事件 {event_id}",
     "sync.answer.result": "上传结果",
     "sync.answer.unknown_change": "第 {i} 条{where}类型未知：{kind}/{op}",
     "sync.answer.unknown_status": "事件 {event_id} 的状态未知：{status}",

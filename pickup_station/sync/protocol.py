@@ -446,8 +446,7 @@ def parse_push_results(doc: Any, sent_ids: list[str]) -> list[PushResult]:
     out = []
     for r in answer.results:
         if r.event_id not in sent:
-            raise _bad(f"上传结果中有未发送的事件 {r.event_id}",
-                       f"push result for an event not sent: {r.event_id}")
+            raise _bad("sync.answer.not_sent", event_id=r.event_id)
         out.append(PushResult(r.event_id, r.status, r.reason, r.detail))
     return out
 
