@@ -133,8 +133,8 @@ def cmd_operator_rename(args, ctx) -> Outcome:
     acting = authenticated(ctx, args)
     with ctx.store.session() as s:
         op = ops.rename_operator(s, acting, args.operator_id, args.name)
-    return Outcome(0, {"ok": True, **asdict(op)}, render("cli.leader.renamed", ctx.lang, operator_id=op.operator_id,
-                                                 name=op.name))
+    text = render("cli.leader.renamed", ctx.lang, operator_id=op.operator_id, name=op.name)
+    return Outcome(0, {"ok": True, **asdict(op)}, text)
 
 
 def cmd_operator_disable(args, ctx) -> Outcome:

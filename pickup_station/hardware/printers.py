@@ -35,8 +35,7 @@ KINDS = ("none", "file", "usb", "network", "serial", "cups", "win32", "dummy")
 # ---- errors ---------------------------------------------------------------------------------
 
 class PrinterError(UserFacingError):
-    """A print that did not happen. `status_key`: the catalogue key of
-    the short word for the status line."""
+    """A print that did not happen. `status_key`: the catalogue's short word for the status."""
 
     code = "printer_error"
     status_key = "printer.status.error"

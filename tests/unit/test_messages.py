@@ -29,7 +29,8 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 # English a zh_CN text may hold: names of programs, keys, options and protocols, not words.
 ZH_ALLOWED_LATIN = {"PIN", "QR", "pyserial", "PySide6", "CR", "LF", "URL", "TOKEN", "pair",
                     "JSON", "CSV", "SKU", "USB", "Windows", "CUPS", "OpenCV", "lp",
-                    "QRCodeDetectorAruco", "zbar", "libzbar0", "pyzbar", "zxing", "cpp", "ID", "COM3"}
+                    "QRCodeDetectorAruco", "zbar", "libzbar0", "pyzbar", "zxing", "cpp", "ID",
+                    "COM3"}
 # Keys built at run time as prefix + code: each family lists the codes it must word.
 FAMILIES: dict[str, tuple[str, ...]] = {
     "verdict.{}.title": (*verdicts.REASONS, "ready", "candidates"),
