@@ -5,16 +5,15 @@ a message from the one catalogue (`pickup_station.messages`): `Refused("counter.
 or `Refused("counter.unknown_order", order_id="A1", code="unknown")`. `.message(lang)` renders it
 in the user's language, so the CLI (no Qt) and the window say the same thing.
 
-The older form `UserFacingError(zh, en)` (both texts written at the raise) still works so that
-nothing breaks while the last call sites move to the catalogue; `tests/unit/test_messages.py`
-keeps a list of where it remains and fails on any new one.
+There is no other way to word an error: the older `UserFacingError(zh, en)` (both texts written
+at the raise) is gone, and `tests/unit/test_messages.py` fails on any text written at a raise.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pickup_station.messages import Message, has, normalize_lang
+from pickup_station.messages import Message
 
 
 class UserFacingError(Exception):
@@ -22,29 +21,23 @@ class UserFacingError(Exception):
 
     code = "error"
 
-    def __init__(self, key: str | Message, en: str | None = None, /, *,
-                 code: str | None = None, **params: Any):
+    def __init__(self, key: str | Message, /, *, code: str | None = None, **params: Any):
         if isinstance(key, Message):
             key, params = key.key, {**key.params, **params}
-        self.key: str | None = None
+        # A key the catalogue lacks renders as itself (messages.render), never a crash in the
+        # middle of an error; tests/unit/test_messages.py makes it a test failure instead.
+        self.key: str = key
         self.params: dict[str, Any] = params
-        self._texts: dict[str, str] | None = None
-        if en is None and has(key):
-            self.key = key
-        else:  # the older form: the texts themselves, zh first
-            self._texts = {"zh_CN": key, "en": en or key}
         if code:
             self.code = code
         super().__init__(self.en)
 
     @property
-    def msg(self) -> Message | None:
-        """The catalogue message (None for the older literal form)."""
-        return Message(self.key, **self.params) if self.key else None
+    def msg(self) -> Message:
+        """The catalogue message."""
+        return Message(self.key, **self.params)
 
     def message(self, lang: str | None = "zh_CN") -> str:
-        if self._texts is not None:
-            return self._texts[normalize_lang(lang)]
         return Message(self.key, **self.params).render(lang)
 
     @property

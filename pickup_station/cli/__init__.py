@@ -27,6 +27,7 @@ from pickup_station.cli import backups, counter, hardware, maintenance, ports, r
 from pickup_station.cli.context import Context, Outcome, UsageError
 from pickup_station.errors import MachineError, UserFacingError
 from pickup_station.failures import failure_of, internal_error
+from pickup_station.messages import render
 
 log = logging.getLogger("pickup_station.cli")
 
@@ -70,8 +71,7 @@ def _emit(args, outcome: Outcome, warnings: list[dict], lang: str) -> None:
             payload["warnings"] = warnings
         text = json.dumps(payload, ensure_ascii=False, default=str) + "\n"
     else:
-        label = "Warning: " if lang.startswith("en") else "注意："
-        lines = [label + w["message"] for w in warnings]
+        lines = [render("cli.warning", lang, message=w["message"]) for w in warnings]
         if outcome.text:
             lines.append(outcome.text.rstrip("\n"))
         text = "".join(line + "\n" for line in lines)

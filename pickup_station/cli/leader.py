@@ -24,6 +24,7 @@ from pickup_station.core import day_close, receiving, returns, shelves
 from pickup_station.core import operators as ops
 from pickup_station.core.papers.layout import Text, layout
 from pickup_station.core.timezone import station_tz
+from pickup_station.messages import Message, render
 
 
 def add_auth(p, what: str = "operator id (default: the first leader)") -> None:
@@ -132,7 +133,8 @@ def cmd_operator_rename(args, ctx) -> Outcome:
     acting = authenticated(ctx, args)
     with ctx.store.session() as s:
         op = ops.rename_operator(s, acting, args.operator_id, args.name)
-    return Outcome(0, {"ok": True, **asdict(op)}, f"操作员 {op.operator_id} 已改名为 {op.name}")
+    text = render("cli.leader.renamed", ctx.lang, operator_id=op.operator_id, name=op.name)
+    return Outcome(0, {"ok": True, **asdict(op)}, text)
 
 
 def cmd_operator_disable(args, ctx) -> Outcome:
@@ -140,7 +142,8 @@ def cmd_operator_disable(args, ctx) -> Outcome:
     with ctx.store.session() as s:
         op = ops.set_active(s, acting, args.operator_id, args.enable)
     return Outcome(0, {"ok": True, **asdict(op), "active": bool(args.enable)},
-                   f"操作员 {op.name} 已{'启用' if args.enable else '停用'}")
+                   render("cli.leader.enabled" if args.enable else "cli.leader.disabled",
+                          ctx.lang, name=op.name))
 
 
 def cmd_operator_pin(args, ctx) -> Outcome:
@@ -158,7 +161,7 @@ def cmd_operator_pin(args, ctx) -> Outcome:
             ops.reset_pin(s, acting, args.operator_id, args.new_pin)
         mode = "reset"
     return Outcome(0, {"ok": True, "operator_id": args.operator_id, "pin": mode},
-                   f"操作员 {args.operator_id} 的 PIN 已修改")
+                   render("cli.leader.pin_changed", ctx.lang, operator_id=args.operator_id))
 
 
 def _spec(text: str) -> shelves.ShelfSpec:
@@ -172,8 +175,7 @@ def cmd_shelves(args, ctx) -> Outcome:
     if args.set or args.add:
         acting = authenticated(ctx, args)
         if not acting.is_leader:
-            raise ops.Refused("只有团长可以修改货架", "Only the leader changes the shelves",
-                              code="leader_only")
+            raise ops.Refused("shelves.leader_only", code="leader_only")
         with ctx.store.session() as s:
             if args.set:
                 shelves.set_layout(s, [_spec(t) for t in args.set])
@@ -185,9 +187,11 @@ def cmd_shelves(args, ctx) -> Outcome:
     payload = {"ok": True, "shelves": [{**asdict(x), "capacity": x.capacity} for x in specs],
                "areas": [{**asdict(a), "free": a.free} for a in occ.areas],
                "occupied": occ.occupied, "outside_layout": occ.outside_layout}
-    lines = [f"{x.name}  {shelves.AREA_ZH[x.area]}  {x.levels} 层 × {x.positions} 位"
+    lines = [render("cli.shelves.shelf", ctx.lang, name=x.name, levels=x.levels,
+                    area=Message(shelves.AREA_NAMES[x.area]), positions=x.positions)
              for x in specs]
-    lines += [f"{shelves.AREA_ZH[a.area]}：共 {a.slots}，已占用 {a.occupied}，空 {a.free}"
+    lines += [render("cli.shelves.area", ctx.lang, area=Message(shelves.AREA_NAMES[a.area]),
+                     slots=a.slots, occupied=a.occupied, free=a.free)
               for a in occ.areas if a.slots]
     return Outcome(0, payload, "\n".join(lines))
 
@@ -199,25 +203,28 @@ def cmd_receive(args, ctx) -> Outcome:
         result = receiving.correct_received(ctx.store, args.batch_id, acting.operator_id, sku,
                                             qty, note=args.note)
         return Outcome(0, {"ok": True, **asdict(result)},
-                       f"已更正 {sku}：{result.received_before} → {result.received_after}")
+                       render("cli.receive.corrected", ctx.lang, sku=sku,
+                              before=result.received_before, after=result.received_after))
     plan = receiving.preview(ctx.store, args.batch_id, _pairs(args.received, "SKU"), args.rule)
     if args.short:
         plan.shorts = _edited(plan, args.short)
     payload = {"ok": True, "batch_id": args.batch_id, "rule": plan.rule,
-               "rule_text": receiving.RULES[plan.rule][1 if ctx.lang.startswith("en") else 0],
+               "rule_text": render(receiving.RULES[plan.rule], ctx.lang),
                "products": [{**asdict(p), "perishable": p.perishable,
                              "received": plan.received[p.sku],
                              "shortfall": plan.shortfall(p.sku)} for p in plan.products],
                "shorts": [asdict(x) for x in plan.shorts], "surplus": plan.surplus}
-    lines = [f"{p.sku}  {p.name}  应到 {p.expected}  实收 {plan.received[p.sku]}"
-             + ("  生鲜" if p.perishable else "") for p in plan.products]
-    lines += [f"  缺 {x.qty_short}：{x.order_id} {x.customer} {x.name}" for x in plan.shorts]
+    lines = [render("cli.receive.product_fresh" if p.perishable else "cli.receive.product",
+                    ctx.lang, sku=p.sku, name=p.name, expected=p.expected,
+                    received=plan.received[p.sku]) for p in plan.products]
+    lines += [render("cli.receive.short", ctx.lang, qty=x.qty_short, order_id=x.order_id,
+                     customer=x.customer, name=x.name) for x in plan.shorts]
     if args.preview:
         return Outcome(0, {**payload, "signed_off": False}, "\n".join(lines))
     acting = authenticated(ctx, args)
     result = receiving.sign_off_received(ctx.store, args.batch_id, acting.operator_id, plan)
-    lines.append(f"批次 {result.batch_id} 已签收：{result.orders} 个订单，"
-                 f"分配货位 {result.slots_assigned} 个")
+    lines.append(render("cli.receive.signed_off", ctx.lang, batch_id=result.batch_id,
+                        orders=result.orders, slots=result.slots_assigned))
     return Outcome(0, {**payload, "signed_off": True, **asdict(result)}, "\n".join(lines))
 
 
@@ -243,18 +250,20 @@ def cmd_returns(args, ctx) -> Outcome:
         if args.remind:
             payload["reminded"] = returns.request_reminder(ctx.store, args.remind,
                                                            acting.operator_id)
-            lines.append(f"已请总部提醒 {payload['reminded']} 位顾客")
+            lines.append(render("cli.returns.reminded", ctx.lang, n=payload["reminded"]))
         if args.give_back:
             result = returns.return_orders(ctx.store, args.give_back, acting.operator_id,
                                            args.reason)
             payload["returned"] = asdict(result)
-            lines.append(f"已退回 {len(result.returned)} 个订单，释放货位 "
-                         f"{', '.join(result.freed_slots) or '无'}")
+            lines.append(render("cli.returns.returned", ctx.lang, n=len(result.returned),
+                                slots=", ".join(result.freed_slots)
+                                or Message("cli.returns.no_slot")))
     listed = returns.uncollected(ctx.store, include_waiting=args.all)
     payload["uncollected"] = [asdict(u) for u in listed]
-    lines += [f"{u.order_id}  {u.shelf_slot}  {u.customer} {u.phone}  超时 {u.overdue_hours} 小时"
+    lines += [render("cli.returns.line", ctx.lang, order_id=u.order_id, shelf_slot=u.shelf_slot,
+                     customer=u.customer, phone=u.phone, hours=u.overdue_hours)
               for u in listed]
-    return Outcome(0, payload, "\n".join(lines) or "没有滞留订单")
+    return Outcome(0, payload, "\n".join(lines) or render("cli.returns.none", ctx.lang))
 
 
 def cmd_close_day(args, ctx) -> Outcome:
@@ -270,7 +279,8 @@ def cmd_close_day(args, ctx) -> Outcome:
         return Outcome(0, {"ok": True, "day": day.isoformat(),
                            "operators": [asdict(o) for o in figures],
                            "stock": [{**asdict(x), "expected": x.expected} for x in stock]},
-                       "\n".join(f"{x.sku}  {x.name}  应有 {x.expected}" for x in stock))
+                       "\n".join(render("cli.close.stock", ctx.lang, sku=x.sku, name=x.name,
+                                        expected=x.expected) for x in stock))
     if args.reprint or args.export:
         payload: dict = {"ok": True, "day": day.isoformat()}
         if args.export:
@@ -284,6 +294,6 @@ def cmd_close_day(args, ctx) -> Outcome:
     closing = day_close.close_day(ctx.store, day, acting.operator_id,
                                   _pairs(args.count, "SKU"))
     payload = {"ok": True, **closing.to_dict()}
-    text = (f"{closing.day} 已日结：提货 {closing.totals['pickups']} 次，盘点差异 "
-            f"{len(closing.discrepancies)} 项")
+    text = render("cli.close.closed", ctx.lang, day=closing.day,
+                  pickups=closing.totals["pickups"], differences=len(closing.discrepancies))
     return Outcome(0, payload, text)

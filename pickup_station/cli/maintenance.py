@@ -8,6 +8,7 @@ A store that fails is marked damaged (`store/health.py`): uploading stops until 
 from __future__ import annotations
 
 from pickup_station.cli.context import Outcome
+from pickup_station.messages import render
 
 
 def register(sub, common) -> None:
@@ -20,8 +21,7 @@ def cmd_check_store(args, ctx) -> Outcome:
     store = ctx.store
     damage = store.check_integrity(full=True)
     if damage is None:
-        text = ("The local store passed the full integrity check: " if ctx.lang.startswith("en")
-                else "本地数据库完整性检查通过：") + str(store.path)
+        text = render("cli.store_ok", ctx.lang, path=store.path)
         return Outcome(0, {"ok": True, "store": str(store.path), "integrity": "ok",
                            "problems": []}, text)
     err = damage.error(store.path)

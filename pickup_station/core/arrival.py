@@ -85,12 +85,11 @@ def sign_off(store: Store, batch_id: str, operator_id: str,
         operator = ops.get_operator(s, operator_id)
         batch = s.get(Batch, batch_id)
         if batch is None:
-            raise Refused(f"没有这个配送批次：{batch_id}", f"No such delivery batch: {batch_id}",
+            raise Refused("arrival.unknown_batch", batch_id=batch_id,
                           code="unknown_batch")
         if batch.status != "expected":
             at = local_text(batch.arrived_at, station_tz(s))  # the station's clock, not UTC
-            raise Refused(f"批次 {batch_id} 已于 {at} 签收",
-                          f"Batch {batch_id} was already signed off at {at}",
+            raise Refused("arrival.already_arrived", batch_id=batch_id, arrived_at=at,
                           code="already_arrived")
         counted = _apply_issues(s, batch_id, issues, operator.operator_id)
         batch.status = "arrived"
@@ -115,17 +114,15 @@ def _apply_issues(s: Session, batch_id: str, issues: list[ArrivalIssue], operato
     counted = {"short": 0, "damaged": 0}
     for issue in issues:
         if issue.kind not in counted:
-            raise Refused("问题类型无效", f"Unknown issue kind: {issue.kind}")
+            raise Refused("arrival.bad_issue_kind", kind=issue.kind)
         item = s.scalars(select(OrderItem).join(Order).where(
             Order.order_id == issue.order_id, Order.batch_id == batch_id,
             OrderItem.sku == issue.sku)).first()
         if item is None:
-            raise Refused(f"批次 {batch_id} 中没有订单 {issue.order_id} 的商品 {issue.sku}",
-                          f"Batch {batch_id} has no item {issue.sku} in order {issue.order_id}",
-                          code="unknown_item")
+            raise Refused("arrival.unknown_item", batch_id=batch_id, order_id=issue.order_id,
+                          sku=issue.sku, code="unknown_item")
         if issue.qty <= 0 or item.qty_short + item.qty_damaged + issue.qty > item.qty:
-            raise Refused(f"{item.name} 的缺损数量超过订购数量",
-                          f"{item.name}: more short/damaged than ordered")
+            raise Refused("arrival.too_many_missing", name=item.name)
         if issue.kind == "short":
             item.qty_short += issue.qty
         else:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pickup_station.core.counter import Counter, HandoverResult, OrderChoice
 from pickup_station.core.verdicts import Verdict
 from pickup_station.errors import Refused
+from pickup_station.messages import render
 
 
 @dataclass
@@ -33,7 +34,7 @@ class BasketEntry:
 
     def message(self, lang: str = "zh_CN") -> str:
         if self.reason == "in_basket":
-            return "Already in the basket" if lang.startswith("en") else "已在代取篮中"
+            return render("basket.already_in", lang)
         return self.verdict.message(lang)
 
 
@@ -86,9 +87,9 @@ class Basket:
     def hand_over(self, operator_id: str, delegate_name: str) -> HandoverResult:
         """Everything in the basket, in one transaction, collected by `delegate_name`."""
         if not self.order_ids:
-            raise Refused("代取篮是空的", "The basket is empty", code="basket_empty")
+            raise Refused("basket.empty", code="basket_empty")
         if not (delegate_name or "").strip():
-            raise Refused("请填写代取人姓名", "Give the delegate's name",
+            raise Refused("basket.delegate_required",
                           code="delegate_required")
         result = self.counter.hand_over([OrderChoice(o) for o in self.order_ids], operator_id,
                                         proxy_name=delegate_name)

@@ -174,20 +174,18 @@ def close_day(store: Store, day: date, operator_id: str, counted: dict[str, int]
               tz: tzinfo | None = None, now: datetime | None = None) -> DayClose:
     """Close the local `day` with the goods count (products not in `counted`: not counted)."""
     if any(int(v) < 0 for v in counted.values()):
-        raise Refused("盘点数量不能为负", "A counted quantity cannot be negative",
+        raise Refused("day_close.negative_count",
                       code="bad_count")
     figures = operator_figures(store, day, tz, now)
     at = iso(now or utcnow())
     with store.session() as s:
         op = ops.get_operator(s, operator_id)
         if s.get(DayClosing, day.isoformat()) is not None:
-            raise DayAlreadyClosed(f"{day.isoformat()} 已经日结过了（可补打或导出）",
-                                   f"{day.isoformat()} is already closed (reprint or export it)")
+            raise DayAlreadyClosed("day_close.already_closed", day=day.isoformat())
         stock = expected_stock_in(s)
         unknown = set(counted) - {x.sku for x in stock}
         if unknown:
-            raise Refused(f"货架上不应有这些商品：{', '.join(sorted(unknown))}",
-                          f"Not expected on the shelves: {', '.join(sorted(unknown))}",
+            raise Refused("day_close.unknown_items", skus=", ".join(sorted(unknown)),
                           code="unknown_item")
         for line in stock:
             if line.sku in counted:
@@ -231,7 +229,7 @@ def closed_days(store: Store, limit: int = 60) -> list[str]:
 def _required(store: Store, day: date) -> DayClose:
     closing = get_closing(store, day)
     if closing is None:
-        raise Refused(f"{day.isoformat()} 尚未日结", f"{day.isoformat()} is not closed yet",
+        raise Refused("day_close.not_closed", day=day.isoformat(),
                       code="day_not_closed")
     return closing
 

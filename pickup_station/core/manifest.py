@@ -84,11 +84,10 @@ def apply_order(session: Session, data: dict) -> ApplyReport:
         apply_batch(session, {"batch_id": batch_id})
     status = data.get("status") or "active"
     if status not in ORDER_STATUSES:
-        raise ManifestError(f"订单 {order_id} 状态无效：{status}",
-                            f"Order {order_id} has an invalid status: {status}")
+        raise ManifestError("manifest.bad_status", order_id=order_id, status=status)
     items = data.get("items") or []
     if not isinstance(items, list) or not items:
-        raise ManifestError(f"订单 {order_id} 没有商品", f"Order {order_id} has no items")
+        raise ManifestError("manifest.no_items", order_id=order_id)
     order = session.get(Order, order_id)
     now = iso(utcnow())
     if order is None:
@@ -145,21 +144,18 @@ def remove_order(session: Session, data: dict) -> ApplyReport:
 def item_row(order_id: str, item) -> dict:
     """One manifest item checked and turned into an `order_items` row (a plain dict)."""
     if not isinstance(item, dict):
-        raise ManifestError(f"订单 {order_id} 的商品格式无效", f"Order {order_id}: an item is not an object")
+        raise ManifestError("manifest.item_not_object", order_id=order_id)
     try:
         qty = int(item["qty"])
         price = int(item.get("unit_price_cents") or 0)
     except (KeyError, TypeError, ValueError) as exc:
-        raise ManifestError(f"订单 {order_id} 的商品数量或价格无效",
-                            f"Order {order_id} has an item with a bad quantity or price") from exc
+        raise ManifestError("manifest.bad_item_number", order_id=order_id) from exc
     if qty <= 0 or price < 0:
-        raise ManifestError(f"订单 {order_id} 的商品数量必须大于 0",
-                            f"Order {order_id}: item quantities must be positive")
+        raise ManifestError("manifest.bad_item_qty", order_id=order_id)
     sku = str(item.get("sku") or "").strip()
     name = str(item.get("name") or "").strip()
     if not sku or not name:
-        raise ManifestError(f"订单 {order_id} 的商品缺少编码或名称",
-                            f"Order {order_id}: an item lacks its sku or name")
+        raise ManifestError("manifest.item_lacks_sku_or_name", order_id=order_id)
     return {"order_id": order_id, "sku": sku, "name": name, "qty": qty,
             "unit_price_cents": price, "category": item.get("category"),
             "qty_short": 0, "qty_damaged": 0}
@@ -172,7 +168,7 @@ def _item(order_id: str, item: dict) -> OrderItem:
 def _required_text(data: dict, key: str) -> str:
     value = data.get(key) if isinstance(data, dict) else None
     if not isinstance(value, str | int) or not str(value).strip():
-        raise ManifestError(f"缺少字段 {key}", f"Missing field {key}")
+        raise ManifestError("manifest.missing_field", key=key)
     return str(value).strip()
 
 
@@ -182,13 +178,12 @@ def order_from_manifest(raw: dict, keys: CustomerKeys | None = None) -> dict:
     """A manifest order (may carry the full phone and the bare token) → the wire shape.
     `keys` groups one customer's orders within one import (opaque ids, see CustomerKeys)."""
     if not isinstance(raw, dict):
-        raise ManifestError("订单格式无效", "An order is not an object")
+        raise ManifestError("manifest.order_not_object")
     data = dict(raw)
     phone = str(raw.get("phone") or "")
     if phone:
         if len(phone_digits(phone)) < 4:
-            raise ManifestError(f"订单 {raw.get('order_id')} 的手机号无效",
-                                f"Order {raw.get('order_id')} has an invalid phone number")
+            raise ManifestError("manifest.bad_phone", order_id=raw.get("order_id"))
         data["phone_masked"] = mask_phone(phone)
         data["phone_last4"] = phone_digits(phone)[-4:]
         data.setdefault("customer_key", (keys or CustomerKeys())(phone))
@@ -201,8 +196,7 @@ def order_from_manifest(raw: dict, keys: CustomerKeys | None = None) -> dict:
     if code is not None and code != "":
         code = str(code).strip()
         if not (len(code) == 6 and code.isdigit()):
-            raise ManifestError(f"订单 {raw.get('order_id')} 的提货码必须是 6 位数字",
-                                f"Order {raw.get('order_id')}: pickup code must be 6 digits")
+            raise ManifestError("manifest.bad_pickup_code", order_id=raw.get("order_id"))
         data["pickup_code"] = code
     return data
 
@@ -213,25 +207,24 @@ def parse_manifest(path: Path) -> list[dict]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
-        raise ManifestError(f"找不到文件：{path}", f"File not found: {path}") from exc
+        raise ManifestError("manifest.file_not_found", path=path) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise ManifestError(f"无法读取文件：{path}", f"Cannot read file: {path}") from exc
+        raise ManifestError("manifest.unreadable_file", path=path) from exc
     if path.suffix.lower() == ".csv" or (not text.lstrip().startswith(("{", "["))):
         return _parse_csv(text)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ManifestError(f"清单不是有效的 JSON（第 {exc.lineno} 行）",
-                            f"The manifest is not valid JSON (line {exc.lineno})") from exc
+        raise ManifestError("manifest.bad_json", line=exc.lineno) from exc
     batches = doc.get("batches") if isinstance(doc, dict) and "batches" in doc else doc
     if isinstance(batches, dict):
         batches = [batches]
     if not isinstance(batches, list) or not batches:
-        raise ManifestError("清单中没有配送批次", "The manifest holds no batch")
+        raise ManifestError("manifest.no_batch")
     out = []
     for b in batches:
         if not isinstance(b, dict) or not isinstance(b.get("orders"), list):
-            raise ManifestError("配送批次缺少订单列表", "A batch lacks its list of orders")
+            raise ManifestError("manifest.batch_without_orders")
         _required_text(b, "batch_id")
         out.append(b)
     return out
@@ -244,8 +237,7 @@ def _parse_csv(text: str) -> list[dict]:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in CSV_REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
-        raise ManifestError("CSV 缺少列：" + ", ".join(missing),
-                            "The CSV lacks columns: " + ", ".join(missing))
+        raise ManifestError("manifest.csv_lacks_columns", columns=", ".join(missing))
     batches: dict[str, dict] = {}
     orders: dict[str, dict] = {}
     for lineno, row in enumerate(reader, start=2):
@@ -254,8 +246,7 @@ def _parse_csv(text: str) -> list[dict]:
             continue
         empty = [c for c in CSV_REQUIRED if not row.get(c)]
         if empty:
-            raise ManifestError(f"第 {lineno} 行缺少：{', '.join(empty)}",
-                                f"Line {lineno} lacks: {', '.join(empty)}")
+            raise ManifestError("manifest.line_lacks", line=lineno, fields=", ".join(empty))
         batch = batches.setdefault(row["batch_id"], {
             "batch_id": row["batch_id"], "expected_at": row.get("expected_at") or None,
             "orders": []})
@@ -271,12 +262,11 @@ def _parse_csv(text: str) -> list[dict]:
             qty = int(row["qty"])
             price = int(row.get("unit_price_cents") or 0)
         except ValueError as exc:
-            raise ManifestError(f"第 {lineno} 行数量或价格不是整数",
-                                f"Line {lineno}: qty or price is not a whole number") from exc
+            raise ManifestError("manifest.line_bad_number", line=lineno) from exc
         order["items"].append({"sku": row["sku"], "name": row["name"], "qty": qty,
                                "unit_price_cents": price, "category": row.get("category") or None})
     if not batches:
-        raise ManifestError("清单中没有订单", "The manifest holds no order")
+        raise ManifestError("manifest.no_order")
     return list(batches.values())
 
 

@@ -36,16 +36,14 @@ class OperatorLocked(Refused):
 
     def __init__(self, seconds_left: int):
         self.seconds_left = max(int(seconds_left), 1)
-        super().__init__(f"PIN 错误次数过多，请 {self.seconds_left} 秒后再试",
-                         f"Too many wrong PINs: try again in {self.seconds_left} s")
+        super().__init__("operators.locked_out", seconds_left=self.seconds_left)
 
 
 class PinChangeRequired(Refused):
     code = "pin_change_required"
 
     def __init__(self):
-        super().__init__("请先修改默认的团长 PIN（1234）再使用",
-                         "Change the default leader PIN (1234) before anything else")
+        super().__init__("operators.change_default_pin")
 
 
 @dataclass(frozen=True)
@@ -72,7 +70,7 @@ def add_operator(session: Session, operator_id: str, name: str, pin: str,
     if role not in ("leader", "assistant"):
         raise ValueError(role)
     if not _valid_pin(pin):
-        raise Refused("PIN 必须是 4 到 8 位数字", "A PIN is 4 to 8 digits")
+        raise Refused("operators.bad_pin")
     salt = secrets.token_hex(16)
     op = session.get(Operator, operator_id)
     if op is None:
@@ -100,7 +98,7 @@ def list_operators(session: Session) -> list[OperatorInfo]:
 def get_operator(session: Session, operator_id: str) -> OperatorInfo:
     op = session.get(Operator, operator_id)
     if op is None or not op.active:
-        raise Refused(f"没有这个操作员：{operator_id}", f"No such operator: {operator_id}")
+        raise Refused("operators.unknown_operator", operator_id=operator_id)
     return OperatorInfo(op.operator_id, op.name, op.role)
 
 
@@ -110,7 +108,7 @@ def verify_pin(session: Session, operator_id: str, pin: str) -> OperatorInfo:
     op = session.get(Operator, operator_id)
     _refuse_if_locked(op, utcnow())
     if op is None or not op.active or not hmac.compare_digest(op.pin_hash, _hash(pin, op.pin_salt)):
-        raise Refused("PIN 不正确", "Wrong PIN", code="wrong_pin")
+        raise Refused("operators.wrong_pin", code="wrong_pin")
     return OperatorInfo(op.operator_id, op.name, op.role)
 
 
@@ -121,7 +119,7 @@ def verify_leader_pin(session: Session, pin: str) -> OperatorInfo:
     for op in leaders:
         if hmac.compare_digest(op.pin_hash, _hash(pin, op.pin_salt)):
             return OperatorInfo(op.operator_id, op.name, op.role)
-    raise Refused("需要团长 PIN：PIN 不正确", "The leader's PIN is needed: wrong PIN",
+    raise Refused("operators.leader_pin_required",
                   code="leader_pin_required")
 
 
@@ -158,7 +156,7 @@ def authenticate(store: Store, operator_id: str, pin: str, *,
     with store.session() as s:
         op = s.get(Operator, operator_id)
         if op is None or not op.active:
-            raise Refused(f"没有这个操作员：{operator_id}", f"No such operator: {operator_id}",
+            raise Refused("operators.unknown_operator", operator_id=operator_id,
                           code="unknown_operator")
         _refuse_if_locked(op, now)
         if hmac.compare_digest(op.pin_hash, _hash(str(pin), op.pin_salt)):
@@ -170,7 +168,7 @@ def authenticate(store: Store, operator_id: str, pin: str, *,
             op.failed_pins, op.locked_until = 0, iso(now + LOCK_TIME)
     if locked:
         raise OperatorLocked(int(LOCK_TIME.total_seconds()))
-    raise Refused("PIN 不正确", "Wrong PIN", code="wrong_pin")
+    raise Refused("operators.wrong_pin", code="wrong_pin")
 
 
 def pin_change_required(session: Session) -> bool:
@@ -190,9 +188,9 @@ def change_pin(store: Store, operator_id: str, old_pin: str, new_pin: str) -> Op
 def _set_pin(op: Operator, pin: str) -> None:
     pin = str(pin)
     if not _valid_pin(pin):
-        raise Refused("PIN 必须是 4 到 8 位数字", "A PIN is 4 to 8 digits", code="bad_pin")
+        raise Refused("operators.bad_pin", code="bad_pin")
     if pin == DEFAULT_LEADER[2] or len(set(pin)) == 1:
-        raise Refused("这个 PIN 太容易猜，请换一个", "This PIN is too easy to guess",
+        raise Refused("operators.pin_too_weak",
                       code="pin_too_weak")
     op.pin_salt = secrets.token_hex(16)
     op.pin_hash = _hash(pin, op.pin_salt)
@@ -201,11 +199,11 @@ def _set_pin(op: Operator, pin: str) -> None:
 
 def _leader_acts(session: Session, acting: OperatorInfo, operator_id: str) -> Operator:
     if not acting.is_leader:
-        raise Refused("只有团长可以管理操作员", "Only the leader manages operators",
+        raise Refused("operators.leader_only",
                       code="leader_only")
     op = session.get(Operator, operator_id)
     if op is None:
-        raise Refused(f"没有这个操作员：{operator_id}", f"No such operator: {operator_id}",
+        raise Refused("operators.unknown_operator", operator_id=operator_id,
                       code="unknown_operator")
     return op
 
@@ -215,7 +213,7 @@ def rename_operator(session: Session, acting: OperatorInfo, operator_id: str,
     op = _leader_acts(session, acting, operator_id)
     name = (name or "").strip()
     if not name or len(name) > 20:
-        raise Refused("名字须为 1 到 20 个字", "A name is 1 to 20 characters", code="bad_name")
+        raise Refused("operators.bad_name", code="bad_name")
     op.name = name
     return OperatorInfo(op.operator_id, op.name, op.role)
 
@@ -229,7 +227,7 @@ def set_active(session: Session, acting: OperatorInfo, operator_id: str,
             Operator.role == "leader", Operator.active == 1,
             Operator.operator_id != operator_id).limit(1))
         if others is None:
-            raise Refused("不能停用最后一位团长", "The last leader cannot be disabled",
+            raise Refused("operators.last_leader",
                           code="last_leader")
     op.active = 1 if active else 0
     return OperatorInfo(op.operator_id, op.name, op.role)

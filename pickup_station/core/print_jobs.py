@@ -63,7 +63,7 @@ def list_failed(store: Store) -> list[FailedPrint]:
 def _job(s, job_id: int) -> PrintJob:
     job = s.get(PrintJob, job_id)
     if job is None:
-        raise Refused(f"没有这个打印任务：{job_id}", f"No such print job: {job_id}",
+        raise Refused("print_jobs.unknown_job", job_id=job_id,
                       code="unknown_print_job")
     return job
 

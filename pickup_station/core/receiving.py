@@ -33,10 +33,10 @@ from pickup_station.errors import Refused
 from pickup_station.store.db import Store, iso, utcnow
 from pickup_station.store.models import Batch, BatchReceipt, Order, OrderItem
 
-RULES = {
-    "latest_first": ("最晚下单的订单先缺", "latest orders go short first"),
-    "earliest_first": ("最早下单的订单先缺", "earliest orders go short first"),
-    "largest_first": ("购买数量最多的订单先缺", "orders with the largest quantity go short first"),
+RULES = {  # rule -> the catalogue key of its wording
+    "latest_first": "receiving.rule.latest_first",
+    "earliest_first": "receiving.rule.earliest_first",
+    "largest_first": "receiving.rule.largest_first",
 }
 DEFAULT_RULE = "latest_first"
 
@@ -119,7 +119,7 @@ def _lines(s: Session, batch_id: str, sku: str | None = None) -> list:
 def _batch(s: Session, batch_id: str) -> Batch:
     batch = s.get(Batch, batch_id)
     if batch is None:
-        raise Refused(f"没有这个配送批次：{batch_id}", f"No such delivery batch: {batch_id}",
+        raise Refused("arrival.unknown_batch", batch_id=batch_id,
                       code="unknown_batch")
     return batch
 
@@ -156,7 +156,7 @@ def _ranked(lines: list, rule: str) -> list:
 
 def _check_rule(rule: str) -> str:
     if rule not in RULES:
-        raise Refused(f"缺货分配规则无效：{rule}", f"Unknown shortfall rule: {rule}",
+        raise Refused("receiving.bad_rule", rule=rule,
                       code="bad_rule")
     return rule
 
@@ -169,11 +169,11 @@ def preview(store: Store, batch_id: str, received: dict[str, int],
     by_sku = {p.sku: p for p in products}
     unknown = set(received) - set(by_sku)
     if unknown:
-        raise Refused(f"批次中没有商品：{', '.join(sorted(unknown))}",
-                      f"Not in this batch: {', '.join(sorted(unknown))}", code="unknown_item")
+        raise Refused("receiving.not_in_batch", skus=", ".join(sorted(unknown)),
+                      code="unknown_item")
     counts = {p.sku: int(received.get(p.sku, p.expected)) for p in products}
     if any(v < 0 for v in counts.values()):
-        raise Refused("实收数量不能为负", "A received count cannot be negative",
+        raise Refused("receiving.negative_count",
                       code="bad_count")
     result = ReceivingPreview(batch_id, rule, products, counts)
     with store.reader() as s:
@@ -202,16 +202,14 @@ def sign_off_received(store: Store, batch_id: str, operator_id: str, plan: Recei
     per_sku: dict[str, int] = defaultdict(int)
     for line in plan.shorts:
         if line.qty_short < 0 or line.qty_short > line.qty_ordered:
-            raise ShortfallMismatch(f"订单 {line.order_id} 的 {line.name} 缺货数量无效",
-                                    f"Order {line.order_id}: bad short quantity for {line.name}")
+            raise ShortfallMismatch("receiving.bad_short_qty", order_id=line.order_id,
+                                    name=line.name)
         per_sku[line.sku] += line.qty_short
     for p in plan.products:
         want = plan.shortfall(p.sku)
         if per_sku.get(p.sku, 0) != want:
             raise ShortfallMismatch(
-                f"{p.name}：分配到订单的缺货 {per_sku.get(p.sku, 0)} 件，应为 {want} 件",
-                f"{p.name}: {per_sku.get(p.sku, 0)} short assigned to orders, "
-                f"the shortfall is {want}")
+                "receiving.short_mismatch", name=p.name, want=want, assigned=per_sku.get(p.sku, 0))
     issues = [arrival.ArrivalIssue(ln.order_id, ln.sku, ln.qty_short, "short")
               for ln in plan.shorts if ln.qty_short > 0]
     extra = {"by_product": True, "rule": plan.rule,
@@ -225,17 +223,17 @@ def correct_received(store: Store, batch_id: str, operator_id: str, sku: str, re
                      *, note: str = "") -> CorrectionResult:
     """After sign-off: the real count of one product (a box found, a miscount)."""
     if received < 0:
-        raise Refused("实收数量不能为负", "A received count cannot be negative", code="bad_count")
+        raise Refused("receiving.negative_count", code="bad_count")
     now = iso(utcnow())
     with store.session() as s:
         op = ops.get_operator(s, operator_id)
         batch = _batch(s, batch_id)
         if batch.status == "expected":
-            raise Refused(f"批次 {batch_id} 尚未签收", f"Batch {batch_id} is not signed off yet",
+            raise Refused("receiving.not_arrived", batch_id=batch_id,
                           code="not_arrived")
         lines = [r for r in _lines(s, batch_id, sku) if r.status == "active"]
         if not lines:
-            raise Refused(f"批次中没有商品：{sku}", f"Not in this batch: {sku}",
+            raise Refused("receiving.not_in_batch", skus=sku,
                           code="unknown_item")
         expected = sum(r.qty for r in lines)
         row = s.get(BatchReceipt, (batch_id, sku))
@@ -252,9 +250,8 @@ def correct_received(store: Store, batch_id: str, operator_id: str, sku: str, re
                     changes[r.id] = r.qty_short + take
                     delta -= take
             if delta:
-                raise Refused(f"{sku}：货架上的订单不够承担这次更正（差 {delta} 件）",
-                              f"{sku}: not enough orders on the shelf to take this correction "
-                              f"({delta} left)", code="cannot_correct")
+                raise Refused("receiving.cannot_correct", sku=sku, delta=delta,
+                              code="cannot_correct")
         elif delta < 0:  # more than thought: orders still here get their goods back
             give = -delta
             for r in reversed(open_lines):

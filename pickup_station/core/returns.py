@@ -77,10 +77,10 @@ def thresholds(session: Session) -> dict[str, int]:
 
 def set_threshold(session: Session, storage: str, days: int) -> dict[str, int]:
     if storage not in shelves.STORAGES:
-        raise Refused(f"存放方式无效：{storage}", f"Unknown storage: {storage}",
+        raise Refused("shelves.bad_storage", storage=storage,
                       code="bad_threshold")
     if not 0 <= int(days) <= 365:
-        raise Refused("天数须在 0 到 365 之间", "Days are 0 to 365", code="bad_threshold")
+        raise Refused("returns.bad_days", code="bad_threshold")
     row = session.get(UncollectedThreshold, storage)
     if row is None:
         session.add(UncollectedThreshold(storage=storage, days=int(days)))
@@ -174,7 +174,7 @@ def return_orders(store: Store, order_ids: list[str], operator_id: str, reason: 
     over. All of them or none (one refusal refuses the lot)."""
     reason = (reason or "").strip()
     if not reason:
-        raise Refused("退回需要填写原因", "A return needs a reason", code="reason_required")
+        raise Refused("returns.reason_required", code="reason_required")
     at = iso(now or utcnow())
     result = ReturnResult(returned_at=at)
     with store.session() as s:
@@ -183,8 +183,7 @@ def return_orders(store: Store, order_ids: list[str], operator_id: str, reason: 
         for oid in dict.fromkeys(order_ids):
             order = _open_order(s, oid)
             if s.get(Batch, order.batch_id).status == "expected":
-                raise NotReturnable(f"订单 {oid} 的批次尚未签收", f"Order {oid}: batch not "
-                                    "signed off yet")
+                raise NotReturnable("returns.batch_not_arrived", order_id=oid)
             items = [{"sku": i.sku, "qty": max(i.qty - i.qty_short - i.qty_damaged, 0)}
                      for i in order.items]
             order.pickup_state = "returned"
@@ -206,12 +205,12 @@ def return_orders(store: Store, order_ids: list[str], operator_id: str, reason: 
 def _open_order(s: Session, order_id: str) -> Order:
     order = s.get(Order, order_id)
     if order is None:
-        raise Refused(f"没有这个订单：{order_id}", f"Unknown order: {order_id}", code="unknown")
+        raise Refused("counter.unknown_order", order_id=order_id, code="unknown")
     if order.pickup_state == "returned":
-        raise Refused(f"订单 {order_id} 已退回总部", f"Order {order_id} was already returned",
+        raise Refused("returns.already_returned", order_id=order_id,
                       code="returned")
     if order.pickup_state != "open":
-        raise Refused(f"订单 {order_id} 已提货", f"Order {order_id} was already picked up",
+        raise Refused("returns.already_picked_up", order_id=order_id,
                       code="already_picked_up")
     return order
 

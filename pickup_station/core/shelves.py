@@ -34,6 +34,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from pickup_station.errors import Refused
+from pickup_station.messages import Listing, Message
 from pickup_station.store.db import iso, utcnow
 from pickup_station.store.models import (
     Category,
@@ -46,7 +47,8 @@ AREAS = ("normal", "chilled", "frozen", "overflow")
 STORAGES = ("dry", "fresh", "chilled", "frozen")
 PERISHABLE = frozenset({"fresh", "chilled", "frozen"})
 AREA_OF_STORAGE = {"dry": "normal", "fresh": "normal", "chilled": "chilled", "frozen": "frozen"}
-AREA_ZH = {"normal": "常温区", "chilled": "冷藏区", "frozen": "冷冻区", "overflow": "临时区"}
+AREA_NAMES = {"normal": "shelves.area.normal", "chilled": "shelves.area.chilled",  # area -> key
+              "frozen": "shelves.area.frozen", "overflow": "shelves.area.overflow"}
 # where an area's goods may go, in order of preference
 FALLBACK = {"normal": ("normal", "overflow"), "chilled": ("chilled",), "frozen": ("frozen",)}
 SLOT_ORDER = {"normal": 0, "overflow": 0, "chilled": 1, "frozen": 2}
@@ -61,12 +63,9 @@ class ShelvesFull(Refused):
     def __init__(self, missing: dict[str, int]):
         self.missing = dict(missing)
         self.total = sum(missing.values())
-        zh = "、".join(f"{AREA_ZH[a]}缺 {n} 个" for a, n in missing.items())
-        en = ", ".join(f"{n} in the {a} area" for a, n in missing.items())
-        super().__init__(
-            f"货架已满：还缺 {self.total} 个货位（{zh}）。请在设置中增加货架或临时区后再签收。",
-            f"The shelves are full: {self.total} slot(s) missing ({en}). Add shelves or an "
-            "overflow area in the settings, then sign off again.")
+        areas = Listing(Message("shelves.area_missing", area=Message(AREA_NAMES[a]), n=n)
+                        for a, n in missing.items())
+        super().__init__("shelves.full", total=self.total, areas=areas)
 
 
 class ShelfInUse(Refused):
@@ -138,13 +137,11 @@ def get_layout(session: Session) -> list[ShelfSpec]:
 def _check(spec: ShelfSpec) -> ShelfSpec:
     name = (spec.name or "").strip().upper()
     if not _NAME.match(name):
-        raise BadLayout(f"货架名无效：{spec.name}（用 1-4 个大写字母或数字，字母开头）",
-                        f"Bad shelf name: {spec.name} (1-4 capital letters or digits, "
-                        "starting with a letter)")
+        raise BadLayout("shelves.bad_name", name=spec.name)
     if spec.area not in AREAS:
-        raise BadLayout(f"区域无效：{spec.area}", f"Unknown area: {spec.area}")
+        raise BadLayout("shelves.bad_area", area=spec.area)
     if not (1 <= spec.levels <= 99 and 1 <= spec.positions <= 99):
-        raise BadLayout("层数和位数须在 1 到 99 之间", "Levels and positions are 1 to 99")
+        raise BadLayout("shelves.bad_size")
     return ShelfSpec(name, spec.area, int(spec.levels), int(spec.positions), int(spec.sort))
 
 
@@ -160,7 +157,7 @@ def set_layout(session: Session, shelves: Iterable[ShelfSpec]) -> list[ShelfSpec
     specs = [_check(s) for s in shelves]
     names = [s.name for s in specs]
     if len(set(names)) != len(names):
-        raise BadLayout("货架名重复", "A shelf name is used twice")
+        raise BadLayout("shelves.duplicate_name")
     new_specs = {s.name: s for s in specs}
     old_specs = {s.name: s for s in get_layout(session)}
     for slot, area in sorted(_held(session).items()):
@@ -169,9 +166,7 @@ def set_layout(session: Session, shelves: Iterable[ShelfSpec]) -> list[ShelfSpec
             continue
         if area == "normal" and area_of_slot(slot, old_specs) is None:
             continue  # an old-scheme slot outside any shelf: it stays held, not in the way
-        raise ShelfInUse(f"货位 {slot} 上还有货，不能删除或改到其他区域",
-                         f"Slot {slot} still holds goods: it cannot be removed or moved to "
-                         "another area")
+        raise ShelfInUse("shelves.slot_in_use", slot=slot)
     session.execute(delete(Shelf))
     session.add_all(Shelf(name=s.name, area=s.area, levels=s.levels, positions=s.positions,
                           sort=s.sort) for s in specs)
@@ -183,7 +178,7 @@ def add_shelf(session: Session, spec: ShelfSpec) -> list[ShelfSpec]:
     """Add one shelf (e.g. an overflow area when the shelves are full)."""
     current = get_layout(session)
     if any(s.name == spec.name.strip().upper() for s in current):
-        raise BadLayout(f"已有货架 {spec.name}", f"There is already a shelf {spec.name}")
+        raise BadLayout("shelves.name_taken", name=spec.name)
     if spec.sort == 0:
         spec = ShelfSpec(spec.name, spec.area, spec.levels, spec.positions,
                          max((s.sort for s in current), default=0) + 10)
@@ -226,7 +221,7 @@ def storage_for(category: str | None, known: dict[str, str]) -> str:
 
 def set_category_storage(session: Session, category: str, storage: str) -> None:
     if storage not in STORAGES:
-        raise BadLayout(f"存放方式无效：{storage}", f"Unknown storage: {storage}")
+        raise BadLayout("shelves.bad_storage", storage=storage)
     row = session.get(Category, category)
     if row is None:
         session.add(Category(category=category, storage=storage))

@@ -96,8 +96,7 @@ class ZxingDecoder(QrDecoder):
         except ImportError as exc:
             if not (exc.name or "").startswith("zxingcpp"):
                 raise
-            raise DecoderUnavailable("缺少 zxing-cpp，无法使用该解码器。",
-                                     "zxing-cpp is not installed.") from exc
+            raise DecoderUnavailable("decoder.no_zxing") from exc
         self._zx = zxingcpp
         # zxing-cpp 3's `QRCode` is the whole family, Micro QR included; an M1 Micro QR has no
         # error correction and is "found" in the finder pattern of a real QR ("16316").
@@ -144,10 +143,7 @@ class PyzbarDecoder(QrDecoder):
             if isinstance(exc, ImportError) and not (exc.name or "pyzbar").startswith("pyzbar"):
                 raise
             raise DecoderUnavailable(
-                "未找到 zbar 系统库（libzbar0），pyzbar 解码器不可用；请安装 libzbar0，"
-                "或使用 zxing-cpp 解码器。",
-                "The zbar system library (libzbar0) was not found, so the pyzbar decoder is "
-                "unavailable; install libzbar0 or use the zxing-cpp decoder.") from exc
+                "decoder.no_zbar") from exc
         self._pyzbar = pyzbar
         self._symbols = [pyzbar.ZBarSymbol.QRCODE]
 
@@ -191,8 +187,7 @@ class OpenCvArucoDecoder(OpenCvDecoder):
 
     def _make(self):
         if not hasattr(cv2, "QRCodeDetectorAruco"):
-            raise DecoderUnavailable("此版本的 OpenCV 没有 QRCodeDetectorAruco。",
-                                     "This OpenCV build has no QRCodeDetectorAruco.")
+            raise DecoderUnavailable("decoder.no_aruco")
         return cv2.QRCodeDetectorAruco()
 
 
@@ -267,7 +262,7 @@ def make_decoder(name: str = "auto", second_opinion: str | None = None) -> QrDec
             except DecoderUnavailable as exc:
                 log.info("decoder %s unavailable: %s", candidate, exc.en)
         if decoder is None:  # pragma: no cover - OpenCV's detector is always there
-            raise DecoderUnavailable("没有可用的二维码解码器。", "No QR decoder is available.")
+            raise DecoderUnavailable("decoder.none_available")
         chain = [decoder]
     else:
         parts = [p.strip() for p in name.split(",") if p.strip()]

@@ -25,6 +25,7 @@ from pickup_station.core.papers.layout import PrintLine, paper_size
 from pickup_station.errors import DeviceNotFound, UserFacingError
 from pickup_station.hardware import escpos_cn
 from pickup_station.hardware.escpos_cn import PrinterState, Rasterizer, StatusBytes, status_query
+from pickup_station.messages import Message
 
 log = logging.getLogger(__name__)
 
@@ -34,60 +35,55 @@ KINDS = ("none", "file", "usb", "network", "serial", "cups", "win32", "dummy")
 # ---- errors ---------------------------------------------------------------------------------
 
 class PrinterError(UserFacingError):
-    """A print that did not happen. `status_zh`/`status_en`: the short word for the status line."""
+    """A print that did not happen. `status_key`: the catalogue's short word for the status."""
 
     code = "printer_error"
-    status_zh, status_en = "出错", "error"
+    status_key = "printer.status.error"
 
 
 class PrinterNotConfigured(PrinterError):
     code = "printer_not_configured"
-    status_zh, status_en = "未配置", "not set up"
+    status_key = "printer.status.not_configured"
 
     def __init__(self) -> None:
-        super().__init__("未配置打印机（设置 → 打印机）。", "No printer is set up (Settings → Printer).")
+        super().__init__("printer.not_configured")
 
 
 class PrinterNotFound(PrinterError, DeviceNotFound):
     code = "printer_not_found"
-    status_zh, status_en = "未连接", "not connected"
+    status_key = "printer.status.not_found"
 
 
 class PrinterBackendMissing(PrinterError):
     code = "printer_backend_missing"
-    status_zh, status_en = "缺少驱动", "driver missing"
+    status_key = "printer.status.backend_missing"
 
 
 class PrinterOffline(PrinterError):
     code = "printer_offline"
-    status_zh, status_en = "离线", "offline"
+    status_key = "printer.status.offline"
 
 
 class PrinterCoverOpen(PrinterError):
     code = "printer_cover_open"
-    status_zh, status_en = "纸仓盖未关", "cover open"
+    status_key = "printer.status.cover_open"
 
 
 class PrinterPaperOut(PrinterError):
     code = "printer_paper_out"
-    status_zh, status_en = "缺纸", "out of paper"
+    status_key = "printer.status.paper_out"
 
 
 class PrinterWriteError(PrinterError):
     code = "printer_write_failed"
-    status_zh, status_en = "发送失败", "send failed"
+    status_key = "printer.status.write_failed"
 
 
 _STATE_ERRORS = {
-    PrinterState.PAPER_OUT: lambda: PrinterPaperOut("打印机缺纸，请装纸后重打。",
-                                                    "Printer is out of paper. Load paper and reprint."),
-    PrinterState.COVER_OPEN: lambda: PrinterCoverOpen("打印机纸仓盖未关好，请关好后重打。",
-                                                      "Printer cover is open. Close it and reprint."),
-    PrinterState.OFFLINE: lambda: PrinterOffline("打印机离线，请检查电源和连接。",
-                                                 "Printer is offline. Check its power and cable."),
-    PrinterState.ERROR: lambda: PrinterOffline("打印机故障（切刀卡纸或过热），请检查后重打。",
-                                               "Printer error (cutter jam or overheated). "
-                                               "Check it and reprint."),
+    PrinterState.PAPER_OUT: lambda: PrinterPaperOut("printer.paper_out"),
+    PrinterState.COVER_OPEN: lambda: PrinterCoverOpen("printer.cover_open"),
+    PrinterState.OFFLINE: lambda: PrinterOffline("printer.offline"),
+    PrinterState.ERROR: lambda: PrinterOffline("printer.error"),
 }
 
 
@@ -134,11 +130,8 @@ class AutoEndpointUsb(Usb):
             log.debug("USB endpoints not read, keeping escpos' defaults: %s", exc)
 
 
-def _missing(what: str, package: str) -> PrinterBackendMissing:
-    return PrinterBackendMissing(
-        f"此电脑缺少{what}所需的组件 {package}，请安装后重试（或改用其他连接方式）。",
-        f"This computer lacks {package}, needed for {what}. Install it or pick another "
-        f"connection.")
+def _missing(what: str, package: str | Message) -> PrinterBackendMissing:
+    return PrinterBackendMissing("printer.backend_missing", what=Message(what), package=package)
 
 
 def _host_port(target: str) -> tuple[str, int]:
@@ -163,46 +156,43 @@ def make_printer(settings: PrinterSettings, *, now: datetime | None = None) -> _
         return Dummy()
     if kind == "file":
         if not target:
-            raise PrinterNotFound("打印到文件：未填写文件路径。", "Print to file: no path given.")
+            raise PrinterNotFound("printer.file_no_path")
         path = Path(target).expanduser()
         if path.is_dir():  # one file per paper in that folder
             stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
             path = path / f"print-{stamp}.bin"
         if not path.parent.is_dir():
-            raise PrinterNotFound(f"打印到文件：文件夹不存在：{path.parent}",
-                                  f"Print to file: folder does not exist: {path.parent}")
+            raise PrinterNotFound("printer.file_no_folder", folder=path.parent)
         return AppendFile(devfile=str(path))
     if kind == "usb":
         if not Usb.is_usable():
-            raise _missing("USB 打印机", "pyusb (libusb)")
+            raise _missing("printer.needs.usb", "pyusb (libusb)")
         if not settings.usb_vendor or not settings.usb_product:
-            raise PrinterNotFound("USB 打印机：请填写厂商 ID 和产品 ID。",
-                                  "USB printer: enter its vendor and product id.")
+            raise PrinterNotFound("printer.usb_ids_missing")
         return AutoEndpointUsb(settings.usb_vendor, settings.usb_product, timeout=10_000)
     if kind == "network":
         if not target:
-            raise PrinterNotFound("网络打印机：请填写地址，如 192.168.1.50:9100。",
-                                  "Network printer: enter its address, e.g. 192.168.1.50:9100.")
+            raise PrinterNotFound("printer.address_missing")
         host, port = _host_port(target)
         return Network(host, port=port, timeout=10)
     if kind == "serial":
         if not Serial.is_usable():
-            raise _missing("串口打印机", "pyserial")
+            raise _missing("printer.needs.serial", "pyserial")
         if not target:
-            raise PrinterNotFound("串口打印机：请填写串口，如 /dev/ttyUSB0 或 COM3。",
-                                  "Serial printer: enter the port, e.g. /dev/ttyUSB0 or COM3.")
+            raise PrinterNotFound("printer.port_missing")
         return Serial(devfile=target, baudrate=int(settings.baudrate or 9600), timeout=1)
     if kind == "cups":
         if CupsPrinter.is_usable():
             return CupsPrinter(target)
         if LP.is_usable():
             return LP(target)
-        raise _missing("系统打印机（CUPS）", "pycups（pip install 'pickup-station[cups]'）或 lp 命令")
+        raise _missing("printer.needs.cups", Message("printer.cups_package", package="pycups",
+                                                    install="pip install 'pickup-station[cups]'"))
     if kind == "win32":
         if not Win32Raw.is_usable():
-            raise _missing("Windows 打印机", "pywin32")
+            raise _missing("printer.needs.win32", "pywin32")
         return Win32Raw(target)
-    raise PrinterNotFound(f"未知的打印机类型：{kind}", f"Unknown printer kind: {kind}")
+    raise PrinterNotFound("printer.unknown_kind", kind=kind)
 
 
 def describe(settings: PrinterSettings) -> str:
@@ -304,8 +294,7 @@ def read_state(printer: _escpos.Escpos, timeout: float = 0.5) -> PrinterState:
 
 def _write_error(exc: BaseException) -> PrinterWriteError:
     return PrinterWriteError(
-        f"打印机没有收到数据（线缆松了、断电或网络断开？）：{exc}",
-        f"The printer did not take the data (cable loose, power off or network down?): {exc}")
+        "printer.write_failed", error=exc)
 
 
 # ---- printing -------------------------------------------------------------------------------
@@ -327,7 +316,7 @@ class ReceiptPrinter:
                  rasterize: Rasterizer | None = None, status_timeout: float = 0.5,
                  chunk_size: int = 4096):
         if mode not in escpos_cn.MODES:
-            raise PrinterError(f"未知的打印模式：{mode}", f"Unknown print mode: {mode}")
+            raise PrinterError("printer.unknown_mode", mode=mode)
         self.printer = printer
         self.paper = paper_size(paper_mm)
         self.mode = mode
@@ -344,8 +333,7 @@ class ReceiptPrinter:
 
     def encode(self, lines: Sequence[PrintLine]) -> bytes:
         if self.mode != "text" and self.rasterize is None:
-            raise PrinterError("此打印模式需要图像渲染（请在程序窗口中打印）。",
-                               "This print mode needs the image renderer (print from the app).")
+            raise PrinterError("printer.needs_renderer")
         return escpos_cn.encode(lines, self.paper, self.mode, self.rasterize)
 
     def open(self) -> None:
@@ -353,8 +341,7 @@ class ReceiptPrinter:
             self.printer.open()
         except _IO_ERRORS as exc:
             detail = " ".join(str(exc).split())
-            raise PrinterNotFound(f"找不到打印机，请检查电源和连接线（{detail}）",
-                                  f"Printer not found; check its power and cable ({detail})"
+            raise PrinterNotFound("printer.not_found", detail=detail
                                   ) from exc
 
     def preflight(self) -> PrinterState:
@@ -404,13 +391,9 @@ class ReceiptPrinter:
             return before
         state = read_state(self.printer, max(self.status_timeout, 2.0))
         if state is PrinterState.UNKNOWN:
-            raise PrinterWriteError("打印机发送后没有回应，小票可能没有打出来。",
-                                    "The printer stopped answering after the print; the "
-                                    "receipt may not have come out.")
+            raise PrinterWriteError("printer.no_answer_after_print")
         if state is PrinterState.PAPER_OUT:
-            raise PrinterPaperOut("打印中途缺纸，小票可能不完整，请装纸后重打。",
-                                  "The printer ran out of paper while printing; the receipt "
-                                  "may be incomplete. Load paper and reprint.")
+            raise PrinterPaperOut("printer.paper_out_midway")
         err = error_for(state)
         if err:
             raise err

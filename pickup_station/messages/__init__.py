@@ -25,6 +25,8 @@ LANGS = ("zh_CN", "en")
 TABLES: dict[str, Mapping[str, str]] = {"zh_CN": zh_cn.TEXTS, "en": en.TEXTS}
 # Sentences of one explanation are set side by side: no space in Chinese, one in English.
 SENTENCE_SEP = {"zh_CN": "", "en": " "}
+# Items of a list: 、 in Chinese, a comma in English.
+LIST_SEP = {"zh_CN": "、", "en": ", "}
 
 
 def normalize_lang(lang: str | None) -> str:
@@ -62,6 +64,23 @@ class Message:
         return f"Message({self.key!r}{args})"
 
 
+class Listing:
+    """Several messages as one parameter (`"{areas}"`), listed as the language lists them."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: Iterable[Message | str]):
+        self.parts = list(parts)
+
+    def message(self, lang: str | None = "zh_CN") -> str:
+        lang = normalize_lang(lang)
+        return LIST_SEP[lang].join(p.render(lang) if isinstance(p, Message) else p
+                                   for p in self.parts)
+
+    def __repr__(self) -> str:
+        return f"Listing({self.parts!r})"
+
+
 def _param(value: Any, lang: str) -> Any:
     if isinstance(value, Message):
         return value.render(lang)
@@ -97,4 +116,4 @@ def sentences(parts: Iterable[Message | str], lang: str | None = "zh_CN") -> str
     return SENTENCE_SEP[lang].join(t for t in texts if t)
 
 
-__all__ = ["LANGS", "Message", "has", "normalize_lang", "render", "sentences"]
+__all__ = ["LANGS", "Listing", "Message", "has", "normalize_lang", "render", "sentences"]

@@ -58,11 +58,10 @@ class _Pending:
         order_id = str(data["order_id"]).strip()
         status = data.get("status") or "active"
         if status not in manifest.ORDER_STATUSES:
-            raise ManifestError(f"订单 {order_id} 状态无效：{status}",
-                                f"Order {order_id} has an invalid status: {status}")
+            raise ManifestError("manifest.bad_status", order_id=order_id, status=status)
         items = data.get("items") or []
         if not isinstance(items, list) or not items:
-            raise ManifestError(f"订单 {order_id} 没有商品", f"Order {order_id} has no items")
+            raise ManifestError("manifest.no_items", order_id=order_id)
         rows = [manifest.item_row(order_id, item) for item in items]
         # shelf slots are given at sign-off (core/shelves.py), never at download
         slot = known.shelf_slot if known else None
@@ -195,8 +194,7 @@ def apply_changes(session: Session, changes: list[Change]) -> ApplyReport:
             continue
         batch_id = str(data.get("batch_id") or "").strip()
         if not order_id or not batch_id:
-            raise ManifestError("订单缺少 order_id 或 batch_id",
-                                "An order lacks its order_id or batch_id")
+            raise ManifestError("manifest.order_lacks_ids")
         mine = known.get(order_id)
         if mine is not None and mine.pickup_state != "open":
             # handed over here: manifest.py decides what may change and what needs attention

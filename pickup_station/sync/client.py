@@ -49,8 +49,7 @@ class RateLimited(SyncError):
     code = "rate_limited"
 
     def __init__(self, retry_after: float):
-        super().__init__(f"服务器繁忙，{retry_after:.0f} 秒后重试",
-                         f"The server is busy; retrying in {retry_after:.0f} s")
+        super().__init__("sync.busy", retry_after=retry_after)
         self.retry_after = retry_after
 
 
@@ -60,8 +59,7 @@ class RequestRefused(SyncError):
     transient = False
 
     def __init__(self, status: int, error_code: str, message: str):
-        super().__init__(f"服务器拒绝了请求（{status} {error_code}）：{message}",
-                         f"The server refused the request ({status} {error_code}): {message}",
+        super().__init__("sync.refused", status=status, error_code=error_code, message=message,
                          code=error_code or "refused")
         self.status = status
         self.error_code = error_code
@@ -73,8 +71,7 @@ class PayloadTooLarge(RequestRefused):
 
 
 def auth_error() -> SyncAuthError:
-    err = SyncAuthError("自提点令牌无效或已被停用，请在设置中重新配对",
-                        "The station token is wrong or revoked; please pair again in Settings")
+    err = SyncAuthError("sync.token_rejected")
     err.transient = False  # type: ignore[attr-defined]
     return err
 
@@ -208,12 +205,10 @@ class SyncClient:
             resp = self.session.request(method, url, timeout=self.timeout, **kwargs)
             body = resp.content  # reads it all: a cut connection raises here
         except requests.Timeout as exc:
-            raise SyncOffline("服务器响应超时，稍后重试",
-                              f"The server did not answer in time ({type(exc).__name__})") from exc
+            raise SyncOffline("sync.timeout", error_type=type(exc).__name__) from exc
         except requests.RequestException as exc:
-            raise SyncOffline(f"无法连接服务器 {self.base_url}，稍后重试",
-                              f"Cannot reach the server at {self.base_url} "
-                              f"({type(exc).__name__})") from exc
+            raise SyncOffline("sync.unreachable", base_url=self.base_url,
+                              error_type=type(exc).__name__) from exc
         status = resp.status_code
         if 200 <= status < 300:
             return P.decode_json(body, what)
@@ -225,8 +220,7 @@ class SyncClient:
         if status == 429:
             raise RateLimited(parse_retry_after(resp.headers.get("Retry-After")))
         if status >= 500:
-            raise SyncServerError(f"服务器出错（{status}），稍后重试",
-                                  f"Server error ({status}); will retry")
+            raise SyncServerError("sync.server_error", status=status)
         if status == 413:
             raise PayloadTooLarge(status, error_code or "payload_too_large", message)
         raise RequestRefused(status, error_code, message)

@@ -173,8 +173,7 @@ class SyncEngine:
                 if progress:
                     progress(report.orders, max(expected_total, report.orders))
                 if page.has_more and not page.changes:
-                    raise PageRejected("服务器说还有更多变更，却发来空页",
-                                       "The server said has_more but sent an empty page")
+                    raise PageRejected("sync.empty_page")
                 if not more or (should_stop and should_stop()):
                     break
         finally:
@@ -191,18 +190,15 @@ class SyncEngine:
                 if page.cursor is not None:
                     set_meta(s, META_CURSOR, page.cursor)
         except ManifestError as exc:
-            raise PageRejected(
-                f"第 {first}–{last} 条变更无法应用（{exc.zh}），同步位置未变",
-                f"Changes {first}–{last} could not be applied ({exc.en}); cursor kept") from exc
+            raise PageRejected("sync.page_rejected", first=first, last=last,
+                               error=exc) from exc
         except OperationalError:
             raise  # the local disk or lock, not the page
         except (SQLAlchemyError, ValueError, TypeError, KeyError, AttributeError) as exc:
             if failure_of(exc) is not None:
                 raise  # a damaged or full local disk, not a bad page
-            raise PageRejected(
-                f"第 {first}–{last} 条变更数据有误，同步位置未变",
-                f"Changes {first}–{last} hold bad data ({type(exc).__name__}); cursor kept"
-            ) from exc
+            raise PageRejected("sync.page_bad_data", first=first, last=last,
+                               error_type=type(exc).__name__) from exc
         report.batches += applied.batches
         report.orders += applied.orders
         report.removed += applied.removed
@@ -456,11 +452,8 @@ def _local_error(exc: Exception, store: Store | None = None) -> UserFacingError:
             store.mark_damaged("while_working", [str(getattr(exc, "orig", exc))])
         return machine
     if isinstance(exc, OperationalError):
-        return UserFacingError("本地数据库忙或无法写入，稍后重试",
-                               f"The local store is busy or cannot be written ({exc.orig}); "
-                               "will retry", code="local_store")
-    return UserFacingError(f"同步出错：{type(exc).__name__}",
-                           f"Sync failed on this computer: {type(exc).__name__}: {exc}",
+        return UserFacingError("sync.local_store", orig=exc.orig, code="local_store")
+    return UserFacingError("sync.local_error", error_type=type(exc).__name__, error=exc,
                            code="local_error")
 
 

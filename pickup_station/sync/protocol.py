@@ -33,6 +33,7 @@ from pydantic import (
 )
 
 from pickup_station.errors import UserFacingError
+from pickup_station.messages import Message
 
 # --- limits (part of the contract) -------------------------------------------------------------
 
@@ -345,8 +346,8 @@ class ProtocolError(UserFacingError):  # an answer that does not follow the prot
     code = "sync_protocol"
 
 
-def _bad(zh: str, en: str) -> ProtocolError:
-    return ProtocolError("服务器应答格式错误：" + zh, "Malformed server answer: " + en)
+def _bad(key: str, **params: Any) -> ProtocolError:
+    return ProtocolError("sync.malformed", detail=Message(key, **params))
 
 
 @dataclass(frozen=True)
@@ -397,7 +398,7 @@ def decode_json(body: bytes | str, what: str) -> Any:
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise _bad(f"{what} 的应答不是有效的 JSON", f"the {what} answer is not valid JSON") from exc
+        raise _bad("sync.answer.not_json", what=what) from exc
 
 
 def _explain(exc: ValidationError, what: str, doc: Any) -> ProtocolError:
@@ -407,22 +408,22 @@ def _explain(exc: ValidationError, what: str, doc: Any) -> ProtocolError:
     kind, msg = err.get("type", ""), str(err.get("ctx", {}).get("error") or err.get("msg"))
     if not loc:
         if kind in ("model_type", "model_attributes_type", "dict_type"):
-            return _bad(f"{what} 结果不是对象", f"the {what} answer is not an object")
-        return _bad(f"{what} 结果无效：{msg}", msg)  # a rule about the whole answer
+            return _bad("sync.answer.not_object", what=what)
+        return _bad("sync.answer.invalid", what=what, msg=msg)  # a rule about the whole answer
     if loc[0] in ("changes", "results") and len(loc) >= 2 and isinstance(loc[1], int):
-        i, where = loc[1], ("change" if loc[0] == "changes" else "push result")
+        i = loc[1]
+        where = Message("sync.answer.change" if loc[0] == "changes" else "sync.answer.result")
         raw = doc[loc[0]][i] if isinstance(doc[loc[0]][i], dict) else {}
         if kind == "unknown_change":
             k, o = raw.get("kind"), raw.get("op")
-            return _bad(f"第 {i} 条变更类型未知：{k}/{o}", f"{where} #{i} has unknown {k}/{o}")
+            return _bad("sync.answer.unknown_change", where=where, i=i, kind=k, op=o)
         if loc[2:3] == ["status"]:
             ev, st = raw.get("event_id"), raw.get("status")
-            return _bad(f"事件 {ev} 的状态未知：{st}", f"event {ev} has an unknown status: {st}")
+            return _bad("sync.answer.unknown_status", event_id=ev, status=st)
         field = ".".join(str(p) for p in loc[2:]) or "itself"
-        return _bad(f"第 {i} 条{'变更' if where == 'change' else '上传结果'}的 {field} 无效：{msg}",
-                    f"{where} #{i} lacks a valid {field} ({msg})")
+        return _bad("sync.answer.bad_field", where=where, i=i, field=field, msg=msg)
     field = ".".join(str(p) for p in loc)
-    return _bad(f"{what} 结果缺少有效的 {field}", f"the {what} answer lacks a valid {field}")
+    return _bad("sync.answer.lacks_field", what=what, field=field)
 
 
 def parse_pull_page(doc: Any) -> PullPage:
@@ -445,8 +446,7 @@ def parse_push_results(doc: Any, sent_ids: list[str]) -> list[PushResult]:
     out = []
     for r in answer.results:
         if r.event_id not in sent:
-            raise _bad(f"上传结果中有未发送的事件 {r.event_id}",
-                       f"push result for an event not sent: {r.event_id}")
+            raise _bad("sync.answer.not_sent", event_id=r.event_id)
         out.append(PushResult(r.event_id, r.status, r.reason, r.detail))
     return out
 

@@ -40,7 +40,7 @@ from pickup_station.hardware.printers import (
     read_state,
 )
 from pickup_station.hardware.printers import error_for as printer_error_for
-from pickup_station.messages import normalize_lang
+from pickup_station.messages import render
 from pickup_station.store.db import Store
 from pickup_station.ui import pyside_none_guard  # noqa: F401  (must run before Qt is used)
 
@@ -187,8 +187,7 @@ class PrintQueue(QObject):
                 self._do(job)
             except Exception:  # a bug must not kill the worker: keep the paper, say so
                 log.exception("print job %s failed", job.job_id)
-                job.error = UserFacingError("打印出错（程序错误），已保留可重打。",
-                                            "Printing failed (program error); kept for reprint.")
+                job.error = UserFacingError("print_queue.program_error")
                 self._finish(job, False, keep=True)
 
     def _do(self, job: PrintJob) -> None:
@@ -318,8 +317,8 @@ class PrintQueue(QObject):
         elif pending:
             body = self.tr("printing (%n queued)", "", pending)
         elif err is not None:  # the core's one-word status, in the station's language
-            en = normalize_lang(self._lang()) == "en"
-            body = getattr(err, "status_en" if en else "status_zh", None) or self.tr("error")
+            key = getattr(err, "status_key", None)
+            body = render(key, self._lang()) if key else self.tr("error")
         elif state is PrinterState.PAPER_LOW:
             body = self.tr("paper low")
         else:

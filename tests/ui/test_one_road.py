@@ -20,15 +20,15 @@ PACKAGE = Path(__file__).resolve().parents[2] / "pickup_station"
 
 
 def boom_ufe():
-    raise Refused("订单已被取走", "The order was already picked up", code="already_picked_up")
+    raise Refused("counter.order_already_picked_up", order_id="A1", code="already_picked_up")
 
 
 def boom_bug():
     raise KeyError("13812345678")  # a bug whose text must never reach the screen
 
 
-@pytest.mark.parametrize(("lang", "text"), [("zh_CN", "订单已被取走"),
-                                            ("en", "The order was already picked up")])
+@pytest.mark.parametrize(("lang", "text"), [("zh_CN", "订单 A1 已提货，不能重复核销"),
+                                            ("en", "Order A1 was already picked up")])
 def test_a_user_facing_failure_reaches_the_presenter_in_the_users_language(qtbot, lang, text):
     tasks = Tasks(errors=ErrorPresenter(lang))
     try:
@@ -62,7 +62,7 @@ def test_a_failure_callback_gets_the_exception_and_the_presenter_stays_quiet(qtb
     tasks.op(boom_ufe).failure(got.append).run()
     qtbot.waitUntil(lambda: bool(got), timeout=5000)
     assert isinstance(got[0], UserFacingError) and shown == []
-    assert tasks.errors.message_for(got[0], "en") == "The order was already picked up"
+    assert tasks.errors.message_for(got[0], "en") == "Order A1 was already picked up"
 
 
 def test_the_window_shows_an_unhandled_failure_in_the_status_bar(qtbot, make_window):
@@ -70,7 +70,7 @@ def test_the_window_shows_an_unhandled_failure_in_the_status_bar(qtbot, make_win
     window.sv.tasks.errors.lang = "zh_CN"
     with qtbot.waitSignal(window.sv.tasks.errors.shown, timeout=5000):
         window.sv.tasks.op(boom_ufe, parent=window).run()
-    assert window.statusBar().currentMessage() == "订单已被取走"
+    assert window.statusBar().currentMessage() == "订单 A1 已提货，不能重复核销"
     assert window.sv.sounds.played[-1] == "fail"
 
 

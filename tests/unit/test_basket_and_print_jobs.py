@@ -86,13 +86,13 @@ def test_failed_prints_survive_a_restart_and_are_retried(data_dir):
     printed = []
 
     def still_broken(kind, ids):
-        raise UserFacingError("缺纸", "Printer paper out")
+        raise UserFacingError("printer.status.paper_out")
 
     def works(kind, ids):
         printed.append((kind, ids))
 
     after = print_jobs.retry_all(store, still_broken)
-    assert [(j.state, j.attempts, j.error) for j in after] == [("failed", 2, "Printer paper out")]
+    assert [(j.state, j.attempts, j.error) for j in after] == [("failed", 2, "out of paper")]
     after = print_jobs.retry_all(store, works)
     assert [j.state for j in after] == ["printed", "printed"]
     assert printed == [("receipt", ["P-1"]), ("label", ["O1"])]

@@ -42,8 +42,7 @@ def pickup_receipt_from_store(
     if pickup is None:
         pickup = session.scalar(select(Pickup).where(Pickup.receipt_no == pickup_id))
     if pickup is None:
-        raise ReceiptNotFound(f"找不到这次提货记录：{pickup_id}",
-                              f"No pickup with id or receipt number {pickup_id}")
+        raise ReceiptNotFound("papers.no_pickup", pickup_id=pickup_id)
     tz = tz or station_tz(session)
     order: Order = pickup.order
     operator = session.get(Operator, pickup.operator_id)
@@ -77,7 +76,7 @@ def shelf_label_from_store(session: Session, order_id: str) -> ShelfLabel:
     """The bag label of one order (slot, pickup code, masked customer, item count)."""
     order = session.get(Order, order_id)
     if order is None:
-        raise ReceiptNotFound(f"找不到订单：{order_id}", f"No order {order_id}")
+        raise ReceiptNotFound("papers.no_order", order_id=order_id)
     count = sum(max(i.qty - i.qty_short, 0) for i in order.items)
     return ShelfLabel(
         station=station_info(session),

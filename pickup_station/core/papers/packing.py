@@ -87,7 +87,7 @@ def packing_list_from_store(session: Session, batch_id: str, *, tz: tzinfo | Non
                             now: datetime | None = None) -> PackingList:
     """The batch's active orders by shelf slot, and its products by SKU."""
     if session.get(Batch, batch_id) is None:
-        raise ReceiptNotFound(f"没有这个配送批次：{batch_id}", f"No such delivery batch: {batch_id}")
+        raise ReceiptNotFound("arrival.unknown_batch", batch_id=batch_id)
     tz = tz or station_tz(session)
     rows = session.execute(
         select(Order.order_id, Order.shelf_slot, Order.customer_name, Order.phone_masked,

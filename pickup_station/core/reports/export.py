@@ -29,44 +29,40 @@ from sqlalchemy.orm import Session
 from pickup_station.core.reports.common import yuan
 from pickup_station.core.reports.rows import PickupRow, iter_pickup_rows
 from pickup_station.errors import Refused
-from pickup_station.messages import normalize_lang
+from pickup_station.messages import normalize_lang, render
 
 FORMATS = ("csv", "xlsx")
 
-# (field, 中文 header, English header, xlsx width, kind)
-COLUMNS: list[tuple[str, str, str, int, str]] = [
-    ("receipt_no", "小票号", "Receipt no.", 18, "text"),
-    ("picked_at_local", "核销时间", "Picked up at", 20, "time"),
-    ("batch_id", "配送批次", "Batch", 16, "text"),
-    ("order_id", "订单号", "Order", 18, "text"),
-    ("customer", "顾客", "Customer", 10, "text"),
-    ("phone", "手机", "Phone", 14, "text"),
-    ("sku", "SKU", "SKU", 14, "text"),
-    ("item", "商品", "Item", 24, "text"),
-    ("qty_ordered", "订购数量", "Qty ordered", 10, "int"),
-    ("qty_handed", "实提数量", "Qty handed", 10, "int"),
-    ("not_handed_reason", "未提原因", "Not handed: reason", 12, "reason"),
-    ("unit_price_cents", "单价(元)", "Unit price (yuan)", 11, "money"),
-    ("amount_cents", "金额(元)", "Amount (yuan)", 11, "money"),
-    ("operator_id", "操作员编号", "Operator id", 12, "text"),
-    ("operator_name", "操作员", "Operator", 10, "text"),
-    ("proxy_name", "代取人", "Proxy", 10, "text"),
-    ("override_kind", "特批类型", "Override", 14, "override"),
-    ("override_reason", "特批原因", "Override reason", 16, "text"),
-    ("override_by", "特批人", "Approved by", 10, "text"),
-    ("undone_at_local", "撤销时间", "Undone at", 20, "time"),
-    ("undone_by", "撤销人", "Undone by", 10, "text"),
-    ("undo_reason", "撤销原因", "Undo reason", 16, "text"),
+# (field, catalogue key of its header, xlsx width, kind)
+COLUMNS: list[tuple[str, str, int, str]] = [
+    ("receipt_no", "export.col.receipt_no", 18, "text"),
+    ("picked_at_local", "export.col.picked_at_local", 20, "time"),
+    ("batch_id", "export.col.batch_id", 16, "text"),
+    ("order_id", "export.col.order_id", 18, "text"),
+    ("customer", "export.col.customer", 10, "text"),
+    ("phone", "export.col.phone", 14, "text"),
+    ("sku", "export.col.sku", 14, "text"),
+    ("item", "export.col.item", 24, "text"),
+    ("qty_ordered", "export.col.qty_ordered", 10, "int"),
+    ("qty_handed", "export.col.qty_handed", 10, "int"),
+    ("not_handed_reason", "export.col.not_handed_reason", 12, "reason"),
+    ("unit_price_cents", "export.col.unit_price_cents", 11, "money"),
+    ("amount_cents", "export.col.amount_cents", 11, "money"),
+    ("operator_id", "export.col.operator_id", 12, "text"),
+    ("operator_name", "export.col.operator_name", 10, "text"),
+    ("proxy_name", "export.col.proxy_name", 10, "text"),
+    ("override_kind", "export.col.override_kind", 14, "override"),
+    ("override_reason", "export.col.override_reason", 16, "text"),
+    ("override_by", "export.col.override_by", 10, "text"),
+    ("undone_at_local", "export.col.undone_at_local", 20, "time"),
+    ("undone_by", "export.col.undone_by", 10, "text"),
+    ("undo_reason", "export.col.undo_reason", 16, "text"),
 ]
 
-REASON_TEXT = {
-    "zh_CN": {"short": "缺货", "damaged": "破损", "declined": "顾客不要"},
-    "en": {"short": "short", "damaged": "damaged", "declined": "declined"},
-}
-OVERRIDE_TEXT = {
-    "zh_CN": {"batch_not_arrived": "未签收先提", "no_code": "无码提货"},
-    "en": {"batch_not_arrived": "batch not arrived", "no_code": "no code"},
-}
+REASON_TEXT = {"short": "export.reason.short", "damaged": "export.reason.damaged",  # -> key
+               "declined": "export.reason.declined"}
+OVERRIDE_TEXT = {"batch_not_arrived": "export.override.batch_not_arrived",  # -> key
+                 "no_code": "export.override.no_code"}
 
 
 @dataclass
@@ -84,20 +80,24 @@ def _lang(lang: str) -> str:
 
 
 def headers(lang: str = "zh_CN") -> list[str]:
-    i = 2 if _lang(lang) == "en" else 1
-    return [c[i] for c in COLUMNS]
+    return [render(c[1], lang) for c in COLUMNS]
 
 
-def _text_cells(row: PickupRow, lang: str) -> list:
+def _worded(keys: dict[str, str], lang: str) -> dict[str, str]:
+    return {code: render(key, lang) for code, key in keys.items()}
+
+
+def _text_cells(row: PickupRow, lang: str, reasons: dict[str, str],
+                overrides: dict[str, str]) -> list:
     out = []
-    for name, _zh, _en, _w, kind in COLUMNS:
+    for name, _key, _w, kind in COLUMNS:
         v = getattr(row, name)
         if kind == "money":
             v = yuan(v)
         elif kind == "reason":
-            v = REASON_TEXT[lang].get(v, v)
+            v = reasons.get(v, v)
         elif kind == "override":
-            v = OVERRIDE_TEXT[lang].get(v, v)
+            v = overrides.get(v, v)
         out.append(v)
     return out
 
@@ -107,14 +107,14 @@ def check_target(out_path) -> Path:
     act on: a folder, a missing folder, no permission."""
     path = Path(os.path.abspath(Path(out_path).expanduser()))
     if path.is_dir():
-        raise Refused(f"导出路径是一个文件夹：{path}", f"The export path is a folder: {path}",
+        raise Refused("export.path_is_folder", path=path,
                       code="export_unwritable")
     parent = path.parent
     if not parent.is_dir():
-        raise Refused(f"导出文件夹不存在：{parent}", f"The export folder does not exist: {parent}",
+        raise Refused("export.no_folder", folder=parent,
                       code="export_unwritable")
     if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise Refused(f"没有权限写入：{path}", f"No permission to write: {path}",
+        raise Refused("export.no_permission", path=path,
                       code="export_unwritable")
     return parent / path.name
 
@@ -132,8 +132,7 @@ def export_pickups(session: Session, start: date, end: date, fmt: str, out_path,
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix="." + fmt)
     except OSError as exc:
-        raise Refused(f"无法写入导出文件：{target}（{exc.strerror}）",
-                      f"Cannot write the export file: {target} ({exc.strerror})",
+        raise Refused("export.cannot_write", path=target, reason=exc.strerror,
                       code="export_unwritable") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -144,8 +143,7 @@ def export_pickups(session: Session, start: date, end: date, fmt: str, out_path,
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise Refused(f"无法写入导出文件：{target}（{exc.strerror}）",
-                      f"Cannot write the export file: {target} ({exc.strerror})",
+        raise Refused("export.cannot_write", path=target, reason=exc.strerror,
                       code="export_unwritable") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -157,9 +155,10 @@ def _write_csv(fh, rows, lang: str) -> int:
     text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="", write_through=False)
     w = csv.writer(text)
     w.writerow(headers(lang))
+    reasons, overrides = _worded(REASON_TEXT, lang), _worded(OVERRIDE_TEXT, lang)
     n = 0
     for row in rows:
-        w.writerow(_text_cells(row, lang))
+        w.writerow(_text_cells(row, lang, reasons, overrides))
         n += 1
     text.flush()
     text.detach()
@@ -173,15 +172,14 @@ def _write_xlsx(fh, rows, lang: str) -> int:
     from pickup_station.core.reports.xlsx_writer import Money, SheetWriter
 
     values_of = attrgetter(*(c[0] for c in COLUMNS))
-    kinds = [c[4] for c in COLUMNS]
+    kinds = [c[3] for c in COLUMNS]
     money_cols = [i for i, k in enumerate(kinds) if k == "money"]
     time_cols = [i for i, k in enumerate(kinds) if k == "time"]
-    reasons, overrides = REASON_TEXT[lang], OVERRIDE_TEXT[lang]
+    reasons, overrides = _worded(REASON_TEXT, lang), _worded(OVERRIDE_TEXT, lang)
     reason_col, override_col = kinds.index("reason"), kinds.index("override")
     times: dict[str, datetime] = {}  # a pickup's lines share its time: parse it once
     n = 0
-    with SheetWriter(fh, "提货明细" if lang == "zh_CN" else "Pickups",
-                     [c[3] for c in COLUMNS]) as sheet:
+    with SheetWriter(fh, render("export.sheet", lang), [c[2] for c in COLUMNS]) as sheet:
         sheet.header(headers(lang))
         for row in rows:
             values = list(values_of(row))
