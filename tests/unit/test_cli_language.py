@@ -70,7 +70,7 @@ def test_every_command_speaks_the_language_asked_for(capsys, station, data_dir, 
                                                      lang):
     from tests.data.qr_video import write_one_code_video
 
-    data = [*station_data(station.store), "小王", "HELLO"]  # an operator and a code below
+    data = [*station_data(station.store), "小王", "小赵", "a9", "HELLO"]  # operators, a code
     r = Runner(capsys, data_dir, data)
     lone = station.lone_order()
     late_batch = station.batches[-1]
