@@ -30,7 +30,7 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 ZH_ALLOWED_LATIN = {"PIN", "QR", "pyserial", "PySide6", "CR", "LF", "URL", "TOKEN", "pair"}
 # Keys built at run time as prefix + code: each family lists the codes it must word.
 FAMILIES: dict[str, tuple[str, ...]] = {
-    "verdict.{}.title": (*verdicts.REASONS, "ready", "candidates"),
+    "verdict.{}.title": (*verdicts.REASONS, "ready", "partly_ready", "candidates"),
     "verdict.{}.body": verdicts.REASONS,
     "attention.kind.{}": attention.KINDS,
     "attention.event.{}": attention.EVENT_TYPES,
