@@ -203,6 +203,14 @@
         <translation>最近提货</translation>
     </message>
     <message>
+        <source>Choose this customer (Enter)</source>
+        <translation>选择此顾客（回车）</translation>
+    </message>
+    <message>
+        <source>Ask the leader to allow it (Enter)</source>
+        <translation>请团长特批（回车）</translation>
+    </message>
+    <message>
         <source>Hand over before arrival</source>
         <translation>未签收先提货</translation>
     </message>
@@ -324,6 +332,37 @@
     <message>
         <source>Signed in: %1</source>
         <translation>已登录：%1</translation>
+    </message>
+</context>
+<context>
+    <name>OrderCard</name>
+    <message>
+        <source>Quantities…</source>
+        <translation>改数量…</translation>
+    </message>
+    <message>
+        <source>Hand over less than ordered: short, damaged or declined</source>
+        <translation>少于订购数量交付：缺货、破损或顾客拒收</translation>
+    </message>
+    <message>
+        <source>Short</source>
+        <translation>缺货</translation>
+    </message>
+    <message>
+        <source>Damaged</source>
+        <translation>破损</translation>
+    </message>
+    <message>
+        <source>Declined</source>
+        <translation>顾客拒收</translation>
+    </message>
+    <message>
+        <source>Hand over</source>
+        <translation>交付</translation>
+    </message>
+    <message>
+        <source>Hand over early (leader)</source>
+        <translation>提前交付（需团长）</translation>
     </message>
 </context>
 <context>
@@ -743,40 +782,12 @@
 <context>
     <name>VerdictPanel</name>
     <message>
-        <source>Order / item</source>
-        <translation>订单 / 商品</translation>
+        <source>Order ids / SKU</source>
+        <translation>订单号 / SKU</translation>
     </message>
     <message>
-        <source>Hand over</source>
-        <translation>交付数量</translation>
-    </message>
-    <message>
-        <source>If not all</source>
-        <translation>未足量原因</translation>
-    </message>
-    <message>
-        <source>Order</source>
-        <translation>订单</translation>
-    </message>
-    <message>
-        <source>Batch</source>
-        <translation>批次</translation>
-    </message>
-    <message>
-        <source>Short</source>
-        <translation>缺货</translation>
-    </message>
-    <message>
-        <source>Damaged</source>
-        <translation>破损</translation>
-    </message>
-    <message>
-        <source>Declined</source>
-        <translation>顾客拒收</translation>
-    </message>
-    <message>
-        <source> (not arrived)</source>
-        <translation>（未到货）</translation>
+        <source>Show order and batch numbers and SKU codes</source>
+        <translation>显示订单号、批次号和商品编码</translation>
     </message>
 </context>
 <context>

@@ -62,7 +62,7 @@ class _ItemRow:
         self.spin.setFocusPolicy(Qt.ClickFocus)
         self.spin.setMinimumWidth(90)
         self.combo = QComboBox(card)
-        self.combo.addItems([card.tr("Short"), card.tr("Damaged"), card.tr("Declined")])
+        self.combo.addItems(card.reason_labels())
         self.combo.setFocusPolicy(Qt.ClickFocus)
         self.spin.valueChanged.connect(lambda v: self.combo.setEnabled(v < self.spin.maximum()))
         for col, w in enumerate((self.name, self.spin, self.combo)):
@@ -144,6 +144,10 @@ class OrderCard(QFrame):
         layout.addLayout(top)
         layout.addWidget(self.editors)
         self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)
+
+    def reason_labels(self) -> list[str]:
+        """The words of REASON_CODES, in their order."""
+        return [self.tr("Short"), self.tr("Damaged"), self.tr("Declined")]
 
     # --- filling -------------------------------------------------------------------------
     def fill(self, order: OrderView, state: str, details: bool, several: bool) -> None:
