@@ -71,7 +71,7 @@ TEXTS: dict[str, str] = {
     "screen.choose_hint": "Choose with ↑↓ and Enter.",
     "screen.leader_hint": "Press Enter to ask the leader.",
     "screen.lookup_failed": "Lookup failed",
-    "screen.handed_over.title": "Handed over ✓",
+    "screen.handed_over.title": "Handed over",
     "screen.handed_over.body": "Receipt {receipts}.",
     "screen.handed_over.missing": "{n} item(s) not handed over were recorded.",
     "screen.not_handed_over": "Not handed over",

@@ -60,7 +60,7 @@ TEXTS: dict[str, str] = {
     "screen.choose_hint": "用 ↑↓ 选择后按回车。",
     "screen.leader_hint": "按回车请团长特批。",
     "screen.lookup_failed": "查询失败",
-    "screen.handed_over.title": "核销成功 ✓",
+    "screen.handed_over.title": "核销成功",
     "screen.handed_over.body": "小票号 {receipts}。",
     "screen.handed_over.missing": "已记录 {n} 件未交付的商品。",
     "screen.not_handed_over": "未能核销",

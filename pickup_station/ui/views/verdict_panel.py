@@ -4,7 +4,7 @@ At the top a full-width colour band (`verdictBand`) holds `lookupResult`: an ico
 (never colour alone, for colour-blind hosts), the headline in the largest type on the screen,
 what to do when the answer is no ("勿发货", "请团长处理"), the explanation, and one summary
 line (who, how many orders and items, which shelf slots). Each state has its own band
-(`BANDS`): ready (blue, ➜ and the slot), partly ready (teal, ◐), done (solid green, ✓),
+(`BANDS`): ready (blue, ▶ and the slot), partly ready (teal, ◐), done (solid green, ✓),
 refused (red, ✕, do not hand over), needs the leader (amber, ⚠), scan again (slate, ?),
 choose a customer (purple, ☰), idle (light grey). `lookupResult` carries the machine-readable
 verdict in its `verdictKind` and `verdictReason` properties, the band its `bandState`.
@@ -57,8 +57,8 @@ class Band:
 
 
 BANDS = {
-    "idle": Band("#eceff1", "#263238", "▶"),
-    "ready": Band("#0d47a1", "#ffffff", "➜"),
+    "idle": Band("#eceff1", "#263238", "○"),
+    "ready": Band("#0d47a1", "#ffffff", "▶"),
     "partly_ready": Band("#00695c", "#ffffff", "◐"),
     "done": Band("#1b5e20", "#ffffff", "✓"),
     "candidates": Band("#4a148c", "#ffffff", "☰"),
