@@ -14,7 +14,7 @@ a scan's paint time would go on); the item editors are made only when a host ope
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,15 +35,17 @@ from pickup_station.core.verdicts import ItemView, OrderView
 from pickup_station.messages import render
 
 REASON_CODES = ["short", "damaged", "declined"]
-# how a card looks: ready to hand over, on the truck (greyed), refused (slot struck through)
-CARD_STYLE = {
-    "ready": "QFrame#orderCard{background:#ffffff;border:1px solid #b0bec5;"
-             "border-left:6px solid #0d47a1;border-radius:4px}",
-    "waiting": "QFrame#orderCard{background:#eceff1;border:1px dashed #90a4ae;"
-               "border-left:6px solid #90a4ae;border-radius:4px} QLabel{color:#607d8b}",
-    "refused": "QFrame#orderCard{background:#f5f5f5;border:1px solid #bdbdbd;"
-               "border-left:6px solid #b71c1c;border-radius:4px} QLabel{color:#757575}",
-}
+# how a card looks: ready to hand over, on the truck (greyed), refused (slot struck through);
+# one sheet on the list, the card's `cardState` picks the rule (no sheet parsed per scan)
+CARD_SHEET = (
+    'QFrame#orderCard{border-radius:4px}'
+    'QFrame#orderCard[cardState="ready"]{background:#ffffff;border:1px solid #b0bec5;'
+    'border-left:6px solid #0d47a1}'
+    'QFrame#orderCard[cardState="waiting"]{background:#eceff1;border:1px dashed #90a4ae;'
+    'border-left:6px solid #90a4ae}'
+    'QFrame#orderCard[cardState="refused"]{background:#f5f5f5;border:1px solid #bdbdbd;'
+    'border-left:6px solid #b71c1c}')
+TEXT_COLOR = {"ready": "#000000", "waiting": "#607d8b", "refused": "#757575"}
 
 
 def _px(widget: QWidget, px: int, bold: bool = False) -> None:
@@ -95,6 +97,7 @@ class OrderCard(QFrame):
         self.state = "ready"
         self.details = False
         self._rows_filled = False
+        self._styled = False
         self.check = QCheckBox(self)
         self.check.setObjectName("orderTick")
         self.check.setFocusPolicy(Qt.NoFocus)
@@ -153,16 +156,23 @@ class OrderCard(QFrame):
     def fill(self, order: OrderView, state: str, details: bool, several: bool) -> None:
         """state: ready (ticked), waiting (on the truck: greyed, unticked, the leader's),
         refused (nothing to hand: slot struck through)."""
-        self.order, self.state = order, state
-        self.setStyleSheet(CARD_STYLE[state])
-        font = self.slot.font()
-        font.setStrikeOut(state == "refused")
-        self.slot.setFont(font)
+        self.order = order
+        if state != self.state or not self._styled:  # restyling costs: only on a change
+            self.state, self._styled = state, True
+            self.setProperty("cardState", state)
+            self.style().unpolish(self)
+            self.style().polish(self)
+            palette = self.palette()
+            palette.setColor(QPalette.WindowText, QColor(TEXT_COLOR[state]))
+            self.setPalette(palette)
+            font = self.slot.font()
+            font.setStrikeOut(state == "refused")
+            self.slot.setFont(font)
+            self.check.setVisible(state != "refused")
+            self.check.setText(self.tr("Hand over") if state == "ready"
+                               else self.tr("Hand over early (leader)"))
         self.slot.setText(order.shelf_slot or "—")
-        self.check.setVisible(state != "refused")
         self.check.setChecked(state == "ready")
-        self.check.setText(self.tr("Hand over") if state == "ready"
-                           else self.tr("Hand over early (leader)"))
         self.adjust.setVisible(state != "refused")
         self.adjust.setChecked(False)
         self._rows_filled = False
@@ -262,6 +272,7 @@ class OrderCards(QScrollArea):
         self.setMinimumHeight(90)
         self.inner = QWidget(self)
         self.inner.setObjectName("orderCardList")
+        self.inner.setStyleSheet(CARD_SHEET)
         self._layout = QVBoxLayout(self.inner)
         self._layout.setContentsMargins(0, 0, 4, 0)
         self._layout.setSpacing(6)

@@ -21,7 +21,7 @@ import html
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -92,6 +92,7 @@ class VerdictPanel(QFrame):
         self.band = QFrame(self)
         self.band.setObjectName("verdictBand")
         self.band.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Maximum)
+        self.band.setAutoFillBackground(True)
         self.result = QLabel(self.band)
         self.result.setObjectName("lookupResult")
         self.result.setTextFormat(Qt.RichText)
@@ -105,6 +106,10 @@ class VerdictPanel(QFrame):
         self.details_toggle.setCheckable(True)
         self.details_toggle.setFocusPolicy(Qt.NoFocus)
         self.details_toggle.toggled.connect(self._details)
+        self.details_toggle.setStyleSheet(  # readable on every band colour
+            "QToolButton{background:rgba(255,255,255,0.88);color:#263238;border:none;"
+            "border-radius:4px;padding:3px 8px} QToolButton:checked{background:#ffffff;"
+            "font-weight:700}")
         band_row = QHBoxLayout(self.band)
         band_row.setContentsMargins(14, 8, 10, 10)
         band_row.addWidget(self.result, 1)
@@ -200,13 +205,12 @@ class VerdictPanel(QFrame):
         band = BANDS[state]
         self.state = state
         if self.band.property("bandState") != state:
+            # a palette, not a style sheet: re-reading a sheet costs ~1 ms on every change
             self.band.setProperty("bandState", state)
-            self.band.setStyleSheet(
-                f"QFrame#verdictBand{{background:{band.background};border-radius:6px}}"
-                f"QFrame#verdictBand QLabel{{color:{band.foreground}}}"
-                f"QToolButton{{color:{band.foreground};background:transparent;"
-                f"border:1px solid {band.foreground};border-radius:4px;padding:2px 6px}}"
-                f"QToolButton:checked{{background:rgba(255,255,255,0.35)}}")
+            palette = self.band.palette()
+            palette.setColor(QPalette.Window, QColor(band.background))
+            palette.setColor(QPalette.WindowText, QColor(band.foreground))
+            self.band.setPalette(palette)
         self.result.setProperty("verdictKind", kind)
         self.result.setProperty("verdictReason", reason)
         line = (f'<div style="font-size:{SUMMARY_PX}px;font-weight:600">'
