@@ -4,6 +4,7 @@ host sees and what `choices()` gives must be exactly the new customer's, never t
 from __future__ import annotations
 
 import pytest
+from PySide6.QtGui import QColor
 
 from pickup_station.core.counter import LineChoice, OrderChoice
 from pickup_station.core.scanning import ScanQuery
@@ -104,3 +105,23 @@ def test_detail_toggle_shows_ids_and_skus_only_when_asked(panel):
     assert "订单 O7" in panel.visible_text() and "sku9" in panel.visible_text()
     panel.details_toggle.setChecked(False)
     assert "订单 O7" not in panel.visible_text()
+
+
+def darkest(widget) -> int:
+    """The lowest grey value painted in a widget (0 = black text somewhere)."""
+    image = widget.grab().toImage()
+    return min(QColor(image.pixel(x, y)).lightness()
+               for x in range(0, image.width(), 2) for y in range(0, image.height(), 2))
+
+
+def test_cards_on_the_truck_or_refused_are_painted_grey(panel):
+    panel.show_verdict(ready(order("O1", [(1, 1, 0, 0)]),
+                             order("O2", [(2, 1, 0, 0)], batch_status="expected")), "ok", "")
+    assert darkest(panel.cards.card("O1").slot) < 40  # black: fetch it
+    assert darkest(panel.cards.card("O2").slot) > 70  # greyed: on the truck
+    refused = Verdict.refusal(ScanQuery("code", "1", "1"), "already_picked_up",
+                              orders=[order("O1", [(1, 1, 0, 0)])])
+    panel.show_verdict(refused, "已提货", "")
+    card = panel.cards.card("O1")  # the same card, restyled
+    assert card.state == "refused" and card.slot.font().strikeOut()
+    assert darkest(card.slot) > 70 and not card.check.isVisible()

@@ -162,9 +162,10 @@ class OrderCard(QFrame):
             self.setProperty("cardState", state)
             self.style().unpolish(self)
             self.style().polish(self)
-            palette = self.palette()
-            palette.setColor(QPalette.WindowText, QColor(TEXT_COLOR[state]))
-            self.setPalette(palette)
+            for label in (self.slot, self.items, self.note, self.ids, self.check):
+                palette = label.palette()  # each its own: a parent's sheet stops inheritance
+                palette.setColor(QPalette.WindowText, QColor(TEXT_COLOR[state]))
+                label.setPalette(palette)
             font = self.slot.font()
             font.setStrikeOut(state == "refused")
             self.slot.setFont(font)
