@@ -86,7 +86,8 @@ def test_cards_are_refilled_for_the_next_customer(panel):
 def test_message_then_verdict_shows_cards_again(panel):
     panel.show_verdict(ready(order("O1", [(1, 2, 0, 0)])), "ok", "")
     panel.show_message("done", "", "ready", "done")
-    assert panel.choices() == [] and panel.detail.currentWidget() is not panel.cards
+    assert panel.choices() == [] and panel.visible_text().count("\n") == 0  # band only
+    assert panel.cards.covered()  # an empty area, not the last customer's cards
     panel.show_verdict(ready(order("O3", [(5, 1, 0, 1)])), "ok", "")
     assert visible_cards(panel) == [("O3", "商品5 ×1（缺 1）")]
     panel.cards.card("O3").adjust.setChecked(True)

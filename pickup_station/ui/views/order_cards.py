@@ -281,6 +281,26 @@ class OrderCards(QScrollArea):
         self.setWidget(self.inner)
         self.cards: list[OrderCard] = []
         self.details = False
+        # An empty cover over the cards when a message replaces them: showing it is cheap,
+        # while hiding the cards (or flipping the page) and showing them again for the next
+        # customer re-shows every widget in them, a few ms a scan.
+        self.cover = QWidget(self)
+        self.cover.setObjectName("orderCardsCover")
+        self.cover.setAutoFillBackground(True)
+        self.cover.hide()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.cover.setGeometry(self.rect())
+
+    def covered(self) -> bool:
+        return not self.cover.isHidden()
+
+    def set_covered(self, on: bool) -> None:
+        if on:
+            self.cover.setGeometry(self.rect())
+            self.cover.raise_()
+        self.cover.setVisible(on)
 
     def show_orders(self, orders: list[OrderView], states: dict[str, str]) -> None:
         """Fill a card per order (arrived ones first), hide the cards not needed."""
@@ -298,6 +318,8 @@ class OrderCards(QScrollArea):
         self.verticalScrollBar().setValue(0)
 
     def visible_cards(self) -> list[OrderCard]:
+        if self.covered():
+            return []
         return [c for c in self.cards if c.order is not None]
 
     def card(self, order_id: str) -> OrderCard:

@@ -166,7 +166,12 @@ class VerdictPanel(QFrame):
             self._show_nothing()
 
     def _show_nothing(self) -> None:
-        self.detail.setCurrentWidget(self._nothing)
+        """No cards below the band: a cover over the cards page when it is up (the next
+        customer's verdict usually wants it again), else the empty page."""
+        if self.detail.currentWidget() is self.cards:
+            self.cards.set_covered(True)
+        else:
+            self.detail.setCurrentWidget(self._nothing)
         self.details_toggle.setVisible(False)
 
     def _headline(self, v: Verdict, title: str) -> str:
@@ -233,6 +238,7 @@ class VerdictPanel(QFrame):
                 states[o.order_id] = "ready"
             else:
                 states[o.order_id] = "waiting"
+        self.cards.set_covered(False)
         self.cards.show_orders(verdict.orders, states)
         if verdict.reason == "not_arrived":
             scanned = [o for o in verdict.orders if o.scanned] or verdict.orders[:1]
@@ -281,7 +287,8 @@ class VerdictPanel(QFrame):
 
     def choices(self) -> list[OrderChoice]:
         """The orders ticked, with the quantities the host set (None lines = as arrived)."""
-        if self.verdict is None or self.detail.currentWidget() is not self.cards:
+        if self.verdict is None or self.detail.currentWidget() is not self.cards \
+                or self.cards.covered():
             return []
         return self.cards.choices()
 
@@ -300,7 +307,7 @@ class VerdictPanel(QFrame):
         """Every word the panel shows now (band and cards), for tests and accessibility."""
         words = [self.result.text()]
         for card in self.cards.visible_cards() if self.detail.currentWidget() is self.cards \
-                else []:
+                else []:  # (none while covered)
             words += [card.slot.text(), card.items.text(), card.note.text()]
             if card.ids.isVisibleTo(card):
                 words.append(card.ids.text())
