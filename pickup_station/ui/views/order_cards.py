@@ -48,6 +48,12 @@ CARD_SHEET = (
 TEXT_COLOR = {"ready": "#000000", "waiting": "#607d8b", "refused": "#757575"}
 
 
+def _show(widget: QWidget, on: bool) -> None:
+    """setVisible only on a change: even a no-op setVisible costs a scan's paint time."""
+    if widget.isHidden() == on:
+        widget.setVisible(on)
+
+
 def _px(widget: QWidget, px: int, bold: bool = False) -> None:
     font = QFont(widget.font())
     font.setPixelSize(px)
@@ -169,12 +175,12 @@ class OrderCard(QFrame):
             font = self.slot.font()
             font.setStrikeOut(state == "refused")
             self.slot.setFont(font)
-            self.check.setVisible(state != "refused")
+            _show(self.check, state != "refused")
             self.check.setText(self.tr("Hand over") if state == "ready"
                                else self.tr("Hand over early (leader)"))
         self.slot.setText(order.shelf_slot or "—")
         self.check.setChecked(state == "ready")
-        self.adjust.setVisible(state != "refused")
+        _show(self.adjust, state != "refused")
         self.adjust.setChecked(False)
         self._rows_filled = False
         self.set_details(details)
@@ -185,8 +191,8 @@ class OrderCard(QFrame):
         if several and order.scanned:
             notes.append(render("card.scanned", self.lang))
         self.note.setText("  ·  ".join(notes))
-        self.note.setVisible(bool(notes))
-        self.setVisible(True)
+        _show(self.note, bool(notes))
+        _show(self, True)
 
     def set_details(self, details: bool) -> None:
         o = self.order
@@ -206,7 +212,7 @@ class OrderCard(QFrame):
                 parts.append(render("card.item", self.lang, name=i.name, qty=i.qty))
         self.items.setText(sep.join(parts))
         self.ids.setText(render("card.ids", self.lang, order_id=o.order_id, batch_id=o.batch_id))
-        self.ids.setVisible(details)
+        _show(self.ids, details)
         if self._rows_filled:
             for row in self._rows[:len(o.items)]:
                 key = "card.item_sku" if details else "card.item"
@@ -314,7 +320,7 @@ class OrderCards(QScrollArea):
             self.cards[n].fill(o, states[o.order_id], self.details, several)
         for card in self.cards[len(ordered):]:
             card.order = None
-            card.setVisible(False)
+            _show(card, False)
         self.verticalScrollBar().setValue(0)
 
     def visible_cards(self) -> list[OrderCard]:
