@@ -219,6 +219,10 @@
         <translation>该批次尚未到货签收。输入团长 PIN 码即可提货，记录中会注明。</translation>
     </message>
     <message>
+        <source>Still on the truck: %1</source>
+        <translation>仍在路上：%1</translation>
+    </message>
+    <message>
         <source>Hand over without a code</source>
         <translation>无码提货</translation>
     </message>

@@ -288,3 +288,31 @@ def test_phone_picker_button_in_chinese(station, make_window, qtbot, ui_language
     host = Driver(qtbot, make_window())
     host.scan(station.lone_order()["phone"][-4:])
     assert host.confirm_button.text().startswith("选择此顾客")
+
+
+def test_the_new_words_follow_the_window_language(station, make_window, qtbot, ui_language):
+    from pickup_station.config import Settings
+
+    ui_language("en")
+    host = Driver(qtbot, make_window(Settings(lang="en"), lang="en"))
+    cv = host.w.counter_view
+    arrived, waiting = station.mixed_customer()
+    asked = []
+    cv.ask_leader_approval = lambda *a: asked.append(a)
+    host.scan(arrived["pickup_code"])
+    band = host.text()
+    assert "Partly ready" in band and "arrived" in band and "shelf" in band
+    card = cv.panel.cards.card(waiting["order_id"])
+    assert card.note.text().startswith("On the truck")
+    assert card.check.text() == "Hand over early (leader)"
+    assert cv.panel.details_toggle.text() == "Order ids / SKU"
+    card.check.setChecked(True)
+    host.enter()
+    [(title, explanation)] = asked
+    assert title == "Hand over before arrival"  # the leader is told which slot is still on the truck
+    assert card.order.shelf_slot in explanation and "Still on the truck" in explanation
+    host.scan(arrived["phone"][-4:])
+    assert "order(s)" in cv.panel.candidates.item(0).text()
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    assert not cjk.search(cv.confirm_button.text())
+    assert not cjk.search(re.sub(r"[\u4e00-\u9fff]\*+[\u4e00-\u9fff]?", "", host.text()))

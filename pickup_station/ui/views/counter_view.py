@@ -255,12 +255,14 @@ class CounterView(QWidget):
             self.sv.sounds.play("fail")
             return
         # only an order still on the truck needs the leader; arrived ones go as they are
-        if self.panel.chosen_waiting() and (self.override is None
-                                            or self.override.kind != "batch_not_arrived"):
+        early = self.panel.chosen_waiting()
+        if early and (self.override is None or self.override.kind != "batch_not_arrived"):
+            slots = "、".join(o.shelf_slot for o in v.orders if o.order_id in early)
             approved = self.ask_leader_approval(
                 self.tr("Hand over before arrival"),
                 self.tr("This batch has not been signed off. The leader's PIN allows the "
-                        "hand-over; it is marked in the record."))
+                        "hand-over; it is marked in the record.") + "\n"
+                + self.tr("Still on the truck: %1").replace("%1", slots))
             if approved is None:
                 return self.focus_scan()
             return self._verify_leader(approved, "batch_not_arrived", then=self.confirm)
