@@ -11,6 +11,10 @@
         <source>Reason</source>
         <translation>原因</translation>
     </message>
+    <message>
+        <source>Allow with the leader&apos;s PIN</source>
+        <translation>凭团长 PIN 批准</translation>
+    </message>
 </context>
 <context>
     <name>ArrivalView</name>
@@ -382,6 +386,10 @@
     <message>
         <source>Search</source>
         <translation>查找</translation>
+    </message>
+    <message>
+        <source>Choose this order</source>
+        <translation>选择此订单</translation>
     </message>
 </context>
 <context>
