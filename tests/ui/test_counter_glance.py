@@ -181,7 +181,7 @@ def test_many_orders_scroll_inside_a_fixed_area(station, screen_host, qtbot, n):
     orders = make_customer(station, n)
     before = w.size()
     assert w.minimumSizeHint().height() + FRAME_H <= SCREEN_H
-    v = screen_host.scan(orders[2]["pickup_code"])
+    v = screen_host.scan(orders[-1]["pickup_code"])
     assert v.kind == "ready" and len(v.orders) == n
     qtbot.wait(50)
     assert w.size() == before
