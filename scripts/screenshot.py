@@ -11,6 +11,12 @@ What it does, with nothing mocked:
    verdict is drawn, and grabs the window from the X server with ImageMagick's `import`;
 5. stops the app and Xvfb it started.
 
+`scripts/screenshot.py --cases DIR [--size 1366x768]` takes one screenshot per counter case
+instead (ready, done, each refusal, needs the leader, partly ready, the five-order customer, the
+phone picker), each from a fresh start of the app scanning that case's code from the demo's
+`demo-cases.json` (docs/demo-codes.md); "done" also presses Enter through the X server (XTest),
+as a host would.
+
 Needs the Debian packages `xvfb`, `x11-utils` (xwininfo) and `imagemagick` (import);
 scripts/install-system-deps.sh installs them.
 """
@@ -18,6 +24,8 @@ scripts/install-system-deps.sh installs them.
 from __future__ import annotations
 
 import argparse
+import ctypes
+import json
 import os
 import re
 import shutil
@@ -93,6 +101,68 @@ def top_window(display: str, min_w: int = 400, min_h: int = 300) -> str | None:
     return best
 
 
+# case → (what is scanned from demo-cases.json, Enter pressed after the verdict)
+CASES = {
+    "ready": ("ready", False),
+    "done": ("ready", True),
+    "already-picked-up": ("already_picked_up", False),
+    "cancelled": ("cancelled", False),
+    "unknown": ("unknown", False),
+    "not-arrived": ("not_arrived", False),
+    "partly-ready": ("mixed", False),
+    "five-orders": ("five_orders", False),
+    "phone-picker": ("shared_last4_a", False),
+}
+
+
+def press_return(display: str, wid: str) -> None:
+    """Enter, typed into the window through the X server's XTest extension (no xdotool)."""
+    x11 = ctypes.CDLL("libX11.so.6")
+    xtst = ctypes.CDLL("libXtst.so.6")
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    for f in (x11.XKeysymToKeycode, x11.XSetInputFocus, x11.XFlush, x11.XCloseDisplay,
+              xtst.XTestFakeKeyEvent):
+        f.argtypes = None
+    d = x11.XOpenDisplay(display.encode())
+    if not d:
+        raise SystemExit(f"screenshot: cannot open display {display}")
+    d = ctypes.c_void_p(d)
+    x11.XSetInputFocus(d, ctypes.c_ulong(int(wid, 16)), 2, ctypes.c_ulong(0))
+    code = x11.XKeysymToKeycode(d, ctypes.c_ulong(0xFF0D))  # XK_Return
+    xtst.XTestFakeKeyEvent(d, ctypes.c_uint(code), 1, ctypes.c_ulong(0))
+    xtst.XTestFakeKeyEvent(d, ctypes.c_uint(code), 0, ctypes.c_ulong(0))
+    x11.XFlush(d)
+    x11.XCloseDisplay(d)
+
+
+def shoot(display: str, data_dir: Path, lang: str | None, scan: str, out: Path, settle: float,
+          enter: bool = False) -> None:
+    """Start the app scanning `scan`, wait for its window, (press Enter,) grab it, stop it."""
+    env = app_env(display)
+    app = subprocess.Popen(app_cmd(data_dir, lang, "--scan", scan), cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline, wid = time.monotonic() + 60, None
+        while wid is None:
+            if app.poll() is not None:
+                sys.stderr.write(app.stderr.read())
+                raise SystemExit(f"screenshot: the app exited early ({app.returncode})")
+            if time.monotonic() > deadline:
+                raise SystemExit("screenshot: no window appeared within 60 s")
+            time.sleep(0.3)
+            wid = top_window(display)
+        time.sleep(settle)
+        if enter:
+            press_return(display, wid)
+            time.sleep(2.0)
+        subprocess.run(["import", "-display", display, "-window", wid, str(out)], check=True,
+                       env=env)
+        print(f"screenshot: wrote {out}")
+    finally:
+        stop(app)
+
+
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
@@ -105,7 +175,10 @@ def stop(proc: subprocess.Popen) -> None:
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("out", help="PNG file to write")
+    p.add_argument("out", help="PNG file to write (with --cases: the folder for them)")
+    p.add_argument("--cases", action="store_true",
+                   help="one screenshot per counter case into the folder OUT")
+    p.add_argument("--only", nargs="+", choices=list(CASES), help="with --cases: just these")
     p.add_argument("--size", default="1366x900", help="X screen size (default 1366x900)")
     p.add_argument("--lang", choices=["zh_CN", "en"], help="app language (default: settings)")
     p.add_argument("--scan", help="text to scan (default: the first QR on the demo sheet)")
@@ -117,11 +190,8 @@ def main() -> int:
         if shutil.which(tool) is None:
             raise SystemExit(f"screenshot: '{tool}' not found; run scripts/install-system-deps.sh")
 
-    out = Path(args.out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
     data_dir = Path(tempfile.mkdtemp(prefix="pickup-shot-"))
     xvfb, display = start_xvfb(args.size)
-    app = None
     try:
         env = app_env(display)
         setup = subprocess.run(
@@ -131,27 +201,25 @@ def main() -> int:
         if setup.returncode != 0 or not sheet.exists():
             sys.stderr.write(setup.stderr)
             raise SystemExit(f"screenshot: demo set-up failed (exit {setup.returncode})")
+        if args.cases:
+            cases = json.loads((data_dir / "demo-cases.json").read_text("utf-8"))
+            folder = Path(args.out).resolve()
+            folder.mkdir(parents=True, exist_ok=True)
+            wanted = args.only or list(CASES)
+            for name in wanted:
+                case, enter = CASES[name]
+                c = cases[case]
+                text = c["phone_last4"] if name == "phone-picker" else c["pickup_code"]
+                print(f"screenshot: {name}: scanning {text!r}")
+                shoot(display, data_dir, args.lang, text, folder / f"counter-{name}.png", args.settle,
+                      enter)
+            return 0
+        out = Path(args.out).resolve()
+        out.parent.mkdir(parents=True, exist_ok=True)
         code = args.scan or first_code_on_sheet(sheet)
         print(f"screenshot: scanning {code!r} on display {display}")
-
-        app = subprocess.Popen(app_cmd(data_dir, args.lang, "--scan", code), cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline, wid = time.monotonic() + 60, None
-        while wid is None:
-            if app.poll() is not None:
-                sys.stderr.write(app.stderr.read())
-                raise SystemExit(f"screenshot: the app exited early ({app.returncode})")
-            if time.monotonic() > deadline:
-                raise SystemExit("screenshot: no window appeared within 60 s")
-            time.sleep(0.3)
-            wid = top_window(display)
-        time.sleep(args.settle)
-        subprocess.run(["import", "-display", display, "-window", wid, str(out)], check=True,
-                       env=env)
-        print(f"screenshot: wrote {out}")
+        shoot(display, data_dir, args.lang, code, out, args.settle)
     finally:
-        if app is not None:
-            stop(app)
         stop(xvfb)
         if args.keep:
             print(f"screenshot: data kept in {data_dir}")

@@ -61,6 +61,17 @@ class Station:
         counts = C(o["phone"] for o in arrived)
         return next(o for o in self.batches[batch]["orders"] if counts[o["phone"]] > 1)
 
+    def waiting_only_order(self):
+        """An order still on the truck whose customer has no order in an arrived batch."""
+        arrived = {o["phone"] for b in self.batches[:-1] for o in b["orders"]}
+        return next(o for o in self.batches[-1]["orders"] if o["phone"] not in arrived)
+
+    def mixed_customer(self) -> tuple[dict, dict]:
+        """(an arrived order, an order on the truck) of one customer."""
+        waiting = {o["phone"]: o for o in self.batches[-1]["orders"]}
+        arrived = next(o for b in self.batches[:-1] for o in b["orders"] if o["phone"] in waiting)
+        return arrived, waiting[arrived["phone"]]
+
     def lone_order(self, batch: int = 0):
         from collections import Counter as C
 

@@ -30,7 +30,9 @@ def register(sub, common) -> None:
                    help="with a phone-last-4 text or several open orders: which order(s)")
     p.add_argument("--only-scanned", action="store_true",
                    help="hand over only the scanned order, not the customer's other open orders")
-    p.add_argument("--leader-pin", help="leader's PIN, to hand over from a batch not yet arrived")
+    p.add_argument("--leader-pin",
+                   help="leader's PIN, to hand over an order whose batch has not arrived yet "
+                        "(arrived orders of the same customer need none)")
     p.add_argument("--reason", default="", help="reason for an override")
     p.add_argument("--pin", help="the operator's PIN (prompted on a terminal when left out)")
     p.set_defaults(func=cmd_handover)
@@ -77,7 +79,10 @@ def cmd_lookup(args, ctx) -> Outcome:
         lines.append(render("cli.order_line", ctx.lang, order_id=o.order_id,
                             customer=o.customer, phone=o.phone, shelf_slot=o.shelf_slot,
                             batch_id=o.batch_id, items=items))
-    code = 0 if verdict.kind in ("ready", "candidates") else 1
+        if not o.arrived:
+            lines.append(render("cli.order_on_truck", ctx.lang,
+                                expected_at=o.expected_at or "?"))
+    code = 0 if verdict.ok or verdict.kind == "candidates" else 1
     return Outcome(code, verdict.to_dict(ctx.lang), "\n".join(lines))
 
 
@@ -96,18 +101,25 @@ def cmd_handover(args, ctx) -> Outcome:
         if not set(args.order) <= ids:
             raise UsageError("--order names an order not among the candidates")
         order_ids = list(args.order)
-    elif verdict.kind == "ready" or verdict.reason == "not_arrived":
-        if verdict.reason == "not_arrived":
+    elif verdict.ok or verdict.reason == "not_arrived":
+        scanned = [o.order_id for o in verdict.orders if o.scanned]
+        if args.order:
+            order_ids = list(args.order)
+        elif args.only_scanned:
+            order_ids = scanned
+        elif verdict.ok:  # the arrived orders; those on the truck only when named
+            order_ids = [o.order_id for o in verdict.arrived_orders]
+        else:  # all on the truck: all of them, with the leader's PIN
+            order_ids = [o.order_id for o in verdict.orders]
+        waiting = {o.order_id for o in verdict.waiting_orders}
+        early = [o for o in order_ids if o in waiting]
+        if early:  # only an order still on the truck needs the leader
             if not args.leader_pin:
-                raise Refused("cli.leader_pin_needed", verdict=verdict, code="not_arrived")
+                raise Refused("cli.order_not_arrived", order_id=early[0], code="not_arrived")
             with ctx.store.reader() as s:
                 leader = ops.verify_leader_pin(s, args.leader_pin)
             override = Override("batch_not_arrived", args.reason or "leader override",
                                 leader.operator_id)
-        scanned = [o.order_id for o in verdict.orders if o.scanned]
-        order_ids = args.order or (scanned if args.only_scanned
-                                   else [o.order_id for o in verdict.orders
-                                         if o.arrived or override])
     else:
         d = verdict.to_dict(ctx.lang)
         d["error"] = {"code": verdict.reason, "message": verdict.message(ctx.lang)}

@@ -20,7 +20,7 @@ from pickup_station.core import operators as ops
 from pickup_station.core.events import event_row, record_event
 from pickup_station.core.identity import mask_name
 from pickup_station.core.scanning import ScanQuery, parse_scan
-from pickup_station.core.verdicts import ItemView, OrderView, Verdict
+from pickup_station.core.verdicts import CustomerCandidate, ItemView, OrderView, Verdict
 from pickup_station.errors import Refused
 from pickup_station.store.db import Store, get_meta, iso, parse_iso, set_meta, utcnow
 from pickup_station.store.models import Batch, Order, OrderItem, OutboxEvent, Pickup, PickupLine
@@ -188,7 +188,27 @@ class Counter:
             order_id=o.order_id, batch_id=o.batch_id, batch_status=o.batch_status,
             customer=mask_name(o.customer_name), phone=o.phone_masked,
             shelf_slot=o.shelf_slot or "", status=o.status, pickup_state=o.pickup_state,
-            scanned=o.order_id == scanned, items=items[o.order_id]) for o in rows]
+            scanned=o.order_id == scanned, items=items[o.order_id],
+            expected_at="" if o.batch_status != "expected" else self._local(o.batch_expected_at),
+        ) for o in rows]
+
+    def _candidates(self, s: Session, query: ScanQuery, rows: list) -> Verdict:
+        """Open orders of several customers: one row per customer (grouped by the opaque
+        `customer_key`; an order without one stands alone), arrived orders first."""
+        views = self._views(s, rows)
+        groups: dict[str, list[OrderView]] = {}
+        for row, view in zip(rows, views, strict=True):
+            groups.setdefault(row.customer_key or f"order:{row.order_id}", []).append(view)
+        customers = []
+        for orders in groups.values():
+            orders.sort(key=lambda o: (not o.arrived, o.order_id))
+            customers.append(CustomerCandidate(
+                customer=orders[0].customer, phone=orders[0].phone,
+                order_ids=[o.order_id for o in orders],
+                items=sum(o.item_count for o in orders),
+                waiting=sum(not o.arrived for o in orders),
+                shelf_slots=[o.shelf_slot for o in orders if o.shelf_slot]))
+        return Verdict(kind="candidates", query=query, orders=views, customers=customers)
 
     def _by_phone(self, s: Session, query: ScanQuery) -> Verdict:
         orders = self._orders(s, Order.phone_last4 == query.value, limit=200)
@@ -197,14 +217,14 @@ class Counter:
             if orders:
                 return self._verdict_for(s, query, orders)
             return Verdict.refusal(query, "unknown")
-        return Verdict(kind="candidates", query=query, orders=self._views(s, open_orders))
+        return self._candidates(s, query, open_orders)
 
     def _verdict_for(self, s: Session, query: ScanQuery, orders: list) -> Verdict:
         if not orders:
             return Verdict.refusal(query, "unknown")
         open_active = [o for o in orders if o.pickup_state == "open" and o.status == "active"]
         if len(open_active) > 1:  # a reused code in stale data: let the host choose
-            return Verdict(kind="candidates", query=query, orders=self._views(s, open_active))
+            return self._candidates(s, query, open_active)
         primary = open_active[0] if open_active else orders[0]
         if primary.status in ("cancelled", "refunded"):
             return Verdict.refusal(query, primary.status, orders=self._views(s, [primary]),
@@ -220,9 +240,11 @@ class Counter:
                 & (Order.order_id != primary.order_id) & (Order.pickup_state == "open")
                 & (Order.status == "active"), limit=50)
         views = self._views(s, [primary, *siblings], scanned=primary.order_id)
-        if primary.batch_status == "expected":
+        if not any(v.arrived for v in views):  # all on the truck: only the leader can allow it
             return Verdict.refusal(query, "not_arrived", orders=views, detail={
                 "batch_id": primary.batch_id, "expected_at": self._local(primary.batch_expected_at)})
+        if not all(v.arrived for v in views):  # the arrived ones go as usual
+            return Verdict(kind="partly_ready", query=query, orders=views)
         return Verdict(kind="ready", query=query, orders=views)
 
     def _already(self, s: Session, query: ScanQuery, order) -> Verdict:
@@ -249,7 +271,10 @@ class Counter:
     def hand_over(self, choices: list[OrderChoice], operator_id: str, *,
                   proxy_name: str | None = None, override: Override | None = None
                   ) -> HandoverResult:
-        """Hand over one or more orders in one transaction; refuses all if any may not go."""
+        """Hand over one or more orders in one transaction; refuses all if any may not go.
+
+        Arrived orders go as they are; an order whose batch is still on the truck goes only with
+        a `batch_not_arrived` override, which is recorded on that order alone."""
         if not choices:
             raise Refused("counter.no_order_chosen")
         proxy_name = (proxy_name or "").strip() or None
@@ -303,6 +328,8 @@ class Counter:
                 override and override.kind == "batch_not_arrived"):
             raise Refused("counter.batch_not_arrived", order_id=order.order_id,
                           code="not_arrived")
+        if override and override.kind == "batch_not_arrived" and order.batch.status != "expected":
+            override = None  # an arrived order of the same customer needs no exception
         by_id = {i.id: i for i in order.items}
         wanted = {c.item_id: c for c in (choice.lines or [])}
         if choice.lines is not None and set(wanted) - set(by_id):

@@ -1,7 +1,10 @@
 """What the counter shows for a scan: typed results, no Qt.
 
-A `Verdict` is `ready` (hand these orders over), `candidates` (phone last 4: pick one) or
-`refused` with a `reason` code: empty, invalid, unknown, other_station, cancelled, refunded,
+A `Verdict` is `ready` (hand these orders over), `partly_ready` (some of the customer's orders
+arrived and go as usual; the others are still on the truck, each `OrderView.arrived` says which,
+and only those need the leader), `candidates` (phone last 4: pick a customer, `customers` has
+one row per customer) or `refused` with a `reason` code: empty, invalid, unknown,
+other_station, cancelled, refunded,
 not_arrived, already_picked_up, returned. The verdict is worded once, in `pickup_station.messages`:
 `headline()` and `explanation()` are messages (the window shows them), `message(lang)` is the
 same words in one line (the CLI's text).
@@ -43,6 +46,7 @@ class OrderView:
     pickup_state: str
     items: list[ItemView]
     scanned: bool = False
+    expected_at: str = ""  # local time the batch is expected, while it is on the truck
 
     @property
     def item_count(self) -> int:
@@ -53,6 +57,23 @@ class OrderView:
         return self.batch_status != "expected"
 
 
+@dataclass
+class CustomerCandidate:
+    """One customer among the orders that match a phone's last 4 digits (masked, as stored)."""
+
+    customer: str  # masked name
+    phone: str  # masked phone
+    order_ids: list[str]
+    items: int
+    waiting: int  # orders whose batch has not arrived yet
+    shelf_slots: list[str]
+
+    @property
+    def order_id(self) -> str:
+        """The order that stands for the customer when picked (their verdict shows them all)."""
+        return self.order_ids[0]
+
+
 # The reasons a scan is refused; each is worded once, in `pickup_station.messages`
 # (`verdict.<reason>.title` / `.body`).
 REASONS = ("empty", "invalid", "unknown", "other_station", "cancelled", "refunded",
@@ -61,11 +82,12 @@ REASONS = ("empty", "invalid", "unknown", "other_station", "cancelled", "refunde
 
 @dataclass
 class Verdict:
-    kind: str  # ready / candidates / refused
+    kind: str  # ready / partly_ready / candidates / refused
     query: ScanQuery
     orders: list[OrderView] = field(default_factory=list)
     reason: str | None = None
     detail: dict = field(default_factory=dict)
+    customers: list[CustomerCandidate] = field(default_factory=list)  # candidates only
 
     @classmethod
     def refusal(cls, query: ScanQuery, reason: str, *, orders=None, detail=None) -> Verdict:
@@ -73,7 +95,16 @@ class Verdict:
 
     @property
     def ok(self) -> bool:
-        return self.kind == "ready"
+        """Something can be handed over as usual (all orders, or the arrived ones)."""
+        return self.kind in ("ready", "partly_ready")
+
+    @property
+    def arrived_orders(self) -> list[OrderView]:
+        return [o for o in self.orders if o.arrived]
+
+    @property
+    def waiting_orders(self) -> list[OrderView]:
+        return [o for o in self.orders if not o.arrived]
 
     @property
     def token_sha256(self) -> str | None:
@@ -86,7 +117,8 @@ class Verdict:
 
     @property
     def params(self) -> dict:
-        return {"n": len(self.orders), **self.detail}
+        return {"n": len(self.customers) if self.kind == "candidates" else len(self.orders),
+                **self.detail}
 
     def headline(self) -> Message:
         return Message(f"verdict.{self.code}.title")
@@ -98,8 +130,16 @@ class Verdict:
         if code == "ready":
             return [Message("verdict.ready.body_many", n=n) if n > 1
                     else Message("verdict.ready.body")]
+        if code == "partly_ready":
+            waiting = self.waiting_orders
+            eta = min((o.expected_at for o in waiting if o.expected_at), default="")
+            return [Message("verdict.partly_ready.body", ready=n - len(waiting),
+                            waiting=len(waiting)),
+                    Message("verdict.partly_ready.eta", expected_at=eta) if eta
+                    else Message("verdict.partly_ready.no_eta")]
         if code == "candidates":
-            return [Message("verdict.candidates.body", n=n)]
+            return [Message("verdict.candidates.body", n=len(self.customers),
+                            orders=n)]
         if code == "already_picked_up" and d.get("receipt_no"):
             out = [Message("verdict.already_picked_up.when", picked_at=d.get("picked_at", ""),
                            operator=d.get("operator", ""), receipt_no=d["receipt_no"])]
@@ -131,4 +171,5 @@ class Verdict:
             "ok": self.ok, "kind": self.kind, "reason": self.reason, "code": self.code,
             "message": self.message(lang), "query": {"kind": self.query.kind},
             "orders": [asdict(o) for o in self.orders], "detail": self.detail,
+            "customers": [{**asdict(c), "order_id": c.order_id} for c in self.customers],
         }

@@ -95,6 +95,40 @@ def generate(*, batches: int = 3, orders_per_batch: int = 200, customers: int | 
     return out
 
 
+# Customers the demo sets up on purpose, so that each case of the counter can be tried (and
+# screenshotted) with a known code: docs/demo-codes.md lists them. Positions are (batch, order
+# index) in the batches of `generate`, at the end of each batch (the code sheet shows the first
+# orders, the morning's pickups come from the 11th on). The last batch is the one on the truck.
+SHOWCASE_PEOPLE = {
+    "five_orders": ("赵小雨", "13752605005", [(0, -10), (0, -9), (0, -8), (1, -10), (1, -9)]),
+    "mixed": ("钱多多", "15800113113", [(1, -8), (2, -8)]),
+    "shared_last4_a": ("孙丽", "13900008888", [(0, -7)]),
+    "shared_last4_b": ("周建国", "18612348888", [(1, -7), (2, -7)]),
+    "already_picked_up": ("吴敏", "13112340001", [(0, -6)]),
+    "cancelled": ("郑强", "15012340002", [(0, -5)]),
+    "not_arrived": ("冯娟", "17712340003", [(2, -6)]),
+    "ready": ("陈静", "18612340004", [(0, -4)]),
+}
+
+
+def showcase(batches: list[dict]) -> dict[str, dict]:
+    """Give the showcase customers their orders (in place); answers case → the order to scan
+    (its `pickup_code`, `order_id`, `phone_last4`). Needs batches of at least 10 orders, 3 batches."""
+    cases = {}
+    for case, (name, phone, where) in SHOWCASE_PEOPLE.items():
+        for b, n in where:
+            order = batches[b]["orders"][n]
+            order["customer_name"], order["phone"] = name, phone
+        b, n = where[0]
+        first = batches[b]["orders"][n]
+        cases[case] = {"pickup_code": first["pickup_code"], "order_id": first["order_id"],
+                       "phone_last4": phone[-4:]}
+    used = {o["pickup_code"] for b in batches for o in b["orders"]}
+    cases["unknown"] = {"pickup_code": next(c for c in (f"{n:06d}" for n in range(10**6))
+                                            if c not in used)}
+    return cases
+
+
 def bulk_load(store: Store, batches: list[dict], *, arrived: bool = True,
               station_id: str = "ST001", station_name: str = "演示自提点") -> int:
     """Load generated batches straight into the store with bulk inserts. Returns orders loaded."""

@@ -72,6 +72,7 @@ def start_demo(paths: Paths, *, batches: int = 3, orders_per_batch: int = 120) -
 
     generated = demo.generate(batches=batches, orders_per_batch=orders_per_batch,
                               station_id=STATION_ID, seed=2026)
+    cases = demo.showcase(generated)  # a known code for each case (docs/demo-codes.md)
     customers = []
     for b in generated:
         body = {"station_id": STATION_ID, "expected_at": b["expected_at"], "orders": b["orders"]}
@@ -85,20 +86,27 @@ def start_demo(paths: Paths, *, batches: int = 3, orders_per_batch: int = 120) -
                               "token": answered["pickup_token"],
                               "code": answered["pickup_code"], "batch": b["batch_id"]})
 
+    hq.post(f"{server.url}/api/v1/orders/{cases['cancelled']['order_id']}/cancel",
+            json={"reason": "顾客取消"}, timeout=10).raise_for_status()
     settings.server_url, settings.station_token = server.url, token
     if settings.printer.kind == "none":  # receipts go to a file, so printing can be tried
         settings.printer.kind = "file"
         settings.printer.target = str(paths.data_dir / "demo-printer.bin")
     save_settings(settings, paths.config_file)
-    _first_sync(paths, server.url, token, [b["batch_id"] for b in generated[:-1]])
+    _first_sync(paths, server.url, token, [b["batch_id"] for b in generated[:-1]],
+                [cases["already_picked_up"]["order_id"]])
     write_code_sheet(sheet, customers)
+    (paths.data_dir / "demo-cases.json").write_text(
+        json.dumps(cases, ensure_ascii=False, indent=1), encoding="utf-8")
     state_file.write_text(json.dumps({"station_id": STATION_ID}), encoding="utf-8")
     return DemoHandle(server, sheet)
 
 
-def _first_sync(paths: Paths, url: str, token: str, arrived: list[str]) -> None:
+def _first_sync(paths: Paths, url: str, token: str, arrived: list[str],
+                collected: list[str] = ()) -> None:
     from pickup_station.core import arrival
     from pickup_station.core import operators as ops
+    from pickup_station.core.counter import Counter, OrderChoice
     from pickup_station.store.db import Store
     from pickup_station.sync.engine import engine_for
 
@@ -113,6 +121,8 @@ def _first_sync(paths: Paths, url: str, token: str, arrived: list[str]) -> None:
         for batch_id in arrived:
             arrival.sign_off(store, batch_id, "leader")
         _morning_pickups(store, arrived[:1])
+        for order_id in collected:  # the showcase's "already picked up"
+            Counter(store).hand_over([OrderChoice(order_id)], "a1")
         engine.run_round()
     finally:
         store.close()

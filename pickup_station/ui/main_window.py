@@ -12,6 +12,7 @@ import logging
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QProgressBar,
@@ -39,7 +40,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.sv = services
         self.setObjectName("mainWindow")
-        self.resize(1280, 800)
+        self._fit_to_screen(1280, 800)
         self._operator = self._initial_operator()
         self.counter_view = CounterView(services, lambda: self._operator, self)
         self.tabs = QTabWidget(self)
@@ -54,6 +55,15 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.tabs.currentChanged.connect(self._tab_changed)
         QTimer.singleShot(0, self.counter_view.focus_scan)
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """The wished size, but never larger than the screen's free area (a 1366×768 counter
+        PC has ~730 px under its task bar; the frame's title bar comes on top)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is not None:
+            free = screen.availableGeometry()
+            width, height = min(width, free.width()), min(height, free.height() - 32)
+        self.resize(width, height)
 
     # --- for tests and every scan source --------------------------------------------------
     @property

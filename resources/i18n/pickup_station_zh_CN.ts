@@ -11,6 +11,10 @@
         <source>Reason</source>
         <translation>原因</translation>
     </message>
+    <message>
+        <source>Allow with the leader&apos;s PIN</source>
+        <translation>凭团长 PIN 批准</translation>
+    </message>
 </context>
 <context>
     <name>ArrivalView</name>
@@ -262,12 +266,24 @@
         <translation>最近提货</translation>
     </message>
     <message>
+        <source>Choose this customer (Enter)</source>
+        <translation>选择此顾客（回车）</translation>
+    </message>
+    <message>
+        <source>Ask the leader to allow it (Enter)</source>
+        <translation>请团长特批（回车）</translation>
+    </message>
+    <message>
         <source>Hand over before arrival</source>
         <translation>未签收先提货</translation>
     </message>
     <message>
         <source>This batch has not been signed off. The leader&apos;s PIN allows the hand-over; it is marked in the record.</source>
         <translation>该批次尚未到货签收。输入团长 PIN 码即可提货，记录中会注明。</translation>
+    </message>
+    <message>
+        <source>Still on the truck: %1</source>
+        <translation>仍在路上：%1</translation>
     </message>
     <message>
         <source>Hand over without a code</source>
@@ -465,6 +481,37 @@
     </message>
 </context>
 <context>
+    <name>OrderCard</name>
+    <message>
+        <source>Quantities…</source>
+        <translation>改数量…</translation>
+    </message>
+    <message>
+        <source>Hand over less than ordered: short, damaged or declined</source>
+        <translation>少于订购数量交付：缺货、破损或顾客拒收</translation>
+    </message>
+    <message>
+        <source>Short</source>
+        <translation>缺货</translation>
+    </message>
+    <message>
+        <source>Damaged</source>
+        <translation>破损</translation>
+    </message>
+    <message>
+        <source>Declined</source>
+        <translation>顾客拒收</translation>
+    </message>
+    <message>
+        <source>Hand over</source>
+        <translation>交付</translation>
+    </message>
+    <message>
+        <source>Hand over early (leader)</source>
+        <translation>提前交付（需团长）</translation>
+    </message>
+</context>
+<context>
     <name>OrderPickerDialog</name>
     <message>
         <source>Hand over without a code</source>
@@ -477,6 +524,10 @@
     <message>
         <source>Search</source>
         <translation>查找</translation>
+    </message>
+    <message>
+        <source>Choose this order</source>
+        <translation>选择此订单</translation>
     </message>
 </context>
 <context>
@@ -978,40 +1029,12 @@
 <context>
     <name>VerdictPanel</name>
     <message>
-        <source>Order / item</source>
-        <translation>订单 / 商品</translation>
+        <source>Order ids / SKU</source>
+        <translation>订单号 / SKU</translation>
     </message>
     <message>
-        <source>Hand over</source>
-        <translation>交付数量</translation>
-    </message>
-    <message>
-        <source>If not all</source>
-        <translation>未足量原因</translation>
-    </message>
-    <message>
-        <source>Order</source>
-        <translation>订单</translation>
-    </message>
-    <message>
-        <source>Batch</source>
-        <translation>批次</translation>
-    </message>
-    <message>
-        <source>Short</source>
-        <translation>缺货</translation>
-    </message>
-    <message>
-        <source>Damaged</source>
-        <translation>破损</translation>
-    </message>
-    <message>
-        <source>Declined</source>
-        <translation>顾客拒收</translation>
-    </message>
-    <message>
-        <source> (not arrived)</source>
-        <translation>（未到货）</translation>
+        <source>Show order and batch numbers and SKU codes</source>
+        <translation>显示订单号、批次号和商品编码</translation>
     </message>
 </context>
 <context>

@@ -103,7 +103,7 @@ class CounterLoop:
                 self.undo_one(any_pickup=True)
             return
         verdict = self.counter.lookup(code)
-        if verdict.kind != "ready":
+        if not verdict.ok:  # ready, or partly ready (the arrived orders go)
             return
         choices = []
         for view in verdict.orders:

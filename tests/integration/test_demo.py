@@ -3,6 +3,8 @@ synced, some hand-overs done, and a sheet of codes that a person can scan."""
 
 from __future__ import annotations
 
+import json
+
 import cv2
 import zxingcpp
 from sqlalchemy import text
@@ -11,6 +13,18 @@ from pickup_station.config import Paths, load_settings
 from pickup_station.core.counter import Counter
 from pickup_station.demo.server import STATION_ID, start_demo
 from pickup_station.store.db import Store
+
+
+def showcase_verdicts(counter: Counter, cases: dict) -> dict:
+    """What the counter shows for each showcase case's code (the phone's last 4 for the shared
+    one): the verdict's code and how many orders it brings."""
+    out = {}
+    for case, c in cases.items():
+        if case == "shared_last4_b":
+            continue
+        v = counter.lookup(c["phone_last4"] if case == "shared_last4_a" else c["pickup_code"])
+        out[case] = (v.code, len(v.orders))
+    return out
 
 
 def test_demo_station_is_paired_synced_and_its_sheet_scans(tmp_path):
@@ -32,11 +46,17 @@ def test_demo_station_is_paired_synced_and_its_sheet_scans(tmp_path):
                 outbox = s.execute(text(
                     "SELECT count(*) FROM outbox")).scalar()
             assert sorted(batches.values()) == ["arrived", "arrived", "expected"]
-            assert pickups == 8 and outbox == 0  # done and uploaded
+            assert pickups == 9 and outbox == 0  # done and uploaded
             codes = zxingcpp.read_barcodes(cv2.imread(str(demo.sheet)))
             assert len(codes) >= 12
             verdict = Counter(store).lookup(codes[0].text)
             assert verdict.kind == "ready", verdict.reason
+            cases = json.loads((paths.data_dir / "demo-cases.json").read_text("utf-8"))
+            assert showcase_verdicts(Counter(store), cases) == {
+                "five_orders": ("ready", 5), "mixed": ("partly_ready", 2),
+                "shared_last4_a": ("candidates", 3), "already_picked_up": ("already_picked_up", 1),
+                "cancelled": ("cancelled", 1), "not_arrived": ("not_arrived", 1),
+                "ready": ("ready", 1), "unknown": ("unknown", 0)}
         finally:
             store.close()
     finally:

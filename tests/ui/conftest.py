@@ -72,6 +72,10 @@ class Driver:
     def text(self) -> str:
         return self.result.text()
 
+    def shown(self) -> str:
+        """All the panel shows: the band (lookupResult) and the order cards."""
+        return self.w.counter_view.panel.visible_text()
+
 
 @pytest.fixture
 def host(qtbot, window):

@@ -37,7 +37,8 @@ def test_scan_code_shows_customer_items_and_shelf_then_enter_confirms(station, h
     masked = o["phone"][:3] + "****" + o["phone"][-4:]
     assert masked in host.text()
     assert o["phone"] not in host.text()  # never the full number
-    assert o["items"][0]["name"] in host.text()
+    assert o["items"][0]["name"] in host.shown()  # on the order's card
+    assert o["order_id"] not in host.shown()  # ids only behind the detail toggle
     [(slot,)] = db(station, "SELECT shelf_slot FROM orders WHERE order_id=?", o["order_id"])
     assert slot in host.text()
     assert host.confirm_button.isEnabled()
@@ -117,7 +118,9 @@ def test_phone_last4_lists_candidates_and_enter_picks(station, host, qtbot):
     panel.candidates.setCurrentRow(row)
     with qtbot.waitSignal(host.w.counter_view.verdictShown, timeout=5000):
         host.enter()
-    assert host.kind() == "ready" and o["order_id"] in host.text()
+    shown = host.w.counter_view.panel.verdict
+    assert host.kind() == "ready" and [x.order_id for x in shown.orders] == [o["order_id"]]
+    assert shown.orders[0].shelf_slot in host.text()
     host.confirm_with_enter()
     assert db(station, "SELECT order_id FROM pickups") == [(o["order_id"],)]
 
@@ -161,7 +164,7 @@ def test_proxy_pickup_records_the_collector(station, host, qtbot):
 
 
 def test_batch_not_arrived_then_leader_override(station, host, qtbot):
-    o = station.batches[-1]["orders"][0]
+    o = station.waiting_only_order()
     host.scan(o["pickup_code"])
     assert host.reason() == "not_arrived"
     cv = host.w.counter_view
@@ -267,6 +270,7 @@ def test_escape_clears_and_newer_scan_wins(station, host, qtbot):
     qtbot.keyClick(host.scan_input, Qt.Key_Return)
     v = host.scan(b["pickup_code"])
     qtbot.wait(100)
-    assert b["order_id"] in host.text() and v.orders[0].order_id == b["order_id"]
+    assert v.orders[0].order_id == b["order_id"] and host.w.counter_view.panel.verdict is v
+    assert v.orders[0].shelf_slot in host.text()
     qtbot.keyClick(host.scan_input, Qt.Key_Escape)
     assert host.kind() == "idle"

@@ -30,7 +30,7 @@ def test_the_panel_speaks_the_catalogue(make_window, station, qtbot, ui_language
         assert message.render(lang) in shown
     assert bool(CJK.search(shown)) == (lang == "zh_CN")  # no Chinese left in the English window
 
-    order = station.batches[0]["orders"][0]
+    order = station.lone_order()  # ready: no other order of this customer is on the truck
     assert host.scan(order["pickup_code"]).kind == "ready"
     host.confirm_with_enter()
     assert render("screen.handed_over.title", lang) in html.unescape(host.text())

@@ -52,7 +52,9 @@ def test_one_scan_brings_all_open_orders_of_the_customer(station, counter):
     v = counter.lookup(o["pickup_code"])
     same = [x["order_id"] for b in station.batches for x in b["orders"]
             if x["phone"] == o["phone"]]
-    assert v.kind == "ready"
+    on_truck = {x["order_id"] for x in station.batches[-1]["orders"]} & set(same)
+    assert v.kind == ("partly_ready" if on_truck else "ready")
+    assert {x.order_id for x in v.orders if not x.arrived} == on_truck
     assert {x.order_id for x in v.orders} == set(same)
     assert sum(x.scanned for x in v.orders) == 1
 
@@ -139,7 +141,7 @@ def test_cancelled_and_refunded_are_refused(station, counter):
 
 
 def test_batch_not_arrived_needs_the_leader(station, counter):
-    o = station.batches[-1]["orders"][0]
+    o = station.waiting_only_order()
     v = counter.lookup(o["pickup_code"])
     assert v.reason == "not_arrived"
     with pytest.raises(Refused) as err:
@@ -177,7 +179,8 @@ def test_undo_within_ten_minutes_then_only_the_leader(station):
     with pytest.raises(Refused):
         counter.undo(pa.pickup_id, "a1", "  ")  # a reason is required
     counter.undo(pa.pickup_id, "a1", "拿错了")
-    assert counter.lookup_order(a).kind == "ready"  # can be handed over again
+    again = counter.lookup_order(a)  # can be handed over again
+    assert again.ok and a in {x.order_id for x in again.arrived_orders}
     now[0] += timedelta(minutes=11)
     with pytest.raises(Refused) as err:
         counter.undo(pb.pickup_id, "a1", "顾客退回")
@@ -223,3 +226,47 @@ def test_arrival_short_items_are_not_handed(station, counter):
     assert err.value.code == "nothing_to_hand"
     with pytest.raises(Refused):
         arrival.sign_off(station.store, station.batches[-1]["batch_id"], "leader")
+
+
+def test_arrived_orders_go_without_the_leader_and_only_the_late_one_needs_it(station, counter):
+    arrived, waiting = station.mixed_customer()
+    v = counter.lookup(arrived["pickup_code"])
+    assert v.kind == "partly_ready" and v.ok
+    by_id = {o.order_id: o for o in v.orders}
+    assert by_id[arrived["order_id"]].arrived and by_id[arrived["order_id"]].expected_at == ""
+    assert not by_id[waiting["order_id"]].arrived
+    assert by_id[waiting["order_id"]].expected_at  # the greyed card says when
+    assert counter.lookup(waiting["pickup_code"]).kind == "partly_ready"  # either code
+    with pytest.raises(Refused) as err:  # the one on the truck, without the leader: refused
+        counter.hand_over([OrderChoice(waiting["order_id"])], "a1")
+    assert err.value.code == "not_arrived"
+    assert rows(station.store, "SELECT count(*) FROM pickups") == [(0,)]
+    counter.hand_over([OrderChoice(arrived["order_id"])], "a1")  # no PIN asked
+    assert rows(station.store, "SELECT order_id, override_kind FROM pickups") == \
+        [(arrived["order_id"], None)]
+
+
+def test_a_leader_override_is_recorded_only_on_the_order_that_needed_it(station, counter):
+    arrived, waiting = station.mixed_customer()
+    counter.hand_over([OrderChoice(arrived["order_id"]), OrderChoice(waiting["order_id"])],
+                      "a1", override=Override("batch_not_arrived", "急用", "leader"))
+    assert dict(rows(station.store, "SELECT order_id, override_kind FROM pickups")) == {
+        arrived["order_id"]: None, waiting["order_id"]: "batch_not_arrived"}
+
+
+def test_phone_candidates_are_one_row_per_customer(station, counter, store):
+    from pickup_station.store.models import Order
+
+    a, b = station.mixed_customer()
+    c = station.lone_order()
+    with store.session() as s:  # c's phone ends like a's: two customers share the last 4
+        s.get(Order, c["order_id"]).phone_last4 = a["phone"][-4:]
+    v = counter.lookup(a["phone"][-4:])
+    assert v.kind == "candidates"
+    rows_ = {tuple(x.order_ids): x for x in v.customers}
+    mine = next(x for ids, x in rows_.items() if a["order_id"] in ids)
+    assert set(mine.order_ids) >= {a["order_id"], b["order_id"]}
+    assert mine.waiting >= 1 and mine.order_id != b["order_id"]  # an arrived order stands first
+    assert [c["order_id"]] in [list(ids) for ids in rows_]
+    assert "****" in mine.phone and a["customer_name"] != mine.customer
+    assert v.to_dict()["customers"] and "customer_key" not in str(v.to_dict())

@@ -34,7 +34,7 @@ ZH_ALLOWED_LATIN = {"PIN", "QR", "pyserial", "PySide6", "CR", "LF", "URL", "TOKE
                     "COM3"}
 # Keys built at run time as prefix + code: each family lists the codes it must word.
 FAMILIES: dict[str, tuple[str, ...]] = {
-    "verdict.{}.title": (*verdicts.REASONS, "ready", "candidates"),
+    "verdict.{}.title": (*verdicts.REASONS, "ready", "partly_ready", "candidates"),
     "verdict.{}.body": verdicts.REASONS,
     "attention.kind.{}": attention.KINDS,
     "attention.event.{}": attention.EVENT_TYPES,

@@ -75,6 +75,7 @@ class ApprovalDialog(_Form):
         self.form.addRow(self.tr("Leader's PIN"), self.pin)
         if need_reason:
             self.form.addRow(self.tr("Reason"), self.reason)
+        self.buttons.button(QDialogButtonBox.Ok).setText(self.tr("Allow with the leader's PIN"))
 
     def values(self) -> tuple[str, str]:
         return self.pin.text(), self.reason.text().strip()
@@ -103,6 +104,7 @@ class OrderPickerDialog(_Form):
         self.results.itemDoubleClicked.connect(lambda _i: self.accept())
         self.form.addRow(self.tr("Search"), self.query)
         self.form.addRow(self.results)
+        self.buttons.button(QDialogButtonBox.Ok).setText(self.tr("Choose this order"))
         self.resize(560, 420)
 
     def _show(self, orders) -> None:

@@ -75,9 +75,7 @@ class CounterView(QWidget):
         self.confirm_button.setObjectName("confirmButton")
         self.confirm_button.setMinimumHeight(56)
         self.confirm_button.setFocusPolicy(Qt.NoFocus)
-        self.confirm_button.setStyleSheet(
-            "QPushButton{font-size:22px;font-weight:700;background:#1b7f3b;color:white;"
-            "border-radius:6px} QPushButton:disabled{background:#9e9e9e}")
+        self._confirm_does = ""
         self.confirm_button.clicked.connect(self.confirm)
         self.clear_button = QPushButton(self.tr("Clear (Esc)"), self)
         self.clear_button.setFocusPolicy(Qt.NoFocus)
@@ -168,6 +166,8 @@ class CounterView(QWidget):
         headline, body = self.describe(verdict)
         self.panel.show_verdict(verdict, headline, body)
         self._update_confirm()
+        if verdict.kind == "partly_ready":
+            self.sv.sounds.play("warn")  # some of the customer's orders are still on the truck
         if verdict.kind == "refused":
             self.sv.sounds.play("warn" if verdict.reason == "not_arrived" else "fail")
             if verdict.reason == "unknown" and verdict.token_sha256 and self.sv.sync is not None:
@@ -189,7 +189,7 @@ class CounterView(QWidget):
     def describe(self, v: Verdict) -> tuple[str, str]:
         """Headline and explanation (HTML) of a verdict, worded by the message catalogue."""
         parts = v.explanation()
-        if v.kind == "ready" and self.override:
+        if v.ok and self.override:
             parts.append(Message("verdict.override", reason=self.override.reason))
         elif v.kind == "candidates":
             parts.append(Message("screen.choose_hint"))
@@ -208,11 +208,28 @@ class CounterView(QWidget):
                                 html.escape(sentences(parts, self.sv.lang)), kind, reason)
 
     # --- confirming ----------------------------------------------------------------------
+    # what the confirm button does for each verdict, and its colour: green hands over, purple
+    # picks a customer, amber asks the leader
+    _CONFIRM_STYLE = ("QPushButton{{font-size:22px;font-weight:700;background:{};color:{};"
+                      "border-radius:6px}} QPushButton:disabled{{background:#9e9e9e;"
+                      "color:#eeeeee}}")
+
     def _update_confirm(self) -> None:
         v = self.panel.verdict
         can = v is not None and not self._busy and (
-            v.kind == "ready" or v.reason == "not_arrived" or v.kind == "candidates")
+            v.ok or v.reason == "not_arrived" or v.kind == "candidates")
         self.confirm_button.setEnabled(can)
+        does = "choose" if v is not None and v.kind == "candidates" else \
+            "leader" if v is not None and v.reason == "not_arrived" else "hand_over"
+        if does != self._confirm_does:
+            self._confirm_does = does
+            self.confirm_button.setText({
+                "choose": self.tr("Choose this customer (Enter)"),
+                "leader": self.tr("Ask the leader to allow it (Enter)"),
+            }.get(does, self.tr("Confirm hand-over (Enter)")))
+            self.confirm_button.setStyleSheet(self._CONFIRM_STYLE.format(*{
+                "choose": ("#4a148c", "white"), "leader": ("#ffb300", "black"),
+            }.get(does, ("#1b7f3b", "white"))))
 
     def confirm(self) -> None:
         v = self.panel.verdict
@@ -222,15 +239,7 @@ class CounterView(QWidget):
             if self.panel.selected_candidate():
                 self.pick_candidate(self.panel.selected_candidate())
             return
-        if v.reason == "not_arrived" and self.override is None:
-            approved = self.ask_leader_approval(
-                self.tr("Hand over before arrival"),
-                self.tr("This batch has not been signed off. The leader's PIN allows the "
-                        "hand-over; it is marked in the record."))
-            if approved is None:
-                return self.focus_scan()
-            return self._verify_leader(approved, "batch_not_arrived", then=self.confirm)
-        if v.kind != "ready" and not (v.reason == "not_arrived" and self.override):
+        if not (v.ok or v.reason == "not_arrived"):
             return
         choices = self.panel.choices()
         if not choices:
@@ -238,6 +247,18 @@ class CounterView(QWidget):
                       "refused")
             self.sv.sounds.play("fail")
             return
+        # only an order still on the truck needs the leader; arrived ones go as they are
+        early = self.panel.chosen_waiting()
+        if early and (self.override is None or self.override.kind != "batch_not_arrived"):
+            slots = "、".join(o.shelf_slot for o in v.orders if o.order_id in early)
+            approved = self.ask_leader_approval(
+                self.tr("Hand over before arrival"),
+                self.tr("This batch has not been signed off. The leader's PIN allows the "
+                        "hand-over; it is marked in the record.") + "\n"
+                + self.tr("Still on the truck: %1").replace("%1", slots))
+            if approved is None:
+                return self.focus_scan()
+            return self._verify_leader(approved, "batch_not_arrived", then=self.confirm)
         operator = self.operator()
         proxy = self.proxy_name.text().strip() or None
         override = self.override
