@@ -172,6 +172,8 @@ class ItemView(Open):
     short: int
     damaged: int
     handed: int
+    ordered: int = Field(0, description="= qty")
+    returned: int = Field(0, description="items sent back to HQ with the order (退回)")
 
 
 class OrderView(Open):
@@ -180,11 +182,41 @@ class OrderView(Open):
     phone_masked: str
     pickup_code: str
     status: str = Field(description="pending | arrived | picked_up | partially_picked_up | "
-                                    "cancelled")
+                                    "cancelled | returned")
     needs_review: bool
     receipt_no: str | None
     picked_up_at: str | None
     items: list[ItemView]
+    returned: bool = False
+    returned_at: str | None = None
+    return_reason: str | None = None
+    returned_by: str | None = None
+    reminders: int = Field(0, description="reminders the leader asked HQ to send")
+    last_reminder_at: str | None = None
+
+
+class ProductReceipt(Open):
+    sku: str
+    name: str
+    expected: int
+    received: int
+    short: int
+    surplus: int
+    counted_at: str
+
+
+class CorrectionView(Open):
+    event_id: str
+    sku: str
+    expected: int
+    received_before: int
+    received_after: int
+    surplus: int
+    note: str | None
+    operator_id: str | None
+    occurred_at: str
+    received_at: str
+    lines: list[dict[str, Any]]
 
 
 class BatchView(Open):
@@ -195,6 +227,14 @@ class BatchView(Open):
     order_count: int
     status_counts: dict[str, int]
     orders: list[OrderView]
+    by_product: bool = Field(False, description="counted per product at the sign-off")
+    receive_rule: str | None = None
+    received_by_product: list[ProductReceipt] = Field(default_factory=list)
+    corrections: list[CorrectionView] = Field(default_factory=list)
+    closed: bool = Field(False, description="closed at the station (batch_closed)")
+    station_state: str | None = Field(None, description="open | closed, as last reported")
+    closed_at: str | None = None
+    closed_counts: dict[str, int] | None = None
 
 
 class PickupRecord(Open):

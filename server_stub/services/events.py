@@ -31,7 +31,7 @@ from ..schemas import (
     PickupUndoneData,
     canonical_uuid,
 )
-from . import chunked
+from . import chunked, leader_events
 
 DATA_MODELS: dict[str, type[BaseModel]] = EVENT_DATA
 
@@ -218,6 +218,10 @@ class PushSession:
             return Rejected("invalid_event", {"message": f"data.{where}: {first['msg']}"})
 
     def _apply(self, event: EventIn, data: BaseModel) -> None:
+        if event.type == "pickup_confirmed":
+            leader_events.pickup_guard(self, event)  # a returned order is not handed over
+        if (handler := leader_events.HANDLERS.get(event.type)) is not None:
+            return handler(self, event, data)  # the leader's day (issue 10)
         if event.type == "arrival_checked":
             return self._arrival(event, data)
         order = self.orders.get(event.order_id or "")
