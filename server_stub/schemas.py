@@ -300,3 +300,40 @@ class LimitsOut(Open):
     station_burst: int
 
 
+
+
+class ReminderOut(Open):
+    id: int
+    station_id: str
+    order_id: str
+    batch_id: str | None
+    event_id: str
+    operator_id: str | None
+    shelf_slot: str | None
+    days_waiting: float | None
+    requested_at: str
+    received_at: str
+    notified_at: str | None
+
+
+class RemindersOut(Open):
+    reminders: list[ReminderOut]
+    next_after: Annotated[str, Field(pattern=CURSOR_PATTERN)]
+    has_more: bool
+
+
+class DayClosingOut(Open):
+    station_id: str
+    day: str
+    event_id: str
+    operator_id: str | None
+    closed_at: str
+    received_at: str
+    totals: dict[str, int]
+    operators: list[dict[str, Any]]
+    counted: list[dict[str, Any]]
+    discrepancies: list[dict[str, Any]]
+
+
+class DayClosingsOut(Open):
+    day_closings: list[DayClosingOut]

@@ -103,3 +103,38 @@ def _batch_fields(conn: Connection, batch) -> dict:
         "closed_at": batch.closed_at,
         "closed_counts": json.loads(batch.closed_counts) if batch.closed_counts else None,
     }
+
+
+def reminders(conn: Connection, station_id: str | None, after: int, limit: int) -> dict:
+    """Reminder requests, oldest first, for HQ's notifier: `next_after` is the last row's id."""
+    q = m.reminder_requests.c
+    stmt = select(m.reminder_requests).where(q.id > after).order_by(q.id).limit(limit + 1)
+    if station_id:
+        stmt = stmt.where(q.station_id == station_id)
+    rows = conn.execute(stmt).all()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "reminders": [{
+            "id": r.id, "station_id": r.station_id, "order_id": r.order_id,
+            "batch_id": r.batch_id, "event_id": r.event_id, "operator_id": r.operator_id,
+            "shelf_slot": r.shelf_slot, "days_waiting": r.days_waiting,
+            "requested_at": r.requested_at, "received_at": r.received_at,
+            "notified_at": r.notified_at,
+        } for r in rows],
+        "next_after": str(rows[-1].id) if rows else str(after),
+        "has_more": has_more,
+    }
+
+
+def day_closings(conn: Connection, station_id: str, limit: int) -> dict:
+    """A station's day closings (日结), the latest day first."""
+    d = m.day_closings.c
+    rows = conn.execute(select(m.day_closings).where(d.station_id == station_id)
+                        .order_by(d.day.desc()).limit(limit)).all()
+    return {"day_closings": [{
+        "station_id": r.station_id, "day": r.day, "event_id": r.event_id,
+        "operator_id": r.operator_id, "closed_at": r.closed_at, "received_at": r.received_at,
+        "totals": json.loads(r.totals), "operators": json.loads(r.operators),
+        "counted": json.loads(r.counted), "discrepancies": json.loads(r.discrepancies),
+    } for r in rows]}

@@ -294,3 +294,38 @@ def test_one_day_closing_per_station_and_day(any_world):
     assert [tuple(r) for r in rows] == [("S1", "2026-11-22", first["event_id"], 1),
                                         ("S1", "2026-11-23", rows[1][2], 1),
                                         ("S2", "2026-11-22", rows[2][2], 1)]
+
+
+def test_hq_lists_reminders_and_day_closings(any_world):
+    w = any_world
+    w.s1.push([_arrival()])
+    asked = [event("reminder_requested", order_id=o, batch_id="B1", occurred_at=T1,
+                   data={"operator_id": "leader", "shelf_slot": "A-1-0" + o[-1],
+                         "days_waiting": 2})
+             for o in ("O1", "O2", "O3")]
+    w.s1.push(asked)
+    w.s2.push([event("reminder_requested", order_id="P1", batch_id="B2", data={})])
+    page = w.hq.request("GET", "/api/v1/reminders",
+                        params={"station_id": "S1", "limit": "2"}).json()
+    assert [(r["order_id"], r["shelf_slot"], r["days_waiting"], r["requested_at"],
+             r["notified_at"]) for r in page["reminders"]] == [
+        ("O1", "A-1-01", 2.0, T1, None), ("O2", "A-1-02", 2.0, T1, None)]
+    assert page["has_more"] is True
+    rest = w.hq.request("GET", "/api/v1/reminders",
+                        params={"station_id": "S1", "after": page["next_after"]}).json()
+    assert [r["order_id"] for r in rest["reminders"]] == ["O3"] and not rest["has_more"]
+    everyone = w.hq.request("GET", "/api/v1/reminders").json()["reminders"]
+    assert {r["station_id"] for r in everyone} == {"S1", "S2"}
+    assert w.hq.request("GET", "/api/v1/reminders", params={"after": "１"}).status_code == 422
+    assert w.s1.request("GET", "/api/v1/reminders").status_code == 403  # HQ only
+
+    w.s1.push([_day("2026-11-21"), _day("2026-11-22")])
+    closings = w.hq.request("GET", "/api/v1/stations/S1/day-closings").json()["day_closings"]
+    assert [c["day"] for c in closings] == ["2026-11-22", "2026-11-21"]
+    latest = closings[0]
+    assert latest["totals"]["pickups"] == 1 and latest["operator_id"] == "leader"
+    assert latest["discrepancies"] == [{"sku": "SKU-1", "expected": 2, "counted": 1,
+                                        "difference": -1}]
+    assert all("name" not in o for o in latest["operators"])
+    assert w.hq.request("GET", "/api/v1/stations/S2/day-closings").json() == {
+        "day_closings": []}
