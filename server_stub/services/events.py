@@ -218,10 +218,11 @@ class PushSession:
             return Rejected("invalid_event", {"message": f"data.{where}: {first['msg']}"})
 
     def _apply(self, event: EventIn, data: BaseModel) -> None:
-        if event.type == "pickup_confirmed":
-            leader_events.pickup_guard(self, event)  # a returned order is not handed over
-        if (handler := leader_events.HANDLERS.get(event.type)) is not None:
-            return handler(self, event, data)  # the leader's day (issue 10)
+        try:  # the leader's day (issue 10): returns, corrections, closings...
+            if leader_events.handle(self, event, data):
+                return None
+        except leader_events.Refused as r:
+            raise Rejected(r.reason, r.detail) from None
         if event.type == "arrival_checked":
             return self._arrival(event, data)
         order = self.orders.get(event.order_id or "")

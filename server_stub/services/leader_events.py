@@ -3,7 +3,9 @@
 `PushSession._apply` (services/events.py) hands each of these types to `HANDLERS`; the data
 was checked already with the models of `pickup_station.sync.event_data`. A handler runs only
 for a freshly inserted event (so a duplicate has no second effect), checks everything before
-writing anything, raises `events.Rejected` to refuse, and writes in the push's transaction.
+writing anything, raises `Refused` to refuse (the push answers `rejected` with its reason) and
+writes in the push's transaction. No import of events.py (the services have no cycles): the
+push session is seen through the `Push` protocol.
 These events are few (a handful per batch and day): plain statements, one event at a time.
 
 - `arrival_checked`: the sign-off (first one stands); by product: the counts per product.
@@ -19,13 +21,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
 
 from .. import models as m
 from ..db import iso
-from . import events
 
 if TYPE_CHECKING:
     from pickup_station.sync.event_data import (
@@ -37,29 +39,60 @@ if TYPE_CHECKING:
     )
 
     from ..schemas import EventIn
-    from .events import PushSession
 
 
-def _batch(session: PushSession, event: EventIn):
+class Push(Protocol):  # what a handler uses of services/events.py's PushSession
+    conn: Connection
+    station_id: str
+    now: str
+    orders: dict[str, dict]  # this push's orders (prefetched), with their in-push state
+    items: dict[str, set[str]]  # order_id -> its skus
+
+    def _arrival(self, event: EventIn, data: Any) -> None: ...
+
+
+class Refused(Exception):
+    """The event is `rejected` with `reason` (and `detail`); it has no effect."""
+
+    def __init__(self, reason: str, detail: dict | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+
+def handle(session: Push, event: EventIn, data: Any) -> bool:
+    """Applies an event of the leader's day (True), or lets events.py apply it (False; a
+    hand-over of a returned order is refused first)."""
+    if event.type == "pickup_confirmed":
+        pickup_guard(session, event)
+        return False
+    handler = HANDLERS.get(event.type)
+    if handler is None:
+        return False
+    handler(session, event, data)
+    return True
+
+
+def _batch(session: Push, event: EventIn):
     b = m.batches.c
     row = session.conn.execute(select(m.batches).where(
         b.batch_id == (event.batch_id or ""), b.station_id == session.station_id)).first()
     if row is None:
-        raise events.Rejected("unknown_batch")
+        raise Refused("unknown_batch")
     return row
 
 
-def _order(session: PushSession, event: EventIn) -> dict:
+def _order(session: Push, event: EventIn) -> dict:
     order = session.orders.get(event.order_id or "")
     if order is None:
-        raise events.Rejected("unknown_order")
+        raise Refused("unknown_order")
     if event.batch_id and event.batch_id != order["batch_id"]:
-        raise events.Rejected("invalid_event", {
+        raise Refused("invalid_event", {
             "message": f"order {event.order_id} is in batch {order['batch_id']}"})
     return order
 
 
-def _returned(session: PushSession) -> dict[str, str]:
+def _returned(session: Push) -> dict[str, str]:
     """order_id -> returned_at of this push's orders that went back to HQ (one query a push)."""
     cache = session.__dict__.get("_returned")
     if cache is None:
@@ -73,18 +106,18 @@ def _returned(session: PushSession) -> dict[str, str]:
     return cache
 
 
-def pickup_guard(session: PushSession, event: EventIn) -> None:
+def pickup_guard(session: Push, event: EventIn) -> None:
     """A returned order cannot be handed over: refused with `order_returned`."""
     if event.order_id in _returned(session):
         order_id = event.order_id
-        raise events.Rejected("order_returned", {
+        raise Refused("order_returned", {
             "message": f"order {order_id} was returned to HQ; it cannot be handed over",
             "returned_at": _returned(session)[order_id]})
 
 
 # --- handlers ------------------------------------------------------------------------------
 
-def arrival_checked(session: PushSession, event: EventIn, data: ArrivalData) -> None:
+def arrival_checked(session: Push, event: EventIn, data: ArrivalData) -> None:
     batch = _batch(session, event)
     session._arrival(event, data)
     if not data.by_product or batch.arrived_at is not None:
@@ -102,7 +135,7 @@ def arrival_checked(session: PushSession, event: EventIn, data: ArrivalData) -> 
         session.conn.execute(m.batch_receipts.insert(), rows)
 
 
-def arrival_corrected(session: PushSession, event: EventIn, data: ArrivalCorrectedData) -> None:
+def arrival_corrected(session: Push, event: EventIn, data: ArrivalCorrectedData) -> None:
     batch = _batch(session, event)
     o, i = m.orders.c, m.order_items.c
     ids = [ln.order_id for ln in data.lines]
@@ -114,7 +147,7 @@ def arrival_corrected(session: PushSession, event: EventIn, data: ArrivalCorrect
                 o.batch_id == batch.batch_id, o.removed == 0)).scalars())
     missing = [oid for oid in ids if oid not in found]
     if missing:
-        raise events.Rejected("invalid_event", {
+        raise Refused("invalid_event", {
             "message": f"no line of sku {data.sku} in batch {batch.batch_id} for order "
                        f"{missing[0]}"})
     at = iso(event.occurred_at)
@@ -151,24 +184,24 @@ def arrival_corrected(session: PushSession, event: EventIn, data: ArrivalCorrect
                 s.order_id == ln.order_id, s.sku == ln.sku).values(**values))
 
 
-def _product_name(session: PushSession, batch, sku: str) -> str:
+def _product_name(session: Push, batch, sku: str) -> str:
     o, i = m.orders.c, m.order_items.c
     return session.conn.execute(select(i.name).join(m.orders, o.order_id == i.order_id).where(
         o.batch_id == batch.batch_id, i.sku == sku).limit(1)).scalar_one_or_none() or sku
 
 
-def order_returned(session: PushSession, event: EventIn, data: OrderReturnedData) -> None:
+def order_returned(session: Push, event: EventIn, data: OrderReturnedData) -> None:
     order = _order(session, event)
     if order["active_pickup"] is not None:
-        raise events.Rejected("already_picked_up", {
+        raise Refused("already_picked_up", {
             "message": f"order {event.order_id} was handed over; it cannot be returned"})
     returned = _returned(session)
     if event.order_id in returned:
-        raise events.Rejected("already_returned", {"returned_at": returned[event.order_id]})
+        raise Refused("already_returned", {"returned_at": returned[event.order_id]})
     skus = session.items[event.order_id]
     stray = [it.sku for it in data.items if it.sku not in skus]
     if stray:
-        raise events.Rejected("invalid_event", {"message": f"sku {stray[0]} not in the order"})
+        raise Refused("invalid_event", {"message": f"sku {stray[0]} not in the order"})
     at = iso(event.occurred_at)
     session.conn.execute(m.order_returns.insert().values(
         order_id=event.order_id, station_id=session.station_id, batch_id=order["batch_id"],
@@ -178,7 +211,7 @@ def order_returned(session: PushSession, event: EventIn, data: OrderReturnedData
     returned[event.order_id] = at
 
 
-def reminder_requested(session: PushSession, event: EventIn,
+def reminder_requested(session: Push, event: EventIn,
                        data: ReminderRequestedData) -> None:
     order = _order(session, event)
     session.conn.execute(m.reminder_requests.insert().values(
@@ -189,7 +222,7 @@ def reminder_requested(session: PushSession, event: EventIn,
 
 
 def _station_state(state: str) -> Callable:
-    def handler(session: PushSession, event: EventIn, data) -> None:
+    def handler(session: Push, event: EventIn, data) -> None:
         batch = _batch(session, event)
         at = iso(event.occurred_at)
         if batch.station_state_at is not None and batch.station_state_at > at:
@@ -205,12 +238,12 @@ def _station_state(state: str) -> Callable:
     return handler
 
 
-def day_closed(session: PushSession, event: EventIn, data: DayClosedData) -> None:
+def day_closed(session: Push, event: EventIn, data: DayClosedData) -> None:
     d = m.day_closings.c
     first = session.conn.execute(select(d.event_id).where(
         d.station_id == session.station_id, d.day == data.day)).first()
     if first is not None:
-        raise events.Rejected("day_already_closed", {
+        raise Refused("day_already_closed", {
             "message": f"{data.day} was closed already by event {first.event_id}",
             "day": data.day})
     session.conn.execute(m.day_closings.insert().values(
