@@ -8,6 +8,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, text
 
 from tests.server.conftest import pickup
@@ -329,3 +331,41 @@ def test_hq_lists_reminders_and_day_closings(any_world):
     assert all("name" not in o for o in latest["operators"])
     assert w.hq.request("GET", "/api/v1/stations/S2/day-closings").json() == {
         "day_closings": []}
+
+
+_TEXT = st.text(st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), max_size=40)
+_LEAF = (st.none() | st.booleans() | st.integers(-(2**70), 2**70)
+         | st.floats(allow_nan=False, allow_infinity=False) | _TEXT
+         | st.sampled_from(["O1", "O3", "P1", "SKU-1", "A", "2026-11-22", "２", "B1"]))
+_JSON = st.recursive(_LEAF, lambda inner: st.lists(inner, max_size=4)
+                     | st.dictionaries(_TEXT, inner, max_size=4), max_leaves=20)
+
+
+def _mutated(type_: str):
+    """The good data of `type_` with some fields replaced, dropped or added at random."""
+    ids, good = GOOD[type_] if type_ != "arrival_checked" else (
+        {"batch_id": "B1"}, _arrival()["data"])
+    keys = sorted(good) + ["extra"]
+    return st.tuples(st.just(type_), st.just(ids), st.just(good),
+                     st.dictionaries(st.sampled_from(keys), _JSON, max_size=3),
+                     st.sets(st.sampled_from(keys), max_size=2))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(cases=st.lists(st.sampled_from(["arrival_checked", *sorted(GOOD)]).flatmap(_mutated),
+                      min_size=1, max_size=8))
+def test_random_data_is_accepted_or_rejected_never_a_500(world, cases):
+    events = []
+    for type_, ids, good, changes, dropped in cases:
+        data = {k: v for k, v in {**good, **changes}.items() if k not in dropped}
+        events.append(event(type_, data=data, **ids))
+    r = world.s1.request("POST", "/api/v1/sync/push", json={"events": events})
+    assert r.status_code == 200, r.text
+    results = r.json()["results"]
+    assert len(results) == len(events)
+    for res in results:
+        assert res["status"] in ("accepted", "rejected"), res
+        if res["status"] == "rejected":
+            assert res["reason"] and isinstance(res.get("detail", {}), dict), res
+    assert world.hq.get_batch("B1")["batch_id"] == "B1"  # the view still reads what was stored
