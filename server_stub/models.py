@@ -64,6 +64,13 @@ batches = Table(
     Column("arrived_received_at", Text),
     Column("arrived_by", Text),
     Column("created_at", Text, nullable=False),
+    # the station's side (issue 10): counted by product (rule of the shortfall), closed or not
+    Column("by_product", Integer, nullable=False, server_default=text("0")),
+    Column("receive_rule", Text),
+    Column("station_state", Text),  # open / closed, as the station last reported it
+    Column("station_state_at", Text),  # occurred_at of that report (a later one wins)
+    Column("closed_at", Text),
+    Column("closed_counts", Text),  # JSON {handed_over, returned, cancelled}
     Column("updated_at", Text, nullable=False),
     Index("ix_batches_station", "station_id"),
 )
@@ -178,4 +185,103 @@ pickup_feed = Table(
     Column("station_id", Text, nullable=False),
     Index("ix_pickup_feed_station_seq", "station_id", "seq"),
     sqlite_autoincrement=True,
+)
+
+
+# --- the leader's day (issue 10; services/leader_events.py) ----------------------------------
+
+# What the station counted per product at the sign-off (received may exceed expected), then
+# changed by corrections (the latest by occurred_at wins).
+batch_receipts = Table(
+    "batch_receipts", metadata,
+    Column("batch_id", Text, primary_key=True),
+    Column("sku", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("expected", Integer, nullable=False),
+    Column("received", Integer, nullable=False),
+    Column("counted_at", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+)
+
+# Each arrival_corrected as received: one product's count after the sign-off.
+batch_corrections = Table(
+    "batch_corrections", metadata,
+    _serial("id"),
+    Column("station_id", Text, nullable=False),
+    Column("batch_id", Text, nullable=False),
+    Column("event_id", Text, nullable=False),
+    Column("sku", Text, nullable=False),
+    Column("expected", Integer, nullable=False),
+    Column("received_before", Integer, nullable=False),
+    Column("received_after", Integer, nullable=False),
+    Column("surplus", Integer, nullable=False),
+    Column("note", Text),
+    Column("operator_id", Text),
+    Column("occurred_at", Text, nullable=False),
+    Column("received_at", Text, nullable=False),
+    Column("lines", Text, nullable=False),  # JSON, as sent
+    Index("ix_batch_corrections_batch", "batch_id"),
+    sqlite_autoincrement=True,
+)
+
+# An order line's short quantity as the last correction set it (absolute); item_short events
+# that occurred later add to it.
+line_shorts = Table(
+    "line_shorts", metadata,
+    Column("order_id", Text, primary_key=True),
+    Column("sku", Text, primary_key=True),
+    Column("qty_short", Integer, nullable=False),
+    Column("corrected_at", Text, nullable=False),
+    Column("event_id", Text, nullable=False),
+)
+
+# An order whose goods went back to HQ (退回): its status at HQ reads `returned`.
+order_returns = Table(
+    "order_returns", metadata,
+    Column("order_id", Text, primary_key=True),
+    Column("station_id", Text, nullable=False),
+    Column("batch_id", Text, nullable=False),
+    Column("event_id", Text, nullable=False),
+    Column("returned_at", Text, nullable=False),
+    Column("received_at", Text, nullable=False),
+    Column("operator_id", Text),
+    Column("reason", Text, nullable=False),
+    Column("shelf_slot", Text),
+    Column("items", Text, nullable=False),  # JSON [{sku, qty}]
+    Index("ix_order_returns_batch", "batch_id"),
+)
+
+# A leader asked HQ to remind a customer to collect; notified_at is for HQ's notifier.
+reminder_requests = Table(
+    "reminder_requests", metadata,
+    _serial("id"),
+    Column("station_id", Text, nullable=False),
+    Column("order_id", Text, nullable=False),
+    Column("batch_id", Text),
+    Column("event_id", Text, nullable=False),
+    Column("operator_id", Text),
+    Column("shelf_slot", Text),
+    Column("days_waiting", Double().with_variant(REAL(), "sqlite")),
+    Column("requested_at", Text, nullable=False),
+    Column("received_at", Text, nullable=False),
+    Column("notified_at", Text),
+    Index("ix_reminder_requests_station", "station_id", "id"),
+    Index("ix_reminder_requests_order", "order_id"),
+    sqlite_autoincrement=True,
+)
+
+# The station's day closing (日结): one per station and local day.
+day_closings = Table(
+    "day_closings", metadata,
+    Column("station_id", Text, primary_key=True),
+    Column("day", Text, primary_key=True),
+    Column("event_id", Text, nullable=False),
+    Column("operator_id", Text),
+    Column("closed_at", Text, nullable=False),
+    Column("received_at", Text, nullable=False),
+    Column("totals", Text, nullable=False),  # JSON
+    Column("operators", Text, nullable=False),  # JSON, without display names
+    Column("counted", Text, nullable=False),  # JSON
+    Column("discrepancies", Text, nullable=False),  # JSON
+    Column("discrepancy_count", Integer, nullable=False),
 )

@@ -172,6 +172,8 @@ class ItemView(Open):
     short: int
     damaged: int
     handed: int
+    ordered: int = Field(0, description="= qty")
+    returned: int = Field(0, description="items sent back to HQ with the order (退回)")
 
 
 class OrderView(Open):
@@ -180,11 +182,41 @@ class OrderView(Open):
     phone_masked: str
     pickup_code: str
     status: str = Field(description="pending | arrived | picked_up | partially_picked_up | "
-                                    "cancelled")
+                                    "cancelled | returned")
     needs_review: bool
     receipt_no: str | None
     picked_up_at: str | None
     items: list[ItemView]
+    returned: bool = False
+    returned_at: str | None = None
+    return_reason: str | None = None
+    returned_by: str | None = None
+    reminders: int = Field(0, description="reminders the leader asked HQ to send")
+    last_reminder_at: str | None = None
+
+
+class ProductReceipt(Open):
+    sku: str
+    name: str
+    expected: int
+    received: int
+    short: int
+    surplus: int
+    counted_at: str
+
+
+class CorrectionView(Open):
+    event_id: str
+    sku: str
+    expected: int
+    received_before: int
+    received_after: int
+    surplus: int
+    note: str | None
+    operator_id: str | None
+    occurred_at: str
+    received_at: str
+    lines: list[dict[str, Any]]
 
 
 class BatchView(Open):
@@ -195,6 +227,14 @@ class BatchView(Open):
     order_count: int
     status_counts: dict[str, int]
     orders: list[OrderView]
+    by_product: bool = Field(False, description="counted per product at the sign-off")
+    receive_rule: str | None = None
+    received_by_product: list[ProductReceipt] = Field(default_factory=list)
+    corrections: list[CorrectionView] = Field(default_factory=list)
+    closed: bool = Field(False, description="closed at the station (batch_closed)")
+    station_state: str | None = Field(None, description="open | closed, as last reported")
+    closed_at: str | None = None
+    closed_counts: dict[str, int] | None = None
 
 
 class PickupRecord(Open):
@@ -260,3 +300,40 @@ class LimitsOut(Open):
     station_burst: int
 
 
+
+
+class ReminderOut(Open):
+    id: int
+    station_id: str
+    order_id: str
+    batch_id: str | None
+    event_id: str
+    operator_id: str | None
+    shelf_slot: str | None
+    days_waiting: float | None
+    requested_at: str
+    received_at: str
+    notified_at: str | None
+
+
+class RemindersOut(Open):
+    reminders: list[ReminderOut]
+    next_after: Annotated[str, Field(pattern=CURSOR_PATTERN)]
+    has_more: bool
+
+
+class DayClosingOut(Open):
+    station_id: str
+    day: str
+    event_id: str
+    operator_id: str | None
+    closed_at: str
+    received_at: str
+    totals: dict[str, int]
+    operators: list[dict[str, Any]]
+    counted: list[dict[str, Any]]
+    discrepancies: list[dict[str, Any]]
+
+
+class DayClosingsOut(Open):
+    day_closings: list[DayClosingOut]

@@ -34,6 +34,7 @@ from pydantic import (
 
 from pickup_station.errors import UserFacingError
 from pickup_station.messages import Message
+from pickup_station.sync.event_data import LEADER_EVENT_DATA, ArrivalData
 
 # --- limits (part of the contract) -------------------------------------------------------------
 
@@ -188,19 +189,13 @@ class ItemReportData(Wire):
     operator_id: Short | None = None
 
 
-class ArrivalData(Wire):
-    operator_id: Short | None = None
-    order_count: Count | None = None
-    lines_short: Count | None = None
-    lines_damaged: Count | None = None
-
-
 EVENT_DATA: dict[str, type[BaseModel]] = {
     "pickup_confirmed": PickupConfirmedData,
     "pickup_undone": PickupUndoneData,
     "item_short": ItemReportData,
     "item_damaged": ItemReportData,
     "arrival_checked": ArrivalData,
+    **LEADER_EVENT_DATA,  # the leader's day (sync/event_data.py)
 }
 
 # --- server -> station -------------------------------------------------------------------------

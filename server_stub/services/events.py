@@ -31,7 +31,7 @@ from ..schemas import (
     PickupUndoneData,
     canonical_uuid,
 )
-from . import chunked
+from . import chunked, leader_events
 
 DATA_MODELS: dict[str, type[BaseModel]] = EVENT_DATA
 
@@ -218,6 +218,11 @@ class PushSession:
             return Rejected("invalid_event", {"message": f"data.{where}: {first['msg']}"})
 
     def _apply(self, event: EventIn, data: BaseModel) -> None:
+        try:  # the leader's day (issue 10): returns, corrections, closings...
+            if leader_events.handle(self, event, data):
+                return None
+        except leader_events.Refused as r:
+            raise Rejected(r.reason, r.detail) from None
         if event.type == "arrival_checked":
             return self._arrival(event, data)
         order = self.orders.get(event.order_id or "")

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from .. import models as m
 from ..db import iso
 from ..identifiers import phone_masked
+from . import leader_view
 from .batches import batch_row
 
 
@@ -94,6 +95,7 @@ def batch_view(conn: Connection, batch_id: str) -> dict:
             "override": json.loads(pk.override) if pk and pk.override else None,
             "items": out_items,
         })
+    leader = leader_view.annotate(conn, b, out_orders)  # issue 10: returns, corrections...
     counts = defaultdict(int)
     for od in out_orders:
         counts[od["status"]] += 1
@@ -103,6 +105,7 @@ def batch_view(conn: Connection, batch_id: str) -> dict:
         "arrived_at": b.arrived_at, "arrived_received_at": b.arrived_received_at,
         "arrived_by": b.arrived_by, "created_at": b.created_at, "updated_at": b.updated_at,
         "order_count": len(out_orders), "status_counts": dict(counts), "orders": out_orders,
+        **leader,
     }
 
 

@@ -61,7 +61,7 @@ def test_put_batch_generates_tokens_and_codes_and_keeps_them(world):
     assert view["orders"][2]["items"] == [{"sku": "A", "name": "苹果", "qty": 3,
                                            "unit_price_cents": 0, "category": None,
                                            "received": 0, "short": 0, "damaged": 0,
-                                           "handed": 0}]
+                                           "handed": 0, "ordered": 3, "returned": 0}]
 
 
 def test_put_batch_same_body_twice_is_idempotent(world):
