@@ -104,7 +104,6 @@ TEXTS: dict[str, str] = {
     "candidate.head": "{customer}   {phone}",
     "candidate.line": "{n} order(s) · {items} item(s) · shelf {slots}",
     "candidate.waiting": " ({n} not arrived)",
-    "error.unexpected": "Something went wrong: {error}",
     # --- errors (pickup_station/errors.py) -------------------------------------------------
     "store_too_new": ("The local store is schema version {found}, newer than this app supports "
                       "({supported}). Please upgrade the app."),

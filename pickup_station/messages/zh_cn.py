@@ -93,7 +93,6 @@ TEXTS: dict[str, str] = {
     "candidate.head": "{customer}   {phone}",
     "candidate.line": "{n} 个订单 · {items} 件 · 货架 {slots}",
     "candidate.waiting": "（{n} 单未到货）",
-    "error.unexpected": "程序出错：{error}",
     # --- errors (pickup_station/errors.py) -------------------------------------------------
     "store_too_new": "本地数据库版本 {found} 比本程序支持的 {supported} 新，请升级程序。",
     # --- command line (cli/) ---------------------------------------------------------------

@@ -103,11 +103,12 @@ def test_a_migration_is_preceded_by_a_backup(station_dir, monkeypatch):
     monkeypatch.setattr(migrations, "LATEST", len(migrations.MIGRATIONS))
     store = Store.in_dir(station_dir)
     store.close()
-    assert (store.migrated_from, store.version) == (1, 2)
+    before = len(migrations.MIGRATIONS) - 1
+    assert (store.migrated_from, store.version) == (before, before + 1)
     [pre] = backup.list_backups(station_dir / "backups")
-    assert pre.name.endswith("-pre-migration-v1.sqlite3")
+    assert pre.name.endswith(f"-pre-migration-v{before}.sqlite3")
     conn = sqlite3.connect(pre)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1  # the schema before
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == before  # the schema before
     conn.close()
     assert count_orders(pre) == 20
 
