@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Screenshots of each page of the settings dialog, from the real window on a real X server:
+`scripts/screenshot_settings.py OUT_DIR [--lang zh_CN|en] [--size 1366x768]`.
+
+Starts Xvfb at the given screen size (unless DISPLAY is already set), builds the station window
+over a fresh data folder with demo data, opens Settings and grabs the dialog on each tab
+(`settings-<n>-<tab>.png`), printing the dialog's size against the screen's. Needs xvfb.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def shoot(out: Path, lang: str) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from pickup_station.app import build_services, load_translations
+    from pickup_station.config import Paths, Settings
+    from pickup_station.demo import data as demo
+    from pickup_station.store.db import Store
+    from pickup_station.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    data = Path(tempfile.mkdtemp(prefix="pickup-settings-"))
+    store = Store.in_dir(data)
+    demo.bulk_load(store, demo.generate(batches=2, orders_per_batch=30, seed=5))
+    store.close()
+    paths = Paths.resolve(str(data))
+    settings = Settings(lang=lang)
+    settings.printer.kind = "network"
+    settings.printer.target = "192.168.1.50:9100"
+    app._translators = load_translations(app, lang)
+    services = build_services(paths, settings, lang)
+    window = MainWindow(services)
+    window.show()
+    from pickup_station.ui.dialogs.settings_dialog import SettingsDialog
+
+    dlg = SettingsDialog(services, window)
+    dlg.show()
+    screen = dlg.screen().availableGeometry()
+    out.mkdir(parents=True, exist_ok=True)
+    for i in range(dlg.pages.count()):
+        dlg.pages.setCurrentIndex(i)
+        for _ in range(20):
+            app.processEvents()
+            time.sleep(0.02)
+        name = f"settings-{i + 1}.png"
+        dlg.grab().save(str(out / name))
+        print(f"{name}: tab '{dlg.pages.tabText(i)}', dialog {dlg.width()}x{dlg.height()} "
+              f"on a {screen.width()}x{screen.height()} screen")
+    dlg.close()
+    window.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--lang", default="zh_CN")
+    ap.add_argument("--size", default="1366x768")
+    args = ap.parse_args()
+    if os.environ.get("PICKUP_SHOT_CHILD"):
+        shoot(args.out, args.lang)
+        return 0
+    w, h = args.size.split("x")
+    display = ":97"
+    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{w}x{h}x24", "-nolisten", "tcp"])
+    try:
+        time.sleep(1.0)
+        env = {**os.environ, "DISPLAY": display, "PICKUP_SHOT_CHILD": "1"}
+        env.pop("QT_QPA_PLATFORM", None)
+        return subprocess.call([sys.executable, __file__, *sys.argv[1:]], env=env)
+    finally:
+        xvfb.terminate()
+        xvfb.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
