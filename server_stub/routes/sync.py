@@ -21,7 +21,7 @@ from ..services import events as event_service
 from ..services import feed
 from ..services import stations as station_service
 from . import AUTH_ERRORS, BODY_ERRORS, NOT_FOUND, QUERY_ERRORS, RATE_LIMITED, UNAVAILABLE
-from .params import ascii_int
+from .params import AFTER, PAGE_SIZE, ascii_int
 
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"],
                    responses={**AUTH_ERRORS, **RATE_LIMITED, **UNAVAILABLE})
@@ -32,9 +32,10 @@ router = APIRouter(prefix="/api/v1/sync", tags=["sync"],
             summary="Batches and orders changed since `after`, oldest first")
 def pull(
     station_id: CurrentStation, conn: ReadSessionDep, ctx: CtxDep,
-    after: Annotated[str | None, Query(max_length=20, description=(
+    after: Annotated[str | None, Query(json_schema_extra={"pattern": AFTER},
+                                       description=(
         "`cursor` of the previous page (ASCII digits); absent for the beginning"))] = None,
-    limit: Annotated[str | None, Query(pattern=r"^[0-9]{1,19}$", description=(
+    limit: Annotated[str | None, Query(pattern=PAGE_SIZE, description=(
         f"page size, 1-{PULL_MAX_LIMIT} (larger is capped; default {PULL_DEFAULT_LIMIT})"))
     ] = None,
 ) -> dict:
