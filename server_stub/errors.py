@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from functools import lru_cache
 
 from fastapi import FastAPI, Request
@@ -127,8 +128,20 @@ _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
 
 @lru_cache(maxsize=1024)  # a handful of real paths; made-up ones only cost a recomputation
 def allowed_methods(app, path: str) -> tuple[str, ...]:
-    """Every method some route serves at this path (for `Allow`, and to tell a 405 from a 401
-    before a token is checked). Asks the routes themselves (`matches`), however nested."""
+    """The methods the OpenAPI schema declares for this path (for `Allow`, and to tell a 405
+    from a 401 before a token is checked). As OpenAPI matches: a concrete path before a
+    templated one (`/batches/import` is not the batch "import"). Paths outside the schema
+    (/docs, ...) ask the routes themselves."""
+    templated: set[str] = set()
+    for template, ops in app.openapi()["paths"].items():
+        declared = {m.upper() for m in ops} & set(_METHODS)
+        if template == path:
+            return tuple(sorted(declared))
+        if "{" in template and re.fullmatch(re.sub(r"\\\{[^/]+?\\\}", "[^/]+",
+                                                   re.escape(template)), path):
+            templated |= declared
+    if templated:
+        return tuple(sorted(templated))
     allowed = []
     for method in _METHODS:
         probe = {"type": "http", "path": path, "root_path": "", "method": method}
