@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from ..config import CLOCK_SKEW_OK_SECONDS, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT
-from ..deps import CallerDep, CtxDep, CurrentStation, FeedSessionDep, ReadSessionDep, SessionDep
+from ..deps import CallerDep, CtxDep, CurrentStation, ReadSessionDep
 from ..schemas import (
     HeartbeatIn,
     HeartbeatOut,
@@ -49,16 +49,22 @@ def pull(
 @router.post("/push", response_model=PushOut, responses=BODY_ERRORS,
              response_model_exclude_unset=True,
              summary="Events recorded at the counter (idempotent by event_id)")
-def push(body: PushIn, station_id: CurrentStation, conn: FeedSessionDep, ctx: CtxDep) -> dict:
+def push(body: PushIn, station_id: CurrentStation, ctx: CtxDep) -> dict:
     """At most 500 events and 2 MiB. One transaction: a 422 `event_id_conflict` stores nothing.
     Event ids are compared as UUIDs (any spelling); results echo the id as sent."""
-    return {"results": event_service.push(ctx.db, conn, station_id, body.events)}
+    # The transaction (and on SQLite the one writer lock) is taken and released in this one
+    # worker thread: a lock held by a dependency across threads starves the pool when more
+    # stations push at once than there are worker threads (every thread waiting for the lock,
+    # its holder waiting for a thread). Committed before the answer is sent.
+    with ctx.db.write() as conn:
+        return {"results": event_service.push(ctx.db, conn, station_id, body.events)}
 
 
 @router.post("/heartbeat", response_model=HeartbeatOut, responses=BODY_ERRORS,
              summary="I am alive; how far off is my clock?")
-def heartbeat(body: HeartbeatIn, station_id: CurrentStation, conn: SessionDep) -> dict:
-    return station_service.heartbeat(conn, station_id, body, CLOCK_SKEW_OK_SECONDS)
+def heartbeat(body: HeartbeatIn, station_id: CurrentStation, ctx: CtxDep) -> dict:
+    with ctx.db.write() as conn:  # in this thread, as push
+        return station_service.heartbeat(conn, station_id, body, CLOCK_SKEW_OK_SECONDS)
 
 
 @router.get("/me", response_model=StationInfoOut,
