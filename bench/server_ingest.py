@@ -11,8 +11,11 @@ transaction per push) for comparison.
 
 Then times the full pull of one batch of --pull-orders orders (default 20,000) by its station.
 
+Then the same ingest on PostgreSQL (127.0.0.1:5432, db test, a fresh schema) with --pg-workers
+uvicorn workers (default 4), when it answers.
+
 Last line: {"ingest_events_per_s": ..., "bare_insert_rows_per_s": ..., "pull_orders": ...,
-            "pull_s": ...}
+            "pull_s": ..., "postgres_4_workers_events_per_s": ... (when measured)}
 """
 
 from __future__ import annotations
@@ -43,7 +46,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_subprocess_server(data_dir: Path, admin: str, database_url: str | None):
+def start_subprocess_server(data_dir: Path, admin: str, database_url: str | None,
+                            workers: int = 1):
     """`python -m server_stub` on a free port -> (url, stop). Also used by bench/sync_bench.py:
     keep this signature."""
     port = free_port()
@@ -54,7 +58,7 @@ def start_subprocess_server(data_dir: Path, admin: str, database_url: str | None
         env["DATABASE_URL"] = database_url
     proc = subprocess.Popen(
         [sys.executable, "-m", "server_stub", "--port", str(port), "--data-dir", str(data_dir),
-         "--log-level", "warning"], cwd=ROOT, env=env)
+         "--log-level", "warning", "--workers", str(workers)], cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -142,6 +146,93 @@ def pull_big_batch(url: str, hq: requests.Session, n: int) -> float:
     return elapsed
 
 
+def ingest(url: str, admin: str, args) -> float:
+    """Register the stations, PUT their batches, then let them all push at once: events/s."""
+    hq = requests.Session()
+    hq.headers["Authorization"] = f"Bearer {admin}"
+    tokens, pushes_by_station = [], []
+    t0 = time.perf_counter()
+    for s in range(args.stations):
+        sid = f"S{s:03d}"
+        r = hq.post(url + "/api/v1/stations", json={"station_id": sid, "name": sid})
+        r.raise_for_status()
+        tokens.append(r.json()["token"])
+        orders = [{"order_id": f"O{s:03d}-{n:05d}", "customer_name": "张三",
+                   "phone": "13800001234",
+                   "items": [{"sku": "SKU-1", "name": "苹果", "qty": 2}]}
+                  for n in range(args.orders)]
+        hq.put(url + f"/api/v1/batches/B{s:03d}",
+               json={"station_id": sid, "orders": orders}).raise_for_status()
+        events = make_events(s, args.orders, f"B{s:03d}")
+        pushes_by_station.append([events[i:i + args.per_push]
+                                  for i in range(0, len(events), args.per_push)])
+    print(f"setup: {args.stations} stations × {args.orders} orders in "
+          f"{time.perf_counter() - t0:.1f} s", flush=True)
+    total = sum(len(p) for ps in pushes_by_station for p in ps)
+    failures: list[str] = []
+    barrier = threading.Barrier(args.stations + 1)
+
+    def station(n: int) -> None:
+        sess = requests.Session()
+        sess.headers["Authorization"] = f"Bearer {tokens[n]}"
+        barrier.wait()
+        for push in pushes_by_station[n]:
+            while True:
+                try:
+                    r = sess.post(url + "/api/v1/sync/push", json={"events": push}, timeout=120)
+                except requests.RequestException as exc:
+                    failures.append(repr(exc))
+                    return
+                if r.status_code in (429, 503):
+                    time.sleep(float(r.headers.get("Retry-After", "1")))
+                    continue
+                break
+            if not r.ok or any(x["status"] != "accepted" for x in r.json()["results"]):
+                failures.append(r.text[:200])
+
+    threads = [threading.Thread(target=station, args=(n,)) for n in range(args.stations)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    if failures:
+        raise SystemExit(f"{len(failures)} pushes failed, e.g. {failures[0]}")
+    rate = total / elapsed
+    print(f"ingest: {total} events from {args.stations} concurrent stations "
+          f"({args.per_push}/push) in {elapsed:.2f} s = {rate:,.0f} events/s", flush=True)
+    return rate
+
+
+PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG_CONNINFO = "host=127.0.0.1 port=5432 dbname=test user=postgres connect_timeout=3"
+
+
+def postgres_ingest(args, tmp: Path, admin: str) -> float | None:
+    """The same ingest on PostgreSQL with --pg-workers uvicorn workers, in a fresh schema;
+    None when PostgreSQL does not answer."""
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_CONNINFO, autocommit=True) as conn:
+            name = "bench_" + uuid.uuid4().hex[:12]
+            conn.execute(f'CREATE SCHEMA "{name}"')
+    except Exception as exc:  # noqa: BLE001 - no PostgreSQL here: say so, measure SQLite only
+        print(f"PostgreSQL: not measured ({exc.__class__.__name__})")
+        return None
+    url, stop = start_subprocess_server(tmp / "pg", admin, f"{PG}?options=-csearch_path%3D{name}",
+                                        workers=args.pg_workers)
+    try:
+        print(f"PostgreSQL, {args.pg_workers} uvicorn workers:", flush=True)
+        return ingest(url, admin, args)
+    finally:
+        stop()
+        with psycopg.connect(PG_CONNINFO, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--stations", type=int, default=50)
@@ -151,6 +242,9 @@ def main() -> None:
     ap.add_argument("--database-url", default=None,
                     help="e.g. a postgresql+psycopg:// URL to an EMPTY database/schema "
                          "(default: a fresh SQLite file)")
+    ap.add_argument("--pg-workers", type=int, default=4,
+                    help="uvicorn workers for the PostgreSQL run (127.0.0.1:5432, db test)")
+    ap.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL run")
     ap.add_argument("--inprocess", action="store_true", help="server thread in this process")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="server_ingest_"))
@@ -165,68 +259,25 @@ def main() -> None:
     else:
         url, stop = start_subprocess_server(tmp / "server", admin, args.database_url)
     try:
+        rate = ingest(url, admin, args)
         hq = requests.Session()
         hq.headers["Authorization"] = f"Bearer {admin}"
-        tokens, pushes_by_station = [], []
-        t0 = time.perf_counter()
-        for s in range(args.stations):
-            sid = f"S{s:03d}"
-            r = hq.post(url + "/api/v1/stations", json={"station_id": sid, "name": sid})
-            r.raise_for_status()
-            tokens.append(r.json()["token"])
-            orders = [{"order_id": f"O{s:03d}-{n:05d}", "customer_name": "张三",
-                       "phone": "13800001234",
-                       "items": [{"sku": "SKU-1", "name": "苹果", "qty": 2}]}
-                      for n in range(args.orders)]
-            hq.put(url + f"/api/v1/batches/B{s:03d}",
-                   json={"station_id": sid, "orders": orders}).raise_for_status()
-            events = make_events(s, args.orders, f"B{s:03d}")
-            pushes_by_station.append([events[i:i + args.per_push]
-                                      for i in range(0, len(events), args.per_push)])
-        print(f"setup: {args.stations} stations × {args.orders} orders in "
-              f"{time.perf_counter() - t0:.1f} s")
-        total = sum(len(p) for ps in pushes_by_station for p in ps)
-        failures: list[str] = []
-        barrier = threading.Barrier(args.stations + 1)
-
-        def station(n: int) -> None:
-            sess = requests.Session()
-            sess.headers["Authorization"] = f"Bearer {tokens[n]}"
-            barrier.wait()
-            for push in pushes_by_station[n]:
-                while True:
-                    r = sess.post(url + "/api/v1/sync/push", json={"events": push}, timeout=60)
-                    if r.status_code == 429:
-                        time.sleep(float(r.headers.get("Retry-After", "1")))
-                        continue
-                    break
-                if not r.ok or any(x["status"] != "accepted" for x in r.json()["results"]):
-                    failures.append(r.text[:200])
-
-        threads = [threading.Thread(target=station, args=(n,)) for n in range(args.stations)]
-        for t in threads:
-            t.start()
-        barrier.wait()
-        t0 = time.perf_counter()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - t0
-        if failures:
-            raise SystemExit(f"{len(failures)} pushes failed, e.g. {failures[0]}")
-        ingest = total / elapsed
-        print(f"ingest: {total} events from {args.stations} concurrent stations "
-              f"({args.per_push}/push) in {elapsed:.2f} s = {ingest:,.0f} events/s")
         pull_s = pull_big_batch(url, hq, args.pull_orders)
         print(f"pull: {args.pull_orders} orders (pages of 2000) in {pull_s:.2f} s")
     finally:
         stop()
-    flat = [p for ps in pushes_by_station for p in ps]
-    bare = bare_insert_rate(flat, tmp / "bare.sqlite3")
+    pg_rate = None if args.no_postgres or args.database_url else postgres_ingest(args, tmp, admin)
+    stations, orders = args.stations, args.orders
+    flat = [make_events(s, orders, f"B{s:03d}") for s in range(stations)]
+    pushes = [ev[i:i + args.per_push] for ev in flat for i in range(0, len(ev), args.per_push)]
+    bare = bare_insert_rate(pushes, tmp / "bare.sqlite3")
     print(f"bare SQLite insert of the same rows ({args.per_push}/transaction): "
           f"{bare:,.0f} rows/s")
-    print(json.dumps({"ingest_events_per_s": round(ingest, 1),
-                      "bare_insert_rows_per_s": round(bare, 1),
-                      "pull_orders": args.pull_orders, "pull_s": round(pull_s, 3)}))
+    figures = {"ingest_events_per_s": round(rate, 1), "bare_insert_rows_per_s": round(bare, 1),
+               "pull_orders": args.pull_orders, "pull_s": round(pull_s, 3)}
+    if pg_rate is not None:
+        figures[f"postgres_{args.pg_workers}_workers_events_per_s"] = round(pg_rate, 1)
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":

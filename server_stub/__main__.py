@@ -8,6 +8,7 @@ in the data dir), PICKUP_STATION_RATE_PER_S / PICKUP_STATION_BURST / PICKUP_MAX_
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -23,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     p.add_argument("--log-level", default="info")
+    p.add_argument("--workers", type=int, default=1,
+                   help="uvicorn worker processes (PostgreSQL only; SQLite has one writer)")
     sub = p.add_subparsers(dest="command")
     imp = sub.add_parser("import-csv", help="import batches from a CSV file (one line per item)")
     imp.add_argument("file", type=Path)
@@ -52,16 +55,34 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     from .app import create_app
-    from .transport import guarded_protocol
+    from .transport import WorkerGuardedH11Protocol, guarded_protocol
 
     ensure_admin_token(config, announce=True)
-    app = create_app(config)
+    if args.workers > 1:  # each worker process builds its app from the same settings
+        os.environ["PICKUP_SERVER_DATA_DIR"] = str(config.data_dir)
+        os.environ["PICKUP_SERVER_LOG_LEVEL"] = args.log_level
+        os.environ["PICKUP_SERVER_HEADER_TIMEOUT_S"] = str(config.header_timeout_s)
+        app = "server_stub.__main__:app_from_env"
+    else:
+        app = create_app(config)
     print(f"pickup sync server on http://{args.host}:{args.port} (data: {config.data_dir}, "
           f"database: {config.resolved_database_url.split('@')[-1]})", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                http=guarded_protocol(config.header_timeout_s),
+                factory=args.workers > 1, workers=args.workers,
+                http=(WorkerGuardedH11Protocol if args.workers > 1
+                      else guarded_protocol(config.header_timeout_s)),
                 timeout_keep_alive=max(1, round(config.keep_alive_timeout_s)))
     return 0
+
+
+def app_from_env():
+    """The app of one worker process (`--workers N`): settings as the parent read them."""
+    from .app import create_app
+    from .config import ServerConfig
+
+    config = ServerConfig.from_env(Path(os.environ["PICKUP_SERVER_DATA_DIR"]),
+                                   log_level=os.environ.get("PICKUP_SERVER_LOG_LEVEL"))
+    return create_app(config, announce_token=False)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi_offline import FastAPIOffline
 
 from . import errors
 from .config import ServerConfig, ensure_admin_token, ensure_server_secret
@@ -18,7 +19,8 @@ from .routes import batches, imports, leader, meta, orders, pickups, stations, s
 API_DESCRIPTION = """Sync server of the pickup-station system (社区团购自提点).
 
 HQ calls need the admin token, station calls (`/api/v1/sync/*`) a station token:
-`Authorization: Bearer <token>`. Every error is `{"error": {"code", "message"}}`.
+`Authorization: Bearer <token>` (the `bearer` security scheme: "Authorize" above, then
+"Try it out"). Every error is `{"error": {"code", "message"}}`.
 Limits: push 500 events / 2 MiB, batch PUT and CSV import 16 MiB, other bodies 256 KiB (413);
 pull `limit` ≤ 2000; too many requests → 429 with `Retry-After`.
 """
@@ -39,8 +41,12 @@ def create_app(config: ServerConfig, *, announce_token: bool = True) -> FastAPI:
         yield
         db.dispose()
 
-    app = FastAPI(title="pickup-station sync server", version="1.0.0",
-                  description=API_DESCRIPTION, lifespan=lifespan)
+    # /docs (Swagger UI) and /redoc from assets shipped in the fastapi-offline package, served
+    # by this server (/static-offline-docs/...): no CDN, works on a network without internet.
+    app = FastAPIOffline(title="pickup-station sync server", version="1.0.0",
+                         description=API_DESCRIPTION, lifespan=lifespan,
+                         swagger_ui_parameters={"persistAuthorization": True,
+                                                "validatorUrl": None})
     app.state.ctx = ctx
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, config=config)

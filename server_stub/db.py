@@ -3,7 +3,9 @@
 SQLite runs in WAL mode with synchronous=NORMAL; its writers are serialised by one in-process
 lock (cheaper than SQLite's busy-wait) and take the write lock at BEGIN (IMMEDIATE). On
 PostgreSQL, transactions that add to a station's change feed take an advisory lock so feed
-sequence numbers become visible in order (a pulling station never skips a change).
+sequence numbers become visible in order (a pulling station never skips a change); a push
+takes it late (`lock_feed`), after its events and hand-overs are inserted, and only when it
+adds to HQ's pickups feed.
 Data functions never commit: the request owns the transaction (`Database.write()`).
 """
 
@@ -21,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 from . import migrations
 
 FEED_LOCK_KEY = 7310002
+STATION_LOCK_CLASS = 7310003  # pg_advisory_xact_lock(class, hashtext(station_id)): one station
 
 
 def utcnow() -> datetime:
@@ -112,6 +115,21 @@ class Database:
         finally:
             if lock is not None:
                 lock.release()
+
+    def lock_feed(self, conn: Connection) -> None:
+        """PostgreSQL: from here until commit, this transaction is the only one adding to a
+        feed, so feed sequence numbers become visible in order. Take it late (just before the
+        feed rows and the row updates that go with them), so the rest of the work of
+        concurrent transactions runs in parallel. SQLite: its one writer lock does this."""
+        if self.dialect == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY})
+
+    def lock_station(self, conn: Connection, station_id: str) -> None:
+        """PostgreSQL: one transaction per station at a time (a station's pushes come one after
+        the other anyway); different stations do not wait for each other."""
+        if self.dialect == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:c, hashtext(:s))"),
+                         {"c": STATION_LOCK_CLASS, "s": station_id})
 
     def insert_ignore(self, table, values: dict, conflict_cols: list[str]):
         """INSERT ... ON CONFLICT DO NOTHING for this dialect (the statement, to execute)."""

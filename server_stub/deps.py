@@ -19,7 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Connection
 
 from .auth import Caller, bearer_token, identify_token
@@ -82,14 +83,22 @@ def identify(ctx: ServerContext, request: Request) -> Caller:
     return caller
 
 
-def require_admin(ctx: CtxDep, request: Request) -> Caller:
+# Declares the `bearer` security scheme in the OpenAPI schema on every route that needs a token
+# (Swagger UI's "Authorize" then sends it). The token itself is read by identify(): this
+# dependency never answers by itself (auto_error=False).
+_bearer = HTTPBearer(scheme_name="bearer", auto_error=False,
+                     description="the admin token (HQ) or a station token")
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
+
+
+def require_admin(ctx: CtxDep, request: Request, _credentials: BearerDep) -> Caller:
     caller = identify(ctx, request)
     if not caller.is_admin:
         raise forbidden("a station token cannot call headquarters endpoints")
     return caller
 
 
-def require_station(ctx: CtxDep, request: Request) -> str:
+def require_station(ctx: CtxDep, request: Request, _credentials: BearerDep) -> str:
     caller = identify(ctx, request)
     if caller.is_admin:
         raise forbidden("station endpoints need a station token, not the admin token")
@@ -97,7 +106,7 @@ def require_station(ctx: CtxDep, request: Request) -> str:
     return caller.station_id
 
 
-def any_caller(ctx: CtxDep, request: Request) -> Caller:
+def any_caller(ctx: CtxDep, request: Request, _credentials: BearerDep) -> Caller:
     return identify(ctx, request)
 
 

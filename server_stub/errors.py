@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+from functools import lru_cache
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 log = logging.getLogger("server_stub")
 
@@ -95,8 +98,9 @@ def conflict(message: str, code: str = "conflict") -> Conflict:
     return Conflict(message, code)
 
 
-def invalid(message: str, code: str = "validation_error") -> Invalid:
-    return Invalid(message, code)
+def invalid(message: str, code: str = "validation_error", *, detail: dict | None = None
+            ) -> Invalid:
+    return Invalid(message, code, detail=detail)
 
 
 def envelope(status: int, code: str, message: str, *, headers: dict | None = None,
@@ -119,6 +123,33 @@ def describe_validation(errors: list[dict]) -> tuple[int, str, str]:
     return 422, "validation_error", "; ".join(parts) + more
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+
+
+@lru_cache(maxsize=1024)  # a handful of real paths; made-up ones only cost a recomputation
+def allowed_methods(app, path: str) -> tuple[str, ...]:
+    """The methods the OpenAPI schema declares for this path (for `Allow`, and to tell a 405
+    from a 401 before a token is checked). As OpenAPI matches: a concrete path before a
+    templated one (`/batches/import` is not the batch "import"). Paths outside the schema
+    (/docs, ...) ask the routes themselves."""
+    templated: set[str] = set()
+    for template, ops in app.openapi()["paths"].items():
+        declared = {m.upper() for m in ops} & set(_METHODS)
+        if template == path:
+            return tuple(sorted(declared))
+        if "{" in template and re.fullmatch(re.sub(r"\\\{[^/]+?\\\}", "[^/]+",
+                                                   re.escape(template)), path):
+            templated |= declared
+    if templated:
+        return tuple(sorted(templated))
+    allowed = []
+    for method in _METHODS:
+        probe = {"type": "http", "path": path, "root_path": "", "method": method}
+        if any(route.matches(probe)[0] == Match.FULL for route in app.router.routes):
+            allowed.append(method)
+    return tuple(allowed)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError):
@@ -135,10 +166,13 @@ def install(app: FastAPI) -> None:
         return envelope(status, code, message)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException):
+    async def _http(request: Request, exc: StarletteHTTPException):
         code = _CODES.get(exc.status_code, "error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-        return envelope(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:  # every method of the resource, not only the first route's
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
+        return envelope(exc.status_code, code, message, headers=headers or None)
 
     @app.exception_handler(OperationalError)
     async def _database_down(_request: Request, exc: OperationalError):

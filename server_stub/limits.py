@@ -21,7 +21,7 @@ from starlette.datastructures import Headers
 
 from .auth import bearer_token, identify_token
 from .config import ServerConfig
-from .errors import ApiError
+from .errors import ApiError, allowed_methods
 
 SYNC_PREFIX = "/api/v1/sync/"
 _DRAIN_CAP = 64 * 1024 * 1024  # beyond this a too-large body is not read, the connection closes
@@ -95,6 +95,8 @@ class BodyLimitMiddleware:
         path = scope.get("path", "")
         if not path.startswith(SYNC_PREFIX):
             return await self._handle(scope, receive, send, path)
+        if scope.get("method", "GET") not in allowed_methods(scope["app"], path):
+            return await self.app(scope, receive, send)  # 404 or 405 (Allow), body unread
         # A station call: who is it? (cheap: a constant-time compare or one indexed read)
         # Only a caller with a valid token may take one of the slots stations need, and
         # before its body is read.
@@ -175,10 +177,6 @@ class BodyLimitMiddleware:
             return await self._send_error(
                 send, 415, "unsupported_encoding",
                 "the body must be JSON in UTF-8 (no byte order mark, no UTF-16/UTF-32)")
-        if b"\\u0000" in body and _is_json(scope):
-            # PostgreSQL text cannot hold NUL; no field of ours needs one
-            return await self._send_error(send, 422, "validation_error",
-                                          "NUL characters (\\u0000) are not allowed")
         if _SURROGATE.search(body) and _is_json(scope) and _lone_surrogates(body):
             return await self._send_error(send, 422, "validation_error",
                                           "text with unpaired UTF-16 surrogates (\\ud800...)")

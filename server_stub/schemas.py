@@ -7,11 +7,11 @@ this module adds what only HQ sends and reads.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, StrictInt, StrictStr
 
+from pickup_station.sync.patterns import NO_NUL, SKU_PATTERN
 from pickup_station.sync.protocol import (  # noqa: F401 - the shared wire models
     CURSOR_PATTERN,
     EVENT_DATA,
@@ -37,29 +37,37 @@ from pickup_station.sync.protocol import (  # noqa: F401 - the shared wire model
     canonical_uuid,
 )
 
-TOKEN_RE = re.compile(r"^[A-Z2-7]{26,64}$")
+TOKEN_PATTERN = r"^[A-Za-z2-7]{26,64}$"
 
-Name = Annotated[StrictStr, Field(min_length=1, max_length=200)]
+Name = Annotated[StrictStr, Field(min_length=1, max_length=200, pattern=NO_NUL)]
+
+
+def text_max(n: int):
+    """Free text of at most n characters (no NUL)."""
+    return Annotated[StrictStr, Field(max_length=n, pattern=NO_NUL)]
+
+
+# 4-32 of digits, + - ( ) and ASCII blanks, at least 4 of them digits (no look-ahead: a run of
+# 0-3 non-digits around each of the first four digits, then the rest)
+_NOT_DIGIT = r"[+\-()\t\n\x0b\x0c\r ]"
+PHONE_PATTERN = f"^{_NOT_DIGIT}*(?:[0-9]{_NOT_DIGIT}*){{4}}(?:[0-9]|{_NOT_DIGIT})*$"
 
 
 def _phone(value: str) -> str:
-    if not re.fullmatch(r"[0-9+\-\s()]{4,32}", value, re.ASCII) or \
-            sum(c in "0123456789" for c in value) < 4:
-        raise ValueError("a phone number with at least 4 ASCII digits")
     return value.strip()
 
 
 def _token(value: str) -> str:
-    token = value.strip().upper()
-    if not TOKEN_RE.fullmatch(token):
-        raise ValueError("pickup_token must be RFC 4648 base32 (A-Z, 2-7), 26-64 characters")
-    return token
+    return value.upper()
 
 
-Phone = Annotated[StrictStr, AfterValidator(_phone)]
-PickupToken = Annotated[StrictStr, AfterValidator(_token)]
+Phone = Annotated[StrictStr, Field(min_length=4, max_length=32, pattern=PHONE_PATTERN),
+                  AfterValidator(_phone)]
+PickupToken = Annotated[StrictStr, Field(pattern=TOKEN_PATTERN,
+                                         description="RFC 4648 base32 (A-Z, 2-7; any case)"),
+                        AfterValidator(_token)]
 PickupCode = Annotated[StrictStr, Field(pattern=r"^[0-9]{6}$")]
-Sku = Annotated[StrictStr, Field(pattern=r"^\S{1,64}$")]
+Sku = Annotated[StrictStr, Field(pattern=SKU_PATTERN)]
 Loose = Wire
 
 
@@ -68,8 +76,8 @@ Loose = Wire
 class StationIn(Loose):
     station_id: Ident
     name: Name
-    address: Annotated[StrictStr, Field(max_length=500)] | None = None
-    leader_name: Annotated[StrictStr, Field(max_length=100)] | None = None
+    address: text_max(500) | None = None
+    leader_name: text_max(100) | None = None
 
 
 class ItemIn(Loose):
@@ -77,7 +85,7 @@ class ItemIn(Loose):
     name: Name
     qty: Annotated[StrictInt, Field(ge=1, le=100_000)]
     unit_price_cents: Annotated[StrictInt, Field(ge=0, le=10**10)] = 0
-    category: Annotated[StrictStr, Field(max_length=64)] | None = None
+    category: text_max(64) | None = None
 
 
 class OrderIn(Loose):
@@ -86,7 +94,7 @@ class OrderIn(Loose):
     phone: Phone
     pickup_token: PickupToken | None = None
     pickup_code: PickupCode | None = None
-    shelf_slot: Annotated[StrictStr, Field(max_length=32)] | None = None
+    shelf_slot: text_max(32) | None = None
     items: Annotated[list[ItemIn], Field(min_length=1, max_length=500)]
 
 
@@ -97,7 +105,7 @@ class BatchIn(Loose):
 
 
 class CancelIn(Loose):
-    reason: Annotated[StrictStr, Field(max_length=500)] = ""
+    reason: text_max(500) = ""
 
 
 # --- answers -----------------------------------------------------------------------------------

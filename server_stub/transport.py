@@ -10,6 +10,7 @@ own deadline (limits.BodyLimitMiddleware, 408).
 from __future__ import annotations
 
 import asyncio
+import os
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -50,3 +51,11 @@ def guarded_protocol(header_timeout_s: float) -> type[H11Protocol]:
                 self.transport.close()
 
     return GuardedH11Protocol
+
+
+# For `--workers N`: worker processes are spawned and get the protocol class by reference, so
+# it must be importable by name; the parent puts the timeout in the environment first.
+WorkerGuardedH11Protocol = guarded_protocol(
+    float(os.environ.get("PICKUP_SERVER_HEADER_TIMEOUT_S", "10")))
+WorkerGuardedH11Protocol.__qualname__ = WorkerGuardedH11Protocol.__name__ = \
+    "WorkerGuardedH11Protocol"

@@ -12,7 +12,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -35,6 +35,7 @@ from pydantic import (
 from pickup_station.errors import UserFacingError
 from pickup_station.messages import Message
 from pickup_station.sync.event_data import LEADER_EVENT_DATA, ArrivalData
+from pickup_station.sync.patterns import NO_NUL, SKU_PATTERN, TIME_PATTERN, UUID_PATTERN
 
 # --- limits (part of the contract) -------------------------------------------------------------
 
@@ -58,6 +59,7 @@ TEXT_MAX = 500
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$"
 SHA256_PATTERN = r"^[0-9a-fA-F]{64}$"
 CURSOR_PATTERN = r"^[0-9]{1,19}$"
+_TIME_RE = re.compile(TIME_PATTERN)
 _HEX32 = re.compile(r"[0-9a-f]{32}")
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -65,7 +67,7 @@ _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[
 def canonical_uuid(value: str) -> str:
     """A UUID in any usual spelling (upper case, braces, no dashes, `urn:uuid:`) as the one
     canonical form: lower case, hyphenated. ASCII hex only; ValueError otherwise."""
-    if not isinstance(value, str) or len(value) > 45:
+    if not isinstance(value, str) or len(value) > 47:
         raise ValueError("event_id must be a UUID")
     text = value.lower()
     text = text.removeprefix("urn:uuid:")
@@ -76,16 +78,6 @@ def canonical_uuid(value: str) -> str:
     if _HEX32.fullmatch(text):
         return str(uuid.UUID(hex=text))
     raise ValueError("event_id must be a UUID (hex digits, 8-4-4-4-12)")
-
-
-def _sane_time(value: datetime) -> datetime:
-    try:
-        utc = value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("time out of range") from None
-    if not 1970 <= utc.year <= 2200:
-        raise ValueError("time out of range (1970-2200)")
-    return value
 
 
 def _plain(value: dict) -> dict:
@@ -104,7 +96,9 @@ def _plain(value: dict) -> dict:
 
 
 def _iso_time(value: Any) -> Any:
-    """Times on the wire are ISO 8601 text; a bare number (epoch?) is refused."""
+    """Times on the wire are RFC 3339 text (`TIME_PATTERN`); a bare number (epoch?) is refused."""
+    if isinstance(value, str) and not _TIME_RE.fullmatch(value):
+        raise ValueError("an RFC 3339 time with offset (2026-11-23T08:00:00+08:00), 1970-2199")
     if not isinstance(value, str | datetime):
         raise ValueError("an ISO 8601 time with offset, as text")  # noqa: TRY004 - pydantic
     return value
@@ -112,19 +106,21 @@ def _iso_time(value: Any) -> Any:
 
 Ident = Annotated[StrictStr, Field(pattern=ID_PATTERN, description="letters, digits, _ . : - (≤64)")]
 Sha256Hex = Annotated[StrictStr, Field(pattern=SHA256_PATTERN)]
-Time = Annotated[AwareDatetime, BeforeValidator(_iso_time), AfterValidator(_sane_time)]
+Time = Annotated[AwareDatetime, BeforeValidator(_iso_time),
+                 Field(json_schema_extra={"pattern": TIME_PATTERN})]
 FreeData = Annotated[dict[str, Any], AfterValidator(_plain)]
-Sku = Annotated[StrictStr, Field(pattern=r"^\S{1,64}$")]
-Short = Annotated[StrictStr, Field(max_length=ID_MAX)]
-Text = Annotated[StrictStr, Field(max_length=TEXT_MAX)]
+Sku = Annotated[StrictStr, Field(pattern=SKU_PATTERN)]
+Short = Annotated[StrictStr, Field(max_length=ID_MAX, pattern=NO_NUL)]
+Text = Annotated[StrictStr, Field(max_length=TEXT_MAX, pattern=NO_NUL)]
 Count = Annotated[StrictInt, Field(ge=0, le=10**9)]
 def _is_uuid(value: str) -> str:
     canonical_uuid(value)
     return value  # kept as sent (answers echo it); compared in canonical form
 
 
-EventId = Annotated[StrictStr, Field(max_length=45, description="a UUID; compared as a UUID"),
-                    AfterValidator(_is_uuid)]
+EventId = Annotated[StrictStr, Field(pattern=UUID_PATTERN, description=(
+    "a UUID (any case; braces, no dashes or urn:uuid: allowed); compared as a UUID")),
+    AfterValidator(_is_uuid)]
 
 
 class Wire(BaseModel):  # unknown fields are ignored (the contract may grow)
@@ -138,14 +134,14 @@ class Open(BaseModel):  # answers that may carry more fields than listed: kept, 
 # --- station -> server -------------------------------------------------------------------------
 
 class HeartbeatIn(Wire):
-    app_version: Annotated[StrictStr, Field(max_length=64)]
+    app_version: Annotated[StrictStr, Field(max_length=64, pattern=NO_NUL)]
     pending_events: Count
     station_time: Time | None = None
 
 
 class EventIn(Wire):
     event_id: EventId
-    type: Annotated[StrictStr, Field(min_length=1, max_length=64)]
+    type: Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=NO_NUL)]
     occurred_at: Time
     order_id: Ident | None = None
     batch_id: Ident | None = None
@@ -165,10 +161,10 @@ class PickupLine(Wire):
 
 
 class PickupConfirmedData(Wire):
-    pickup_id: Annotated[StrictStr, Field(min_length=1, max_length=ID_MAX)]
+    pickup_id: Annotated[StrictStr, Field(min_length=1, max_length=ID_MAX, pattern=NO_NUL)]
     receipt_no: Short | None = None
     operator_id: Short | None = None
-    proxy_name: Annotated[StrictStr, Field(max_length=100)] | None = None
+    proxy_name: Annotated[StrictStr, Field(max_length=100, pattern=NO_NUL)] | None = None
     items: list[PickupLine] = Field(default_factory=list, max_length=500)
     override: FreeData | None = None
 
@@ -184,7 +180,7 @@ class PickupUndoneData(Wire):
 class ItemReportData(Wire):
     sku: Sku
     qty: Annotated[StrictInt, Field(ge=1, le=100_000)]
-    stage: Annotated[StrictStr, Field(max_length=16)] = "arrival"
+    stage: Annotated[StrictStr, Field(max_length=16, pattern=NO_NUL)] = "arrival"
     note: Text | None = None
     operator_id: Short | None = None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from ..deps import AdminDep, CtxDep
 from ..schemas import ImportOut
@@ -32,3 +33,9 @@ async def import_batches(request: Request, ctx: CtxDep, _admin: AdminDep) -> dic
     if not raw.strip():
         raise CsvError("the CSV body is empty")
     return await run_in_threadpool(import_csv, lambda: ctx.db.write(feed=True), raw)
+
+
+@router.api_route("/import", methods=["GET", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+def not_a_batch() -> None:
+    """`/batches/import` is this endpoint, never a batch called "import" (405, Allow: POST)."""
+    raise HTTPException(405)

@@ -8,11 +8,10 @@ from fastapi import APIRouter, Query
 
 from ..config import FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT
 from ..deps import AdminDep, ReadSessionDep
-from ..errors import invalid
 from ..schemas import ID_PATTERN, PickupsOut
 from ..services import reports
 from . import AUTH_ERRORS, QUERY_ERRORS, UNAVAILABLE
-from .params import ascii_int, since_param
+from .params import PAGE_SIZE, SINCE, ascii_int, since_param
 
 router = APIRouter(prefix="/api/v1/pickups", tags=["pickups"],
                    responses={**AUTH_ERRORS, **UNAVAILABLE})
@@ -23,15 +22,14 @@ router = APIRouter(prefix="/api/v1/pickups", tags=["pickups"],
 def pickups(
     _admin: AdminDep, conn: ReadSessionDep,
     station_id: Annotated[str | None, Query(pattern=r"^$|" + ID_PATTERN)] = None,
-    since: Annotated[str | None, Query(max_length=64, description=(
-        "`next_since` of the previous page (ASCII digits), or an ISO 8601 time"))] = None,
-    limit: Annotated[str | None, Query(pattern=r"^[0-9]{1,19}$", description=(
+    since: Annotated[str | None, Query(pattern=SINCE, description=(
+        "`next_since` of the previous page (ASCII digits), or an RFC 3339 time with offset"))
+    ] = None,
+    limit: Annotated[str | None, Query(pattern=PAGE_SIZE, description=(
         f"page size, 1-{FEED_MAX_LIMIT} (larger is capped)"))] = None,
 ) -> dict:
     """Undone pickups come again with `undone: true`. `next_since` never goes backwards."""
     size = ascii_int(limit, "limit", default=FEED_DEFAULT_LIMIT, minimum=1)
     after, when = since_param(since)
-    if after is None and when is None and since:
-        raise invalid("since must be a next_since cursor or an ISO 8601 time")
     return reports.pickups_feed(conn, station_id or None, after, when,
                                 min(size, FEED_MAX_LIMIT))

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from ..config import CLOCK_SKEW_OK_SECONDS, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT
-from ..deps import CallerDep, CtxDep, CurrentStation, FeedSessionDep, ReadSessionDep, SessionDep
+from ..deps import CallerDep, CtxDep, CurrentStation, ReadSessionDep
 from ..schemas import (
     HeartbeatIn,
     HeartbeatOut,
@@ -21,7 +21,7 @@ from ..services import events as event_service
 from ..services import feed
 from ..services import stations as station_service
 from . import AUTH_ERRORS, BODY_ERRORS, NOT_FOUND, QUERY_ERRORS, RATE_LIMITED, UNAVAILABLE
-from .params import ascii_int
+from .params import AFTER, PAGE_SIZE, ascii_int
 
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"],
                    responses={**AUTH_ERRORS, **RATE_LIMITED, **UNAVAILABLE})
@@ -32,9 +32,10 @@ router = APIRouter(prefix="/api/v1/sync", tags=["sync"],
             summary="Batches and orders changed since `after`, oldest first")
 def pull(
     station_id: CurrentStation, conn: ReadSessionDep, ctx: CtxDep,
-    after: Annotated[str | None, Query(max_length=20, description=(
+    after: Annotated[str | None, Query(json_schema_extra={"pattern": AFTER},
+                                       description=(
         "`cursor` of the previous page (ASCII digits); absent for the beginning"))] = None,
-    limit: Annotated[str | None, Query(pattern=r"^[0-9]{1,19}$", description=(
+    limit: Annotated[str | None, Query(pattern=PAGE_SIZE, description=(
         f"page size, 1-{PULL_MAX_LIMIT} (larger is capped; default {PULL_DEFAULT_LIMIT})"))
     ] = None,
 ) -> dict:
@@ -48,16 +49,22 @@ def pull(
 @router.post("/push", response_model=PushOut, responses=BODY_ERRORS,
              response_model_exclude_unset=True,
              summary="Events recorded at the counter (idempotent by event_id)")
-def push(body: PushIn, station_id: CurrentStation, conn: FeedSessionDep, ctx: CtxDep) -> dict:
+def push(body: PushIn, station_id: CurrentStation, ctx: CtxDep) -> dict:
     """At most 500 events and 2 MiB. One transaction: a 422 `event_id_conflict` stores nothing.
     Event ids are compared as UUIDs (any spelling); results echo the id as sent."""
-    return {"results": event_service.push(ctx.db, conn, station_id, body.events)}
+    # The transaction (and on SQLite the one writer lock) is taken and released in this one
+    # worker thread: a lock held by a dependency across threads starves the pool when more
+    # stations push at once than there are worker threads (every thread waiting for the lock,
+    # its holder waiting for a thread). Committed before the answer is sent.
+    with ctx.db.write() as conn:
+        return {"results": event_service.push(ctx.db, conn, station_id, body.events)}
 
 
 @router.post("/heartbeat", response_model=HeartbeatOut, responses=BODY_ERRORS,
              summary="I am alive; how far off is my clock?")
-def heartbeat(body: HeartbeatIn, station_id: CurrentStation, conn: SessionDep) -> dict:
-    return station_service.heartbeat(conn, station_id, body, CLOCK_SKEW_OK_SECONDS)
+def heartbeat(body: HeartbeatIn, station_id: CurrentStation, ctx: CtxDep) -> dict:
+    with ctx.db.write() as conn:  # in this thread, as push
+        return station_service.heartbeat(conn, station_id, body, CLOCK_SKEW_OK_SECONDS)
 
 
 @router.get("/me", response_model=StationInfoOut,

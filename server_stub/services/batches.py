@@ -51,6 +51,10 @@ def _open_codes(conn: Connection, station_id: str, batch_id: str) -> set[str]:
         o.removed == 0, o.active_pickup.is_(None))).scalars())
 
 
+# a duplicate inside one body: valid by the schema, refused by meaning (like unknown_station)
+_TWICE = {"reason": "duplicate_in_batch"}
+
+
 def put_batch(conn: Connection, batch_id: str, body: BatchIn) -> dict:
     """Create or replace a batch; answers its orders with their pickup token and code."""
     now = now_iso()
@@ -65,7 +69,7 @@ def put_batch(conn: Connection, batch_id: str, body: BatchIn) -> dict:
 
     ids = [o.order_id for o in body.orders]
     if len(set(ids)) != len(ids):
-        raise invalid("an order_id appears twice in the batch")
+        raise invalid("an order_id appears twice in the batch", detail=_TWICE)
     o = m.orders.c
     existing: dict[str, object] = {}
     for part in chunked(ids):
@@ -83,7 +87,7 @@ def put_batch(conn: Connection, batch_id: str, body: BatchIn) -> dict:
                                   or new_pickup_token())
     hashes = {oid: token_sha256(t) for oid, t in tokens.items()}
     if len(set(hashes.values())) != len(hashes):
-        raise invalid("a pickup_token appears twice in the batch")
+        raise invalid("a pickup_token appears twice in the batch", detail=_TWICE)
     given = [hashes[o_.order_id] for o_ in body.orders if o_.pickup_token]
     for part in chunked(given):
         clash = conn.execute(select(o.order_id).where(
@@ -101,7 +105,7 @@ def put_batch(conn: Connection, batch_id: str, body: BatchIn) -> dict:
         if code is None:
             continue
         if code in used:
-            raise invalid(f"pickup_code {code} appears twice in the batch")
+            raise invalid(f"pickup_code {code} appears twice in the batch", detail=_TWICE)
         if code in taken:
             raise conflict(f"pickup_code {code} is already used by an open order of "
                            f"station {station_id}")

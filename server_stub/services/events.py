@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from .. import models as m
 from ..db import Database, iso, now_iso
-from ..errors import Invalid
+from ..errors import Conflict, Invalid
 from ..schemas import (
     EVENT_DATA,
     ArrivalData,
@@ -59,12 +59,21 @@ def _statements(dialect: str) -> dict:
         from sqlalchemy.dialects.sqlite import insert as upsert_insert
     else:
         from sqlalchemy.dialects.postgresql import insert as upsert_insert
-    o, p, e, f = m.orders.c, m.pickups.c, m.events.c, m.pickup_feed.c
+    o, p, e, f, i = m.orders.c, m.pickups.c, m.events.c, m.pickup_feed.c, m.order_items.c
+    ids = bindparam("ids", expanding=True)
     return {
+        "orders": select(o.order_id, o.batch_id, o.status, o.cancelled_at, o.cancel_reason,
+                         o.active_pickup, o.needs_review, o.review_reason, i.sku)
+        .select_from(m.orders.outerjoin(m.order_items, i.order_id == o.order_id))
+        .where(o.order_id.in_(ids), o.station_id == bindparam("station"), o.removed == 0),
+        "held": select(p.id, p.pickup_id, p.picked_up_at, p.receipt_no, p.station_id)
+        .where(p.id.in_(ids)),
+        "used": select(p.pickup_id).where(p.station_id == bindparam("station"),
+                                          p.pickup_id.in_(ids)),
         "events": upsert_insert(m.events).on_conflict_do_nothing(
             index_elements=["station_id", "event_id"]).returning(e.event_id),
-        "pickup": upsert_insert(m.pickups).on_conflict_do_nothing(
-            index_elements=["station_id", "pickup_id"]).returning(p.id),
+        "pickups": upsert_insert(m.pickups).on_conflict_do_nothing(
+            index_elements=["station_id", "pickup_id"]).returning(p.id, p.pickup_id),
         "order_state": update(m.orders).where(o.order_id == bindparam("k_order")).values(
             active_pickup=bindparam("v_pickup"), needs_review=bindparam("v_review"),
             review_reason=bindparam("v_reason"), updated_at=bindparam("v_now")),
@@ -88,7 +97,7 @@ class PushSession:
         self.sent_ids = [e.event_id for e in events]
         self.events = [e if e.event_id == (key := canonical_uuid(e.event_id))
                        else e.model_copy(update={"event_id": key}) for e in events]
-        self.conn, self.station_id = conn, station_id
+        self.db, self.conn, self.station_id = db, conn, station_id
         self.sql = _statements(db.dialect)
         self.now = now_iso()
         self.orders: dict[str, dict] = {}
@@ -97,30 +106,42 @@ class PushSession:
         self.dirty_orders: set[str] = set()
         self.feed: list[int] = []  # pickup rows to (re)append to HQ's feed, in order
         self.undos: list[dict] = []
+        # hand-overs of this push, inserted together at the end: until then each has a stand-in
+        # row id (negative) wherever a row id goes (held, active_pickup, feed, undos)
+        self.new_pickups: dict[int, dict] = {}
+        self.used_pickup_ids: set[str] = set()
+
+    _ORDER_COLS = ("order_id", "batch_id", "status", "cancelled_at", "cancel_reason",
+                   "active_pickup", "needs_review", "review_reason")
 
     def _prefetch(self) -> None:
-        o, i, p = m.orders.c, m.order_items.c, m.pickups.c
+        """The push's orders with their SKUs, then the hand-overs that stand: two statements
+        (built once, IN lists bound as expanding parameters)."""
         ids = sorted({e.order_id for e in self.events if e.order_id})
         for part in chunked(ids):
-            for r in self.conn.execute(select(
-                    o.order_id, o.batch_id, o.status, o.cancelled_at, o.cancel_reason,
-                    o.active_pickup,
-                    o.needs_review, o.review_reason)
-                    .where(o.order_id.in_(part), o.station_id == self.station_id,
-                           o.removed == 0)):
-                self.orders[r.order_id] = dict(r._mapping)
-            for r in self.conn.execute(select(i.order_id, i.sku).where(i.order_id.in_(part))):
-                self.items[r.order_id].add(r.sku)
+            for *order, sku in self.conn.execute(self.sql["orders"],
+                                                 {"ids": part, "station": self.station_id}):
+                if order[0] not in self.orders:
+                    self.orders[order[0]] = dict(zip(self._ORDER_COLS, order, strict=True))
+                if sku is not None:
+                    self.items[order[0]].add(sku)
         rows = [od["active_pickup"] for od in self.orders.values() if od["active_pickup"]]
         for part in chunked(rows):
-            for r in self.conn.execute(select(p.id, p.pickup_id, p.picked_up_at, p.receipt_no,
-                                              p.station_id).where(p.id.in_(part))):
+            for r in self.conn.execute(self.sql["held"], {"ids": part}):
                 self.held[r.id] = dict(r._mapping)
+
+    def _prefetch_pickup_ids(self, checked: list) -> None:
+        """Which pickup_ids of this push the station has used already (one query)."""
+        ids = sorted({c.pickup_id for c in checked if isinstance(c, PickupConfirmedData)})
+        for part in chunked(ids):
+            self.used_pickup_ids.update(self.conn.execute(
+                self.sql["used"], {"ids": part, "station": self.station_id}).scalars())
 
     def run(self) -> list[dict]:
         results: list[dict] = []
         fresh: list[tuple[EventIn, BaseModel | Rejected, dict]] = []
         seen: dict[str, str] = {}
+        self.db.lock_station(self.conn, self.station_id)
         self._prefetch()
         for event in self.events:
             payload, digest = body_hash(event)
@@ -148,6 +169,7 @@ class PushSession:
                            .scalars())
         self._check_duplicates([e.event_id for e, _, _ in fresh if e.event_id not in inserted],
                                seen)
+        self._prefetch_pickup_ids([c for e, c, _ in fresh if e.event_id in inserted])
         outcome: dict[str, dict] = {}
         rejects = []
         for event, checked, _row in fresh:
@@ -186,7 +208,29 @@ class PushSession:
                 if digest != seen[event_id]:
                     raise _id_conflict(event_id)
 
+    def _insert_pickups(self) -> None:
+        """All hand-overs of the push in one statement; stand-in row ids become real ones."""
+        if not self.new_pickups:
+            return
+        got = {pid: rid for rid, pid in self.conn.execute(
+            self.sql["pickups"], list(self.new_pickups.values()))}
+        real = {}
+        for stand_in, row in self.new_pickups.items():
+            if row["pickup_id"] not in got:  # taken since the prefetch: retry the push
+                raise Conflict(f"pickup_id {row['pickup_id']} was stored meanwhile; retry",
+                               "retry")
+            real[stand_in] = got[row["pickup_id"]]
+        for order in self.orders.values():
+            if order["active_pickup"] in real:
+                order["active_pickup"] = real[order["active_pickup"]]
+        for undo in self.undos:
+            undo["k_row"] = real.get(undo["k_row"], undo["k_row"])
+        self.feed = [real.get(r, r) for r in self.feed]
+
     def _write(self, rejects: list[dict]) -> None:
+        self._insert_pickups()
+        if self.feed or self.dirty_orders:  # before any order row is locked (no deadlock
+            self.db.lock_feed(self.conn)     # with HQ, which takes it first, then the rows)
         if rejects:
             self.conn.execute(self.sql["reject"], rejects)
         if self.undos:
@@ -273,10 +317,12 @@ class PushSession:
                "override": json.dumps(data.override) if data.override else None,
                "undone_at": None, "undone_received_at": None, "undo_event_id": None,
                "undo_reason": None}
-        pickup_row = self.conn.execute(self.sql["pickup"], row).scalar_one_or_none()
-        if pickup_row is None:
+        if data.pickup_id in self.used_pickup_ids:
             raise Rejected("invalid_event", {"message": f"pickup_id {data.pickup_id} was "
                                                         "already used for a hand-over"})
+        self.used_pickup_ids.add(data.pickup_id)
+        pickup_row = -1 - len(self.new_pickups)  # stand-in until the insert (_write)
+        self.new_pickups[pickup_row] = row
         self.held[pickup_row] = {"pickup_id": data.pickup_id, "picked_up_at": row["picked_up_at"],
                                  "receipt_no": data.receipt_no, "station_id": self.station_id}
         order["active_pickup"] = pickup_row

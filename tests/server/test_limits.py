@@ -173,7 +173,12 @@ def test_deeply_nested_or_odd_values_are_4xx(any_world):
     results = world.s1.push([event("item_short", order_id="O1", data=d) for d in odd])
     assert [r.get("reason") for r in results] == ["invalid_event", None, "invalid_event"]
     nul = event("item_short", order_id="O1", data={"sku": "A", "qty": 1, "note": "a\u0000b"})
-    assert_error(world.s1.request("POST", "/api/v1/sync/push", json={"events": [nul]}), 422)
+    # a NUL in an event's data: that event is refused (the rest of a push would go through)
+    assert [(r["status"], r["reason"]) for r in world.s1.push([nul])] == [
+        ("rejected", "invalid_event")]
+    for where in ({"type": "item\u0000short"}, {"order_id": "O\u00001"}):  # in the event: 422
+        assert_error(world.s1.request("POST", "/api/v1/sync/push",
+                                      json={"events": [dict(nul, **where)]}), 422)
     lone = dict(nul, data={"sku": "A", "qty": 1, "note": "x\ud800"})
     assert_error(world.s1.request("POST", "/api/v1/sync/push", json={"events": [lone]}), 422)
     emoji = event("item_short", order_id="O1", data={"sku": "A", "qty": 1, "note": "好😀"})
