@@ -71,8 +71,8 @@ class Verdict:
 
 
 def rejections_repeated(url: str, admin_token: str) -> bool:
-    """Does the server answer a rejected event sent again as `rejected` (True) or as a plain
-    `duplicate` (False)? With `duplicate`, a station whose first answer was lost never learns
+    """Does the server say that a rejected event sent again was rejected (True: `duplicate` with
+    `first_status: rejected`) or answer a plain `duplicate` (False)? With `duplicate`, a station whose first answer was lost never learns
     that its hand-over was refused: a "silent rejection" (see `judge`)."""
     import uuid
 
@@ -93,7 +93,8 @@ def rejections_repeated(url: str, admin_token: str) -> bool:
     for _ in range(2):
         r = st.post(f"{url}/api/v1/sync/push", json={"events": [event]}, timeout=30)
         r.raise_for_status()
-        answers.append(r.json()["results"][0]["status"])
+        res = r.json()["results"][0]
+        answers.append("rejected" if res.get("first_status") == "rejected" else res["status"])
     return answers == ["rejected", "rejected"]
 
 

@@ -296,6 +296,8 @@ class PushResultOut(Wire):
     status: Literal["accepted", "duplicate", "rejected"]
     reason: StrictStr | None = None
     detail: dict[str, Any] | None = None
+    # a duplicate of an event that was rejected the first time: `rejected`, with `reason`
+    first_status: Literal["accepted", "rejected"] | None = None
 
 
 class PushOut(Wire):
@@ -438,7 +440,8 @@ def parse_push_results(doc: Any, sent_ids: list[str]) -> list[PushResult]:
     for r in answer.results:
         if r.event_id not in sent:
             raise _bad("sync.answer.not_sent", event_id=r.event_id)
-        out.append(PushResult(r.event_id, r.status, r.reason, r.detail))
+        status = "rejected" if r.first_status == "rejected" else r.status  # refused, then too
+        out.append(PushResult(r.event_id, status, r.reason, r.detail))
     return out
 
 

@@ -11,10 +11,12 @@ from ..deps import AdminDep, ReadSessionDep
 from ..schemas import ID_PATTERN, DayClosingsOut, RemindersOut
 from ..services import leader_view
 from . import AUTH_ERRORS, QUERY_ERRORS, UNAVAILABLE
-from .params import ascii_int
+from .params import AFTER, PAGE_SIZE, ascii_int
 
 router = APIRouter(prefix="/api/v1", tags=["leader"], responses={**AUTH_ERRORS, **UNAVAILABLE})
-Digits = Annotated[str | None, Query(pattern=r"^[0-9]{1,19}$")]
+# the same query numbers as every list of the API (routes/params.py): what the schema says
+After = Annotated[str | None, Query(pattern=AFTER, description="`next_after` of the previous page")]
+PageSize = Annotated[str | None, Query(pattern=PAGE_SIZE, description="page size (capped)")]
 
 
 @router.get("/reminders", response_model=RemindersOut, responses=QUERY_ERRORS,
@@ -22,7 +24,7 @@ Digits = Annotated[str | None, Query(pattern=r"^[0-9]{1,19}$")]
 def reminders(
     _admin: AdminDep, conn: ReadSessionDep,
     station_id: Annotated[str | None, Query(pattern=r"^$|" + ID_PATTERN)] = None,
-    after: Digits = None, limit: Digits = None,
+    after: After = None, limit: PageSize = None,
 ) -> dict:
     """`after`: the `next_after` of the previous page (ASCII digits)."""
     size = ascii_int(limit, "limit", default=FEED_DEFAULT_LIMIT, minimum=1)
@@ -34,7 +36,7 @@ def reminders(
             responses=QUERY_ERRORS, summary="A station's day closings (日结), latest first")
 def day_closings(
     station_id: Annotated[str, Path(pattern=ID_PATTERN)], _admin: AdminDep,
-    conn: ReadSessionDep, limit: Digits = None,
+    conn: ReadSessionDep, limit: PageSize = None,
 ) -> dict:
     size = ascii_int(limit, "limit", default=60, minimum=1)
     return leader_view.day_closings(conn, station_id, min(size, 366))

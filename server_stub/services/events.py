@@ -167,14 +167,18 @@ class PushSession:
         if fresh:
             inserted = set(self.conn.execute(self.sql["events"], [r for _, _, r in fresh])
                            .scalars())
-        self._check_duplicates([e.event_id for e, _, _ in fresh if e.event_id not in inserted],
-                               seen)
+        stored = self._check_duplicates(
+            [e.event_id for e, _, _ in fresh if e.event_id not in inserted], seen)
         self._prefetch_pickup_ids([c for e, c, _ in fresh if e.event_id in inserted])
         outcome: dict[str, dict] = {}
         rejects = []
         for event, checked, _row in fresh:
             if event.event_id not in inserted:
-                outcome[event.event_id] = {"event_id": event.event_id, "status": "duplicate"}
+                # no second effect; an event refused the first time says so again
+                # (`first_status`, `reason`), so a station whose first answer was lost still
+                # learns that it was refused instead of dropping it as if it had been taken
+                outcome[event.event_id] = stored.get(event.event_id) or {
+                    "event_id": event.event_id, "status": "duplicate"}
                 continue
             result = {"event_id": event.event_id, "status": "accepted"}
             try:
@@ -200,13 +204,22 @@ class PushSession:
         return [r if r["event_id"] == sent else {**r, "event_id": sent}
                 for r, sent in zip(results, self.sent_ids, strict=True)]
 
-    def _check_duplicates(self, ids: list[str], seen: dict[str, str]) -> None:
+    def _check_duplicates(self, ids: list[str], seen: dict[str, str]) -> dict[str, dict]:
+        """Events stored before: a different body under the same id fails the push (422); one
+        that was rejected then is a `duplicate` that says so (`first_status`, `reason`)."""
         e = m.events.c
+        again: dict[str, dict] = {}
         for part in chunked(ids):
-            for event_id, digest in self.conn.execute(select(e.event_id, e.body_sha256).where(
-                    e.station_id == self.station_id, e.event_id.in_(part))):
+            for event_id, digest, status, reason in self.conn.execute(
+                    select(e.event_id, e.body_sha256, e.status, e.reason).where(
+                        e.station_id == self.station_id, e.event_id.in_(part))):
                 if digest != seen[event_id]:
                     raise _id_conflict(event_id)
+                if status == "rejected":
+                    again[event_id] = {"event_id": event_id, "status": "duplicate",
+                                       "first_status": "rejected",
+                                       "reason": reason or "rejected"}
+        return again
 
     def _insert_pickups(self) -> None:
         """All hand-overs of the push in one statement; stand-in row ids become real ones."""

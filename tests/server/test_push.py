@@ -174,8 +174,11 @@ def test_invalid_events_are_rejected_one_by_one(world):
     assert [(r["status"], r.get("reason")) for r in results] == [
         ("rejected", "invalid_event"), ("rejected", "invalid_event"),
         ("rejected", "invalid_event"), ("rejected", "unknown_order"), ("accepted", None)]
-    # a rejected event is kept too: sent again, it is a duplicate (no second verdict)
-    assert world.s1.push([first_bad])[0]["status"] == "duplicate"
+    # a rejected event is kept too: sent again, it is a duplicate (no second effect) that says
+    # it was refused, so a station whose first answer was lost still learns it
+    again = world.s1.push([first_bad])[0]
+    assert (again["status"], again["first_status"], again["reason"]) == (
+        "duplicate", "rejected", "invalid_event")
 
 
 def test_push_envelope_errors(world):

@@ -332,12 +332,9 @@ StationSync.TestCase.settings = settings(
 TestStationSync = StationSync.TestCase
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server_stub/services/events.py PushSession.run: an event already stored is answered "
-    "`duplicate` even when it had been rejected, so a station whose first answer was lost "
-    "deletes it from its outbox and never learns its hand-over was refused (found by the "
-    "state machine above: hq_cancel, offline hand-over, push answer lost, push again)"))
 def test_a_rejected_event_sent_again_is_answered_rejected(world):
+    """Found by the state machine: HQ cancels, the station hands over offline, the answer to
+    its push is lost, it pushes again. The second answer must say `rejected` again."""
     assert judge_mod.rejections_repeated(world["server"].url, world["server"].admin_token)
 
 
