@@ -288,7 +288,7 @@ class ReceivingView(QWidget):
         def add():
             with self.sv.store.session() as s:
                 names = {x.name for x in shelves.get_layout(s)}
-                name = next(f"Z{i}" for i in range(1, 999) if f"Z{i}" not in names)
+                name = next(f"X{i}" for i in range(1, 999) if f"X{i}" not in names)
                 shelves.add_shelf(s, ShelfSpec(name, "overflow", 5, 30))
                 return name
         self.sv.tasks.op(add, lane="write", parent=self).success(self._overflow_added) \
