@@ -104,3 +104,10 @@ def test_full_shelves_are_refused_and_an_overflow_area_fixes_it(qtbot, leader_wi
     parts = [p.split("-")[0] for v in slots(store).values() for p in (v or "").split(" / ") if p]
     assert sorted(p for p in parts if p in ("A", "X1")) == ["A", "X1", "X1"]  # normal goods
     assert sorted(p for p in parts if p not in ("A", "X1")) == ["F", "R", "R"]  # cold ones
+    shelves_view = open_screen(qtbot, w, "shelves")
+    assert shelves_view.info.property("isError")  # the one normal shelf is full
+    assert "Nearly full" in plain(shelves_view.info) and "Normal" in plain(shelves_view.info)
+    areas = {shelves_view.areas.item(r, 0).text(): (shelves_view.areas.item(r, 2).text(),
+                                                     shelves_view.areas.item(r, 3).text())
+             for r in range(shelves_view.areas.rowCount())}
+    assert areas["Normal"] == ("1", "0") and areas["Overflow"] == ("2", "148")
