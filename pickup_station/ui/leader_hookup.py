@@ -4,6 +4,7 @@ list in the toolbar, and the forced change of the default leader PIN at start.""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMainWindow, QToolBar
 
@@ -16,16 +17,16 @@ def install(window: QMainWindow) -> None:
     sv = window.sv
     window.leader_tabs = LeaderTabs(sv, lambda: window.operator, window)
     window.leader_tabs.localChange.connect(window._local_change)
-    window.tabs.addTab(window.leader_tabs, window.tr("Leader"))
+    window.tabs.addTab(window.leader_tabs, QCoreApplication.translate("LeaderHookup", "Leader"))
     bar = window.findChild(QToolBar, "mainToolbar")
-    basket = bar.addAction(window.tr("Delegate's basket"), lambda: open_basket(window))
+    basket = bar.addAction(QCoreApplication.translate("LeaderHookup", "Delegate's basket"), lambda: open_basket(window))
     basket.setObjectName("basketAction")
     basket.setShortcut(QKeySequence("Ctrl+B"))
-    prints = bar.addAction(window.tr("Failed prints"), lambda: open_failed_prints(window))
+    prints = bar.addAction(QCoreApplication.translate("LeaderHookup", "Failed prints"), lambda: open_failed_prints(window))
     prints.setObjectName("failedPrintsAction")
     window.failed_prints_action = prints
     if hasattr(sv.printer, "failedChanged"):
-        label = window.tr("Failed prints")
+        label = QCoreApplication.translate("LeaderHookup", "Failed prints")
         sv.printer.failedChanged.connect(
             lambda n: prints.setText(f"{label} ({n})" if n else label))
     check_default_pin(window)
@@ -72,6 +73,6 @@ def ask_new_pin(window, operator_id: str):
 
     dlg = window.pin_dialog = ForcedPinDialog(window.sv, operator_id, window)
     dlg.changed.connect(lambda _w: window.statusBar().showMessage(
-        window.tr("The leader's PIN was changed."), 5000))
+        QCoreApplication.translate("LeaderHookup", "The leader's PIN was changed."), 5000))
     dlg.open()  # application-modal: nothing else can be used until it is done
     return dlg
