@@ -354,7 +354,7 @@
     </message>
     <message>
         <source>SKU</source>
-        <translation>SKU</translation>
+        <translation>商品编码</translation>
     </message>
     <message>
         <source>Product</source>
@@ -617,7 +617,7 @@
     </message>
     <message>
         <source>PIN</source>
-        <translation>PIN</translation>
+        <translation>PIN 码</translation>
     </message>
     <message>
         <source>Assistant</source>
@@ -916,7 +916,7 @@
     <name>ReceivingView</name>
     <message>
         <source>SKU</source>
-        <translation>SKU</translation>
+        <translation>商品编码</translation>
     </message>
     <message>
         <source>Product</source>
