@@ -27,11 +27,6 @@ from pickup_station.ui.widgets.leader_common import WARN_BG, make_info, make_tab
 NOT_COUNTED = -1
 
 
-def load_day(store, day: date):
-    return (day_close.operator_figures(store, day), day_close.expected_stock(store),
-            day_close.get_closing(store, day), day_close.closed_days(store))
-
-
 class DayCloseView(QWidget):
     dataShown = Signal()
     closed = Signal(object)  # DayClose
@@ -100,9 +95,21 @@ class DayCloseView(QWidget):
         return self.day.date().toPython()
 
     def refresh(self) -> None:
-        day = self.current_day()
-        self.sv.tasks.op(lambda: load_day(self.sv.store, day), parent=self) \
-            .success(lambda got: self._fill(day, *got)).run()
+        """The figures and the stock are read side by side (the read lane has two threads)."""
+        day, store = self.current_day(), self.sv.store
+        got: dict = {}
+
+        def part(key, value) -> None:
+            got[key] = value
+            if len(got) == 2:
+                self._fill(day, got["figures"], *got["stock"])
+
+        self.sv.tasks.op(lambda: day_close.operator_figures(store, day), parent=self) \
+            .success(lambda v: part("figures", v)).run()
+        self.sv.tasks.op(lambda: (day_close.expected_stock(store),
+                                  day_close.get_closing(store, day),
+                                  day_close.closed_days(store)), parent=self) \
+            .success(lambda v: part("stock", v)).run()
 
     def _fill(self, day, figures, stock, closing, closed) -> None:
         if day != self.current_day():

@@ -35,6 +35,16 @@ from pickup_station.ui.widgets.leader_common import (
 )
 
 
+def _default_batch(rows: list[arrival.BatchSummary], current: str | None) -> str | None:
+    """The batch shown: the one chosen before, else the first still to receive, else the
+    newest."""
+    ids = [b.batch_id for b in rows]
+    if current in ids:
+        return current
+    waiting = [b.batch_id for b in rows if b.status == "expected"]
+    return waiting[0] if waiting else (ids[-1] if ids else None)
+
+
 class ReceivingView(QWidget):
     dataShown = Signal()
     previewShown = Signal()
@@ -123,11 +133,22 @@ class ReceivingView(QWidget):
 
     # --- loading -------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.sv.tasks.op(lambda: arrival.list_batches(self.sv.store), parent=self) \
-            .success(self._fill_batches).run()
+        """The batches and the pick list of the one shown, in one trip to the reader."""
+        current, store = self.current_batch(), self.sv.store
 
-    def _fill_batches(self, rows: list[arrival.BatchSummary]) -> None:
-        current = self.current_batch()
+        def load():
+            rows = arrival.list_batches(store)
+            pick = _default_batch(rows, current)
+            return rows, pick, (receiving.pick_list(store, pick) if pick else [])
+        self.sv.tasks.op(load, parent=self).success(self._fill_all).run()
+
+    def _fill_all(self, loaded) -> None:
+        rows, pick, lines = loaded
+        self._fill_batches(rows, pick, load=False)
+        self._fill_lines(pick, lines)
+
+    def _fill_batches(self, rows: list[arrival.BatchSummary], pick: str | None,
+                      load: bool = True) -> None:
         self._batches = rows
         self.batch.blockSignals(True)
         self.batch.clear()
@@ -136,13 +157,10 @@ class ReceivingView(QWidget):
         for b in rows:
             self.batch.addItem(f"{b.batch_id} · {names.get(b.status, b.status)} · "
                                + self.tr("%n order(s)", "", b.orders), b.batch_id)
-        pick = next((i for i, b in enumerate(rows) if b.batch_id == current), None)
-        if pick is None:  # the first batch still to receive, else the newest
-            pick = next((i for i, b in enumerate(rows) if b.status == "expected"),
-                        len(rows) - 1)
-        self.batch.setCurrentIndex(max(pick, 0))
+        self.batch.setCurrentIndex(max(self.batch.findData(pick), 0))
         self.batch.blockSignals(False)
-        self._load_lines()
+        if load:
+            self._load_lines()
 
     def current_batch(self) -> str | None:
         return self.batch.currentData()
@@ -166,6 +184,9 @@ class ReceivingView(QWidget):
 
     def _fill_lines(self, batch_id: str, lines: list[receiving.PickLine]) -> None:
         if batch_id != self.current_batch():
+            return
+        if not batch_id:
+            self.dataShown.emit()
             return
         status = self._status()
         self._lines = lines

@@ -72,6 +72,8 @@ class UncollectedView(QWidget):
             self.tr("Storage"), self.tr("Waited (h)"), self.tr("Overdue (h)"), self.tr("Items"),
             self.tr("Reminders")], stretch=2)
         self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        for col, width in enumerate((150, 150, 90, 110, 110, 90, 90, 60)):
+            self.table.setColumnWidth(col, width)
         self.info = make_info(self, "uncollectedInfo")
         self.remind_button = QPushButton(self.tr("Ask HQ to remind"), self)
         self.remind_button.setObjectName("remindButton")
@@ -109,6 +111,7 @@ class UncollectedView(QWidget):
         for key, spin in self.threshold_spins.items():
             spin.setValue(limits[key])
         self.rows = rows
+        self.table.setUpdatesEnabled(False)
         self.table.setRowCount(len(rows))
         for r, u in enumerate(rows):
             set_row(self.table, r, [
@@ -118,7 +121,7 @@ class UncollectedView(QWidget):
                 u.waited_hours, max(0, u.overdue_hours), u.items,
                 u.reminders], key=u.order_id,
                 bg=PERISHABLE_BG if u.storage != "dry" else None)
-        self.table.resizeColumnsToContents()
+        self.table.setUpdatesEnabled(True)
         note, self._note = self._note, ""
         say(self.info, note or self.tr("%1 order(s) waiting too long, most overdue first.")
             .replace("%1", str(sum(1 for u in rows if u.overdue_hours > 0))))
