@@ -99,6 +99,7 @@ def start_demo(paths: Paths, *, batches: int = 3, orders_per_batch: int = 120) -
 def _first_sync(paths: Paths, url: str, token: str, arrived: list[str]) -> None:
     from pickup_station.core import arrival
     from pickup_station.core import operators as ops
+    from pickup_station.core import shelves
     from pickup_station.store.db import Store
     from pickup_station.sync.engine import engine_for
 
@@ -110,6 +111,9 @@ def _first_sync(paths: Paths, url: str, token: str, arrived: list[str]) -> None:
         with store.session() as s:
             ops.ensure_default_operators(s)
             ops.add_operator(s, "a1", "小李", "5678", role="assistant")
+            # the demo's batches hold more cold goods than the default layout's cold shelves
+            shelves.add_shelf(s, shelves.ShelfSpec("S", "chilled", 10, 30))
+            shelves.add_shelf(s, shelves.ShelfSpec("Y", "frozen", 10, 30))
         for batch_id in arrived:
             arrival.sign_off(store, batch_id, "leader")
         _morning_pickups(store, arrived[:1])

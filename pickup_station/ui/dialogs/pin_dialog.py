@@ -4,7 +4,7 @@ in password fields and never shown, logged or put in a message."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -47,6 +47,13 @@ class ForcedPinDialog(QDialog):
         layout.addWidget(self.info)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
+        if parent is not None:  # the window closing (the app quitting) takes this along
+            parent.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.parentWidget() and event.type() == QEvent.Close and self.isVisible():
+            self.done(QDialog.Rejected)
+        return False
 
     def reject(self) -> None:  # Escape or the window's close: the change is not optional
         say(self.info, self.tr("The new PIN is needed before the station can be used."),
