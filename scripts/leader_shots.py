@@ -23,6 +23,7 @@ DRIVER = r'''
 import json, os, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])  # before the timer: main() uses this instance
 screen = os.environ["SHOT_SCREEN"]
 codes = json.loads(os.environ.get("SHOT_CODES", "[]"))
 def find():
@@ -69,25 +70,30 @@ from pickup_station.app import main
 sys.exit(main(sys.argv[1:]))
 '''
 
-# Runs once after the demo set-up: the leader's PIN changed (the first shot shows the forced
-# change), the thresholds at 0 days so the uncollected list has rows, a failed print kept.
+# Runs before each screen but the first (which shows the forced PIN change): the leader's PIN
+# changed; once, the arrived goods dated two days back (so some are overdue) and two failed
+# papers kept.
 PREP = r'''
 import sys
-from pickup_station.core import operators as ops, print_jobs, returns
+from pickup_station.core import operators as ops, print_jobs
 from pickup_station.store.db import Store
 store = Store.in_dir(sys.argv[1])
 with store.reader() as s:
     must = ops.pin_change_required(s)
 if must:
     ops.change_pin(store, "leader", "1234", "2580")
-with store.session() as s:
-    for k in ("dry", "fresh", "chilled", "frozen"):
-        returns.set_threshold(s, k, 0)
-    from sqlalchemy import text
-    oid, bid = s.execute(text("SELECT order_id, batch_id FROM orders WHERE pickup_state = 'open'"
-                              " AND shelf_slot IS NOT NULL LIMIT 1")).one()
-print_jobs.record_failure(store, "label", [oid], "打印机缺纸")
-print_jobs.record_failure(store, "packing_list", [bid], "打印机缺纸")
+from datetime import timedelta
+from sqlalchemy import text
+from pickup_station.store.db import iso, utcnow
+if must:  # once: the goods came two days ago, two papers failed
+    with store.session() as s:
+        s.execute(text("UPDATE batches SET arrived_at = :t WHERE status = 'arrived'"),
+                  {"t": iso(utcnow() - timedelta(days=2, hours=3))})
+        oid, bid = s.execute(text("SELECT order_id, batch_id FROM orders WHERE "
+                                  "pickup_state = 'open' AND shelf_slot IS NOT NULL "
+                                  "LIMIT 1")).one()
+    print_jobs.record_failure(store, "label", [oid], "打印机缺纸")
+    print_jobs.record_failure(store, "packing_list", [bid], "打印机缺纸")
 store.close()
 '''
 
@@ -112,7 +118,7 @@ def shrink(png: Path, limit: int = 200_000) -> None:
         img.save(png, optimize=True)
 
 
-def take(out_dir: Path, data_dir: Path, lang: str, display: str, env: dict, stop,
+def take(out_dir: Path, data_dir: Path, lang: str, display: str, env: dict, stop, top_window,
          screens=SCREENS, settle: float = 5.0) -> list[Path]:
     """Called by screenshot.py with its Xvfb running and the demo set up in `data_dir`."""
     root = Path(__file__).resolve().parent.parent
@@ -128,10 +134,15 @@ def take(out_dir: Path, data_dir: Path, lang: str, display: str, env: dict, stop
                                 str(data_dir), "--lang", lang], cwd=root, env=run_env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
+            deadline = time.monotonic() + 90
+            while top_window(display) is None:
+                if app.poll() is not None:
+                    sys.stderr.write(app.stderr.read())
+                    raise SystemExit(f"screenshot: the app exited early ({app.returncode})")
+                if time.monotonic() > deadline:
+                    raise SystemExit("screenshot: no window appeared within 90 s")
+                time.sleep(0.3)
             time.sleep(settle)
-            if app.poll() is not None:
-                sys.stderr.write(app.stderr.read())
-                raise SystemExit(f"screenshot: the app exited early ({app.returncode})")
             png = out_dir / f"leader-{screen.replace('_', '-')}.png"
             subprocess.run(["import", "-display", display, "-window", "root", str(png)],
                            check=True, env=env)

@@ -182,7 +182,7 @@ def leader_main(args) -> int:
         if setup.returncode != 0 or not (data_dir / "demo-codes.png").exists():
             sys.stderr.write(setup.stderr)
             raise SystemExit(f"screenshot: demo set-up failed (exit {setup.returncode})")
-        leader_shots.take(out, data_dir, args.lang or "zh_CN", display, env, stop,
+        leader_shots.take(out, data_dir, args.lang or "zh_CN", display, env, stop, top_window,
                           settle=args.settle + 2)
     finally:
         stop(xvfb)

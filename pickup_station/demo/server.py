@@ -97,9 +97,8 @@ def start_demo(paths: Paths, *, batches: int = 3, orders_per_batch: int = 120) -
 
 
 def _first_sync(paths: Paths, url: str, token: str, arrived: list[str]) -> None:
-    from pickup_station.core import arrival
+    from pickup_station.core import arrival, shelves
     from pickup_station.core import operators as ops
-    from pickup_station.core import shelves
     from pickup_station.store.db import Store
     from pickup_station.sync.engine import engine_for
 

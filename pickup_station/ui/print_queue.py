@@ -282,23 +282,19 @@ class PrintQueue(QObject):
             job.stored_id = row.id
 
     def _do(self, job: PrintJob) -> None:
-        if job.stored_id is not None:  # a kept paper: print it and update its row
-            outcome: list = []
-            tried: list = []
-
-            def attempt(_kind, _refs):
-                tried.append(1)
-                self._print_once(job, outcome)
-                if job.error is not None and outcome[-1] == "keep":
-                    raise job.error
-
-            self._store_call(print_jobs.retry, self._store, job.stored_id, attempt)
-            if not tried:  # the row was settled elsewhere (or the store failed): print anyway
-                self._print_once(job, outcome)
-            elif outcome and outcome[-1] == "forget":  # nothing to print any more
-                self._store_call(print_jobs.dismiss, self._store, job.stored_id)
-            return
         self._print_once(job, [])
+
+    def _settle_stored(self, job: PrintJob, ok: bool, keep: bool) -> None:
+        """A kept paper was tried again: its row says so before anyone hears of it."""
+        def failed(_kind, _refs):
+            err = job.error
+            raise err if isinstance(err, UserFacingError) else OSError(str(err))
+        if ok:
+            self._store_call(print_jobs.retry, self._store, job.stored_id, lambda k, r: None)
+        elif keep:
+            self._store_call(print_jobs.retry, self._store, job.stored_id, failed)
+        else:  # nothing to print any more (the order is gone)
+            self._store_call(print_jobs.dismiss, self._store, job.stored_id)
 
     def _print_once(self, job: PrintJob, outcome: list) -> None:
         job.attempts += 1
@@ -389,7 +385,9 @@ class PrintQueue(QObject):
                     self._failed.append(job)
                     del self._failed[:-MAX_FAILED]
             n_failed = len(self._failed)
-        if not ok and keep and job.kind != "status":
+        if job.stored_id is not None:
+            self._settle_stored(job, ok, keep)
+        elif not ok and keep and job.kind != "status":
             self._keep_in_store(job)
         if ok:
             msg = self._done_texts().get(job.kind, "")

@@ -14,10 +14,12 @@ from pickup_station.store.models import Order, Pickup
 from pickup_station.ui.dialogs.print_jobs_dialog import PrintJobsDialog
 from pickup_station.ui.print_queue import PrintQueue
 from pickup_station.ui.widgets.leader_common import plain
+from tests.ui import leader_fixtures
 from tests.ui.conftest import Driver
-from tests.ui.leader_fixtures import code, leader_window, open_screen  # noqa: F401
+from tests.ui.leader_fixtures import code, open_screen
 
 WAIT = 5000
+leader_window = leader_fixtures.leader_window  # the fixture, used by name
 
 
 def sign_off(qtbot, w):

@@ -13,10 +13,12 @@ from pickup_station.core import operators as ops
 from pickup_station.hardware.escpos_cn import decode_text
 from pickup_station.store.models import Operator, OutboxEvent
 from pickup_station.ui.widgets.leader_common import plain
+from tests.ui import leader_fixtures
 from tests.ui.conftest import Driver
-from tests.ui.leader_fixtures import code, leader_window, open_screen  # noqa: F401
+from tests.ui.leader_fixtures import code, open_screen
 
 WAIT = 5000
+leader_window = leader_fixtures.leader_window  # the fixture, used by name
 
 
 def test_a_day_closed_with_a_discrepancy_on_the_printed_slip(qtbot, leader_window, store,

@@ -11,9 +11,11 @@ from pickup_station.core.shelves import ShelfSpec
 from pickup_station.hardware.escpos_cn import decode_text
 from pickup_station.store.models import Order, OrderItem
 from pickup_station.ui.widgets.leader_common import plain
-from tests.ui.leader_fixtures import leader_window, open_screen  # noqa: F401
+from tests.ui import leader_fixtures
+from tests.ui.leader_fixtures import open_screen
 
 WAIT = 5000
+leader_window = leader_fixtures.leader_window  # the fixture, used by name
 
 
 def shorts(store) -> dict:

@@ -9,10 +9,12 @@ from sqlalchemy import select
 
 from pickup_station.store.models import Order, OutboxEvent
 from pickup_station.ui.widgets.leader_common import plain
+from tests.ui import leader_fixtures
 from tests.ui.conftest import Driver
-from tests.ui.leader_fixtures import code, leader_window, open_screen  # noqa: F401
+from tests.ui.leader_fixtures import code, open_screen
 
 WAIT = 5000
+leader_window = leader_fixtures.leader_window  # the fixture, used by name
 
 
 def occupied(qtbot, w) -> dict[str, int]:

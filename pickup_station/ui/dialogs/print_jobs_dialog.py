@@ -21,6 +21,8 @@ class PrintJobsDialog(QDialog):
                       "combined_slip": self.tr("Combined slip"), "test": self.tr("Test page")}
         self.table = make_table(self, "failedPrints", [
             self.tr("Paper"), self.tr("For"), self.tr("Tries"), self.tr("Why")], stretch=3)
+        self.table.setColumnWidth(1, 220)
+        self.table.setColumnWidth(2, 60)
         self.info = make_info(self, "printJobsInfo")
         self.retry_button = QPushButton(self.tr("Retry all"), self)
         self.retry_button.setObjectName("retryAllPrints")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -45,6 +46,7 @@ class DayCloseView(QWidget):
             self.tr("Operator"), self.tr("Pickups"), self.tr("Items handed"),
             self.tr("Shortages"), self.tr("Returns"), self.tr("Undos")], stretch=0)
         self.figures.setMaximumHeight(170)
+        self.figures.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.stock = make_table(self, "stockCount", [
             self.tr("SKU"), self.tr("Product"), self.tr("Arrived"), self.tr("Handed over"),
             self.tr("Returned"), self.tr("Should be there"), self.tr("Counted"),
@@ -121,7 +123,6 @@ class DayCloseView(QWidget):
         for r, o in enumerate(figures):
             set_row(self.figures, r, [o.name or o.operator_id, o.pickups, o.items_handed,
                                       o.shortages, o.returns, o.undos], key=o.operator_id)
-        self.figures.resizeColumnsToContents()
         if closing is not None:  # a closed day shows its count as it was
             stock = closing.stock
         self._lines = stock

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -47,6 +48,7 @@ class OperatorsView(QWidget):
         self.operator = operator_getter
         self.table = make_table(self, "operatorTable", [
             self.tr("Name"), self.tr("Role"), self.tr("State"), self.tr("PIN")], stretch=0)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.table.itemSelectionChanged.connect(self._selected)
         self.info = make_info(self, "operatorsInfo")
         # add
@@ -119,7 +121,6 @@ class OperatorsView(QWidget):
                     bg=WARN_BG if (o.locked_seconds or not o.active) else None)
             if o.operator_id == current:
                 self.table.selectRow(r)
-        self.table.resizeColumnsToContents()
         if not self.operator().is_leader:
             say(self.info, self.tr("Only the leader manages operators."), error=True)
         self.dataShown.emit()

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -63,7 +64,7 @@ class ReceivingView(QWidget):
         self._short_spins: list[QSpinBox] = []
         self.batch = QComboBox(self)
         self.batch.setObjectName("receivingBatch")
-        self.batch.setMinimumWidth(260)
+        self.batch.setMinimumWidth(380)
         self.batch.currentIndexChanged.connect(self._load_lines)
         self.rule = QComboBox(self)
         self.rule.setObjectName("shortfallRule")
@@ -77,6 +78,8 @@ class ReceivingView(QWidget):
         self.shorts = make_table(self, "shortLines", [
             self.tr("Order"), self.tr("Customer"), self.tr("Product"), self.tr("Ordered"),
             self.tr("Short"), self.tr("Perishable")], stretch=2)
+        for col, width in ((0, 190), (1, 120), (3, 70), (4, 90), (5, 80)):
+            self.shorts.setColumnWidth(col, width)
         self.info = make_info(self, "receivingInfo")
         self.sign_button = QPushButton(self.tr("Sign off as received"), self)
         self.sign_button.setObjectName("receiveSignOff")
@@ -207,6 +210,8 @@ class ReceivingView(QWidget):
             self.products.setCellWidget(r, 6, spin)
             self._spins[p.sku] = spin
         self.products.resizeColumnsToContents()
+        self.products.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.products.setColumnWidth(6, 90)
         self.shorts.setRowCount(0)
         self._plan = None
         self._set_buttons(status)

@@ -124,7 +124,7 @@ class UncollectedView(QWidget):
         self.table.setUpdatesEnabled(True)
         note, self._note = self._note, ""
         say(self.info, note or self.tr("%1 order(s) waiting too long, most overdue first.")
-            .replace("%1", str(sum(1 for u in rows if u.overdue_hours > 0))))
+            .replace("%1", str(sum(1 for u in rows if u.overdue_hours >= 0))))
         self.dataShown.emit()
 
     def select_orders(self, order_ids: list[str]) -> None:
