@@ -156,7 +156,7 @@ class DayCloseView(QWidget):
         line = self._lines[row]
         value = self._spins[line.sku].value()
         diff = None if value == NOT_COUNTED else value - line.expected
-        set_row(self.stock, row, [None] * 7 + ["" if diff is None else f"{diff:+d}"],
+        set_row(self.stock, row, [None] * 7 + ["" if diff is None else f"{diff:+d}" if diff else "0"],
                 bg=WARN_BG if diff else None)
 
     def set_count(self, sku: str, count: int | None) -> None:
