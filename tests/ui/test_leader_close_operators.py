@@ -138,3 +138,16 @@ def test_a_disabled_operator_and_the_lockout(qtbot, leader_window, store):
     view.rename("a1", "李明")
     qtbot.waitUntil(lambda: bool(view.info.property("isError")), timeout=WAIT)
     assert "Only the leader" in plain(view.info)
+
+
+def test_every_leader_screen_and_dialog_fits_a_1366x768_screen(qtbot, leader_window):
+    from pickup_station.ui import leader_hookup
+
+    w = leader_window()
+    tabs = w.leader_tabs
+    for i in range(tabs.count()):
+        hint = tabs.widget(i).minimumSizeHint()
+        assert hint.width() <= 1366 and hint.height() <= 640, (tabs.tabText(i), hint)
+    for dlg in (leader_hookup.open_basket(w), leader_hookup.open_failed_prints(w)):
+        assert dlg.width() <= 1366 and dlg.height() <= 768
+        assert dlg.minimumSizeHint().height() <= 768
