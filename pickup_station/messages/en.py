@@ -249,4 +249,6 @@ TEXTS: dict[str, str] = {
     'counter.order_returned': 'Order {order_id} was returned to HQ',
     'verdict.returned.title': 'Returned to HQ',
     'verdict.returned.body': 'Do not hand over.',
+    # the leader's screens (ui/views/operators_view.py)
+    'operators.leader_only': 'Only the leader manages operators',
 }

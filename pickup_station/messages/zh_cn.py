@@ -223,4 +223,6 @@ TEXTS: dict[str, str] = {
     'counter.order_returned': '订单 {order_id} 已退回总部，不能提货',
     'verdict.returned.title': '已退回总部',
     'verdict.returned.body': '请勿发货。',
+    # the leader's screens (ui/views/operators_view.py)
+    'operators.leader_only': '只有团长可以管理操作员',
 }

@@ -152,8 +152,7 @@ class OperatorsView(QWidget):
         def work():
             with self.sv.store.session() as s:
                 if not acting.is_leader:
-                    raise Refused("只有团长可以管理操作员", "Only the leader manages operators",
-                                  code="leader_only")
+                    raise Refused("operators.leader_only", code="leader_only")
                 return fn(s, acting)
 
         def done(_r) -> None:
