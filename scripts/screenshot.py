@@ -185,7 +185,12 @@ def main() -> int:
     p.add_argument("--settle", type=float, default=4.0,
                    help="seconds to wait after the window shows before grabbing")
     p.add_argument("--keep", action="store_true", help="keep the temporary data dir")
+    p.add_argument("--leader", action="store_true",
+                   help="OUT is a folder: one leader-<screen>.png per leader screen "
+                        "(scripts/leader_shots.py), on a 1366x768 screen")
     args = p.parse_args()
+    if args.leader:
+        return leader_main(args)
     for tool in ("Xvfb", "xwininfo", "import"):
         if shutil.which(tool) is None:
             raise SystemExit(f"screenshot: '{tool}' not found; run scripts/install-system-deps.sh")
@@ -225,6 +230,31 @@ def main() -> int:
             print(f"screenshot: data kept in {data_dir}")
         else:
             shutil.rmtree(data_dir, ignore_errors=True)
+    return 0
+
+
+def leader_main(args) -> int:
+    """The leader's screens (scripts/leader_shots.py), each from the real demo window."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import leader_shots
+
+    out = Path(args.out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    data_dir = Path(tempfile.mkdtemp(prefix="pickup-leader-shot-"))
+    xvfb, display = start_xvfb("1366x768")
+    try:
+        env = app_env(display)
+        setup = subprocess.run(
+            app_cmd(data_dir, args.lang, "--screenshot", str(data_dir / "first-start.png")),
+            cwd=ROOT, env=env, timeout=180, capture_output=True, text=True, check=False)
+        if setup.returncode != 0 or not (data_dir / "demo-codes.png").exists():
+            sys.stderr.write(setup.stderr)
+            raise SystemExit(f"screenshot: demo set-up failed (exit {setup.returncode})")
+        leader_shots.take(out, data_dir, args.lang or "zh_CN", display, env, stop, top_window,
+                          settle=args.settle + 2)
+    finally:
+        stop(xvfb)
+        shutil.rmtree(data_dir, ignore_errors=True)
     return 0
 
 

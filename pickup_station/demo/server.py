@@ -104,7 +104,7 @@ def start_demo(paths: Paths, *, batches: int = 3, orders_per_batch: int = 120) -
 
 def _first_sync(paths: Paths, url: str, token: str, arrived: list[str],
                 collected: list[str] = ()) -> None:
-    from pickup_station.core import arrival
+    from pickup_station.core import arrival, shelves
     from pickup_station.core import operators as ops
     from pickup_station.core.counter import Counter, OrderChoice
     from pickup_station.store.db import Store
@@ -119,6 +119,9 @@ def _first_sync(paths: Paths, url: str, token: str, arrived: list[str],
             # the demo's PINs are printed in the README: no forced change of the leader's
             ops.add_operator(s, *ops.DEFAULT_LEADER, role="leader")
             ops.add_operator(s, "a1", "小李", "5678", role="assistant")
+            # the demo's batches hold more cold goods than the default layout's cold shelves
+            shelves.add_shelf(s, shelves.ShelfSpec("S", "chilled", 10, 30))
+            shelves.add_shelf(s, shelves.ShelfSpec("Y", "frozen", 10, 30))
         for batch_id in arrived:
             arrival.sign_off(store, batch_id, "leader")
         _morning_pickups(store, arrived[:1])

@@ -518,4 +518,5 @@ TEXTS: dict[str, str] = {
     "cli.shelves.shelf": "{name}  {area}  {levels} levels × {positions} positions",
     "cli.store_ok": "The local store passed the full integrity check: {path}",
     "cli.warning": "Warning: {message}",
+    # the leader's screens (ui/views/operators_view.py)
 }

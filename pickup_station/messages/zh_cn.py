@@ -474,4 +474,5 @@ TEXTS: dict[str, str] = {
     "cli.shelves.shelf": "{name}  {area}  {levels} 层 × {positions} 位",
     "cli.store_ok": "本地数据库完整性检查通过：{path}",
     "cli.warning": "注意：{message}",
+    # the leader's screens (ui/views/operators_view.py)
 }

@@ -25,6 +25,7 @@ from pickup_station.core import operators as ops
 from pickup_station.errors import Refused
 from pickup_station.messages import render
 from pickup_station.store.db import get_meta
+from pickup_station.ui import leader_hookup
 from pickup_station.ui.dialogs.common import SignInDialog
 from pickup_station.ui.services import Services
 from pickup_station.ui.tasks import DeviceLoop
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         self._build_help_menu()
         self._build_status_bar()
         self._wire_adapters()
+        leader_hookup.install(self)
         self._update_title()
         self.tabs.currentChanged.connect(self._tab_changed)
         QTimer.singleShot(0, self.counter_view.focus_scan)
@@ -356,9 +358,8 @@ class MainWindow(QMainWindow):
         self.counter_view.focus_scan()
 
     def sign_in(self, operator_id: str, pin: str) -> None:
-        def verify():
-            with self.sv.store.reader() as s:
-                return ops.verify_pin(s, operator_id, pin)
+        def verify():  # counts wrong PINs: the 5th in a row locks for a minute
+            return ops.authenticate(self.sv.store, operator_id, pin)
 
         def ok(op):
             self._operator = op
@@ -367,7 +368,7 @@ class MainWindow(QMainWindow):
             self._update_title()
             self.statusBar().showMessage(self.tr("Signed in: %1").replace("%1", op.name), 5000)
 
-        self.sv.tasks.op(verify, parent=self).success(ok).run()  # a wrong PIN: status bar
+        self.sv.tasks.op(verify, lane="write", parent=self).success(ok).run()  # wrong: status bar
 
     def sync_now(self) -> None:
         if not self.sv.sync.paired:

@@ -5,21 +5,25 @@ The window calls `enqueue_receipt(pickup_id)` after the hand-over is committed (
 at once); the worker reads the store, lays the paper out, and prints. A print that fails
 (printer off, out of paper, unplugged) is kept in `failed_jobs()` for `retry_failed()`, and the
 `printerStatus` line says so. Any receipt can be printed again with `reprint(pickup_id)` (补打).
+Kept papers are also written to the store (`core/print_jobs.py`, by kind and ids, never the
+text), so after a restart the worker loads them back first and "retry all" still finds them.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from pickup_station.config import PrinterSettings, Settings
+from pickup_station.core import day_close, print_jobs
 from pickup_station.core.papers import (
     DaySummary,
     Printable,
@@ -28,7 +32,9 @@ from pickup_station.core.papers import (
     shelf_label_from_store,
     station_info,
 )
+from pickup_station.core.papers.combined import combined_slip_from_store
 from pickup_station.core.papers.layout import layout
+from pickup_station.core.papers.packing import packing_list_from_store
 from pickup_station.errors import UserFacingError
 from pickup_station.hardware.escpos_cn import PrinterState
 from pickup_station.hardware.printers import (
@@ -61,6 +67,7 @@ class PrintJob:
     attempts: int = 0
     error: UserFacingError | None = None
     bytes_sent: int = 0
+    stored_id: int | None = None  # its row in the store's print_jobs once it failed
 
 
 class PrintQueue(QObject):
@@ -114,6 +121,17 @@ class PrintQueue(QObject):
             summary = DaySummary.from_dict(summary)
         return self._enqueue("day_summary", summary)
 
+    def enqueue_day_closing(self, day, reprint: bool = False) -> int:
+        """The closing slip of a closed day (`core/day_close.py`), first print or reprint."""
+        return self._enqueue("day_closing", (day.isoformat(), reprint))
+
+    def enqueue_packing_list(self, batch_id: str) -> int:
+        return self._enqueue("packing_list", batch_id)
+
+    def enqueue_combined_slip(self, pickup_ids: list[str]) -> int:
+        """One slip for everything a delegate collected (`papers/combined.py`)."""
+        return self._enqueue("combined_slip", list(pickup_ids))
+
     def test_print(self) -> int:
         """The settings screen's 'test print' button."""
         return self._enqueue("test", None)
@@ -136,10 +154,14 @@ class PrintQueue(QObject):
             return list(self._failed)
 
     def discard_failed(self, job_id: int | None = None) -> None:
-        """Forget one kept paper (or all of them)."""
+        """Forget one kept paper (or all of them); the store forgets it on the worker."""
         with self._lock:
+            gone = [j for j in self._failed if job_id is None or j.job_id == job_id]
             self._failed = [j for j in self._failed if job_id is not None and j.job_id != job_id]
             n = len(self._failed)
+        for job in gone:
+            if job.stored_id is not None:
+                self._queue.put(PrintJob(-1, "dismiss", job.stored_id))
         self.failedChanged.emit(n)
         self._request_publish()
 
@@ -176,12 +198,16 @@ class PrintQueue(QObject):
         self._request_publish()
 
     def _run(self) -> None:
+        self._load_stored()
         while True:
             job = self._queue.get()
             if job is None:
                 return
             if job.kind == "barrier":
                 job.target.set()  # type: ignore[union-attr]
+                continue
+            if job.kind == "dismiss":
+                self._store_call(print_jobs.dismiss, self._store, job.target)
                 continue
             try:
                 self._do(job)
@@ -190,7 +216,87 @@ class PrintQueue(QObject):
                 job.error = UserFacingError("print_queue.program_error")
                 self._finish(job, False, keep=True)
 
+    # ---- kept papers in the store (worker thread) --------------------------------------------
+
+    def _store_call(self, fn, *args):
+        try:
+            return fn(*args)
+        except Exception:  # the store is not the printer: a failure here loses no paper now
+            log.exception("print job bookkeeping failed")
+            return None
+
+    def _load_stored(self) -> None:
+        """Papers that failed before the last restart come back as kept jobs."""
+        stored = self._store_call(print_jobs.list_failed, self._store) or []
+        jobs = []
+        for row in stored:
+            target = self._target_of(row.kind, row.ref_ids)
+            if target is None:
+                continue
+            jobs.append(PrintJob(next(self._ids), row.kind, target,
+                                 reprint="reprint" in row.ref_ids[1:], attempts=row.attempts,
+                                 error=UserFacingError(row.error, row.error),
+                                 stored_id=row.id))
+        if not jobs:
+            return
+        with self._lock:
+            self._failed = jobs + self._failed
+            n = len(self._failed)
+        self.failedChanged.emit(n)
+        self._changed.emit(None)
+
+    @staticmethod
+    def _refs_of(job: PrintJob) -> list[str]:
+        if job.kind == "day_summary":
+            summary = job.target
+            data = summary.to_dict() if hasattr(summary, "to_dict") else dict(summary)
+            return [json.dumps(data, ensure_ascii=False, default=str)]
+        if job.kind == "day_closing":
+            day, _reprint = job.target  # type: ignore[misc]
+            return [day]
+        if job.kind == "combined_slip":
+            return list(job.target)  # type: ignore[arg-type]
+        if job.kind == "receipt" and job.reprint:
+            return [str(job.target), "reprint"]
+        return [] if job.target is None else [str(job.target)]
+
+    @staticmethod
+    def _target_of(kind: str, refs: list[str]):
+        if kind == "day_summary":
+            return DaySummary.from_dict(json.loads(refs[0])) if refs else None
+        if kind == "day_closing":
+            return (refs[0], True) if refs else None
+        if kind == "combined_slip":
+            return list(refs)
+        if kind == "test":
+            return None
+        return refs[0] if refs else None
+
+    def _keep_in_store(self, job: PrintJob) -> None:
+        if job.stored_id is not None or job.kind not in print_jobs.KINDS:
+            return
+        err = job.error.message(self._lang()) if job.error is not None else ""
+        row = self._store_call(print_jobs.record_failure, self._store, job.kind,
+                               self._refs_of(job), err or "printer error")
+        if row is not None:
+            job.stored_id = row.id
+
     def _do(self, job: PrintJob) -> None:
+        self._print_once(job, [])
+
+    def _settle_stored(self, job: PrintJob, ok: bool, keep: bool) -> None:
+        """A kept paper was tried again: its row says so before anyone hears of it."""
+        def failed(_kind, _refs):
+            err = job.error
+            raise err if isinstance(err, UserFacingError) else OSError(str(err))
+        if ok:
+            self._store_call(print_jobs.retry, self._store, job.stored_id, lambda k, r: None)
+        elif keep:
+            self._store_call(print_jobs.retry, self._store, job.stored_id, failed)
+        else:  # nothing to print any more (the order is gone)
+            self._store_call(print_jobs.dismiss, self._store, job.stored_id)
+
+    def _print_once(self, job: PrintJob, outcome: list) -> None:
         job.attempts += 1
         settings = self._settings()
         state = None
@@ -207,16 +313,20 @@ class PrintQueue(QObject):
             result = printer.print_lines(layout(paper, settings.printer.paper_mm))
         except PrinterNotConfigured as exc:
             job.error = exc
-            self._finish(job, False, keep=False)
+            outcome.append("keep" if job.stored_id is not None else "forget")
+            self._finish(job, False, keep=job.stored_id is not None)
         except PrinterError as exc:
             job.error = exc
+            outcome.append("keep")
             self._finish(job, False, keep=True)
         except UserFacingError as exc:  # e.g. the pickup is not in the store: nothing to keep
             job.error = exc
+            outcome.append("forget")
             self._finish(job, False, keep=False)
         else:
             job.bytes_sent = result.bytes_sent
             job.error = None
+            outcome.append("printed")
             self._finish(job, True, keep=False, state=result.state)
 
     def _paper(self, job: PrintJob, printer: PrinterSettings) -> Printable:
@@ -230,6 +340,14 @@ class PrintQueue(QObject):
                 return pickup_receipt_from_store(session, str(job.target), reprint=job.reprint)
             if job.kind == "label":
                 return shelf_label_from_store(session, str(job.target))
+            if job.kind == "packing_list":
+                return packing_list_from_store(session, str(job.target))
+            if job.kind == "combined_slip":
+                return combined_slip_from_store(session, list(job.target))  # type: ignore[arg-type]
+        if job.kind == "day_closing":
+            day, reprint = job.target  # type: ignore[misc]
+            return day_close.closing_slip(self._store, date.fromisoformat(day), reprint=reprint)
+        with self._store.reader() as session:
             return make_test_page(station_info(session), describe(printer))
 
     def _rasterizer(self):
@@ -267,6 +385,10 @@ class PrintQueue(QObject):
                     self._failed.append(job)
                     del self._failed[:-MAX_FAILED]
             n_failed = len(self._failed)
+        if job.stored_id is not None:
+            self._settle_stored(job, ok, keep)
+        elif not ok and keep and job.kind != "status":
+            self._keep_in_store(job)
         if ok:
             msg = self._done_texts().get(job.kind, "")
         else:
@@ -289,6 +411,9 @@ class PrintQueue(QObject):
     def _done_texts(self) -> dict[str, str]:
         return {"receipt": self.tr("Receipt printed"), "label": self.tr("Label printed"),
                 "day_summary": self.tr("Day summary printed"),
+                "day_closing": self.tr("Closing slip printed"),
+                "packing_list": self.tr("Packing list printed"),
+                "combined_slip": self.tr("Combined slip printed"),
                 "test": self.tr("Test page printed"), "status": self.tr("Printer checked")}
 
     def _request_publish(self) -> None:

@@ -169,6 +169,89 @@
     </message>
 </context>
 <context>
+    <name>BasketDialog</name>
+    <message>
+        <source>Delegate&apos;s basket</source>
+        <translation>代取篮</translation>
+    </message>
+    <message>
+        <source>Scan each customer&apos;s code, one after another</source>
+        <translation>依次扫描每位顾客的提货码</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>顾客</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>手机</translation>
+    </message>
+    <message>
+        <source>Slot</source>
+        <translation>货位</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订单数</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>e.g. Building 3, Ms Wang</source>
+        <translation>例如：3号楼王阿姨</translation>
+    </message>
+    <message>
+        <source>One combined slip</source>
+        <translation>一张汇总单</translation>
+    </message>
+    <message>
+        <source>One receipt per order</source>
+        <translation>每单一张小票</translation>
+    </message>
+    <message>
+        <source>No paper</source>
+        <translation>不打印</translation>
+    </message>
+    <message>
+        <source>Remove line</source>
+        <translation>移除此行</translation>
+    </message>
+    <message>
+        <source>Hand all over</source>
+        <translation>全部交付</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Scan</source>
+        <translation>扫码</translation>
+    </message>
+    <message>
+        <source>Delegate</source>
+        <translation>代取人</translation>
+    </message>
+    <message>
+        <source>Paper</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>in the basket</source>
+        <translation>已加入代取篮</translation>
+    </message>
+    <message>
+        <source>%1 customer(s), %2 order(s) in the basket; %3 left out.</source>
+        <translation>代取篮中 %1 位顾客、%2 单；%3 个未加入。</translation>
+    </message>
+    <message>
+        <source>Handed over: %1 order(s) to %2.</source>
+        <translation>已交付：%1 单，代取人 %2。</translation>
+    </message>
+</context>
+<context>
     <name>CameraPage</name>
     <message>
         <source>Use a camera to scan QR codes</source>
@@ -319,6 +402,129 @@
     </message>
 </context>
 <context>
+    <name>DayCloseView</name>
+    <message>
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <source>Pickups</source>
+        <translation>提货次数</translation>
+    </message>
+    <message>
+        <source>Items handed</source>
+        <translation>已提件数</translation>
+    </message>
+    <message>
+        <source>Shortages</source>
+        <translation>缺货破损</translation>
+    </message>
+    <message>
+        <source>Returns</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <source>Undos</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>商品编码</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Arrived</source>
+        <translation>到货</translation>
+    </message>
+    <message>
+        <source>Handed over</source>
+        <translation>已提</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>已退回</translation>
+    </message>
+    <message>
+        <source>Should be there</source>
+        <translation>应有</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation>实盘</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>Counted = expected</source>
+        <translation>实盘 = 应有</translation>
+    </message>
+    <message>
+        <source>Fill every count with what should be there, then change the ones that differ</source>
+        <translation>把每项实盘填为应有数量，再改动不一致的</translation>
+    </message>
+    <message>
+        <source>Close the day and print</source>
+        <translation>日结并打印</translation>
+    </message>
+    <message>
+        <source>Reprint</source>
+        <translation>补打</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Closed days</source>
+        <translation>已日结</translation>
+    </message>
+    <message>
+        <source>By operator</source>
+        <translation>按操作员</translation>
+    </message>
+    <message>
+        <source>not counted</source>
+        <translation>未盘点</translation>
+    </message>
+    <message>
+        <source>%1 was closed at %2 by %3: reprint or export it.</source>
+        <translation>%1 已于 %2 由 %3 日结：可补打或导出。</translation>
+    </message>
+    <message>
+        <source>Count the goods on the shelves and enter what is there (%1 product(s) should be there).</source>
+        <translation>请盘点货架上的商品并填写实有数量（应有 %1 种商品）。</translation>
+    </message>
+    <message>
+        <source>%1 closed: %2 discrepanc(ies) recorded; the closing slip is printing.</source>
+        <translation>%1 已日结：记录 %2 项差异；正在打印日结单。</translation>
+    </message>
+    <message>
+        <source>No printer is set up: choose one in Settings.</source>
+        <translation>未设置打印机：请在设置中选择。</translation>
+    </message>
+    <message>
+        <source>Closing slip of %1 sent to the printer.</source>
+        <translation>%1 的日结单已发送到打印机。</translation>
+    </message>
+    <message>
+        <source>Export the closed day</source>
+        <translation>导出日结</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+</context>
+<context>
     <name>DisplayPage</name>
     <message>
         <source>The new language is used after the app restarts.</source>
@@ -331,6 +537,75 @@
     <message>
         <source>Language</source>
         <translation>语言</translation>
+    </message>
+</context>
+<context>
+    <name>ForcedPinDialog</name>
+    <message>
+        <source>Change the leader&apos;s PIN</source>
+        <translation>修改团长 PIN</translation>
+    </message>
+    <message>
+        <source>This station still has the default leader PIN. Choose a new PIN of 4 to 8 digits before anything else; keep it to yourself.</source>
+        <translation>本站仍在使用默认的团长 PIN。请先设置 4 到 8 位数字的新 PIN，并妥善保管。</translation>
+    </message>
+    <message>
+        <source>New PIN</source>
+        <translation>新 PIN</translation>
+    </message>
+    <message>
+        <source>New PIN again</source>
+        <translation>再次输入新 PIN</translation>
+    </message>
+    <message>
+        <source>The new PIN is needed before the station can be used.</source>
+        <translation>须先设置新 PIN 才能使用本站。</translation>
+    </message>
+    <message>
+        <source>The two PINs differ: type them again.</source>
+        <translation>两次输入的 PIN 不一致，请重新输入。</translation>
+    </message>
+</context>
+<context>
+    <name>LeaderHookup</name>
+    <message>
+        <source>Leader</source>
+        <translation>团长</translation>
+    </message>
+    <message>
+        <source>Delegate&apos;s basket</source>
+        <translation>代取篮</translation>
+    </message>
+    <message>
+        <source>Failed prints</source>
+        <translation>打印失败</translation>
+    </message>
+    <message>
+        <source>The leader&apos;s PIN was changed.</source>
+        <translation>团长 PIN 已修改。</translation>
+    </message>
+</context>
+<context>
+    <name>LeaderTabs</name>
+    <message>
+        <source>Receiving by product</source>
+        <translation>按商品收货</translation>
+    </message>
+    <message>
+        <source>Shelves</source>
+        <translation>货架</translation>
+    </message>
+    <message>
+        <source>Uncollected and returns</source>
+        <translation>滞留与退回</translation>
+    </message>
+    <message>
+        <source>Day closing</source>
+        <translation>日结</translation>
+    </message>
+    <message>
+        <source>Operators</source>
+        <translation>操作员</translation>
     </message>
 </context>
 <context>
@@ -481,6 +756,113 @@
     </message>
 </context>
 <context>
+    <name>OperatorsView</name>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN 码</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>店员</translation>
+    </message>
+    <message>
+        <source>Leader</source>
+        <translation>团长</translation>
+    </message>
+    <message>
+        <source>Add operator</source>
+        <translation>添加操作员</translation>
+    </message>
+    <message>
+        <source>New operator</source>
+        <translation>新操作员</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>改名</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Reset PIN</source>
+        <translation>重置 PIN</translation>
+    </message>
+    <message>
+        <source>Selected operator</source>
+        <translation>所选操作员</translation>
+    </message>
+    <message>
+        <source>New name</source>
+        <translation>新名字</translation>
+    </message>
+    <message>
+        <source>New PIN</source>
+        <translation>新 PIN</translation>
+    </message>
+    <message>
+        <source>locked, %1 s left</source>
+        <translation>已锁定，还剩 %1 秒</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>must be changed</source>
+        <translation>须修改</translation>
+    </message>
+    <message>
+        <source>Only the leader manages operators.</source>
+        <translation>只有团长可以管理操作员。</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Give the new operator a name.</source>
+        <translation>请填写新操作员的名字。</translation>
+    </message>
+    <message>
+        <source>%1 added.</source>
+        <translation>已添加 %1。</translation>
+    </message>
+    <message>
+        <source>Renamed to %1.</source>
+        <translation>已改名为 %1。</translation>
+    </message>
+    <message>
+        <source>Enabled.</source>
+        <translation>已启用。</translation>
+    </message>
+    <message>
+        <source>Disabled: this operator can no longer sign in.</source>
+        <translation>已停用：此操作员不能再登录。</translation>
+    </message>
+    <message>
+        <source>PIN reset (and any lock lifted).</source>
+        <translation>PIN 已重置（锁定已解除）。</translation>
+    </message>
+</context>
+<context>
     <name>OrderCard</name>
     <message>
         <source>Quantities…</source>
@@ -566,6 +948,83 @@
     </message>
 </context>
 <context>
+    <name>PrintJobsDialog</name>
+    <message>
+        <source>Failed prints</source>
+        <translation>打印失败</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>小票</translation>
+    </message>
+    <message>
+        <source>Shelf label</source>
+        <translation>货架标签</translation>
+    </message>
+    <message>
+        <source>Day summary</source>
+        <translation>日报</translation>
+    </message>
+    <message>
+        <source>Closing slip</source>
+        <translation>日结单</translation>
+    </message>
+    <message>
+        <source>Packing list</source>
+        <translation>打包单</translation>
+    </message>
+    <message>
+        <source>Combined slip</source>
+        <translation>代取汇总单</translation>
+    </message>
+    <message>
+        <source>Test page</source>
+        <translation>测试页</translation>
+    </message>
+    <message>
+        <source>Paper</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>For</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>Tries</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Retry all</source>
+        <translation>全部重打</translation>
+    </message>
+    <message>
+        <source>Discard selected</source>
+        <translation>放弃所选</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pickup(s)</source>
+        <translation>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 paper(s) wait for a reprint.</source>
+        <translation>%1 张待重打。</translation>
+    </message>
+    <message>
+        <source>%1 paper(s) sent again.</source>
+        <translation>已重新发送 %1 张。</translation>
+    </message>
+</context>
+<context>
     <name>PrintQueue</name>
     <message>
         <source> (kept for reprint)</source>
@@ -582,6 +1041,18 @@
     <message>
         <source>Day summary printed</source>
         <translation>日结单已打印</translation>
+    </message>
+    <message>
+        <source>Closing slip printed</source>
+        <translation>日结单已打印</translation>
+    </message>
+    <message>
+        <source>Packing list printed</source>
+        <translation>打包单已打印</translation>
+    </message>
+    <message>
+        <source>Combined slip printed</source>
+        <translation>代取汇总单已打印</translation>
     </message>
     <message>
         <source>Test page printed</source>
@@ -774,6 +1245,185 @@
     </message>
 </context>
 <context>
+    <name>ReceivingView</name>
+    <message>
+        <source>SKU</source>
+        <translation>商品编码</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>品类</translation>
+    </message>
+    <message>
+        <source>Storage</source>
+        <translation>存放</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订单数</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>应到</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>实收</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>顾客</translation>
+    </message>
+    <message>
+        <source>Ordered</source>
+        <translation>订购</translation>
+    </message>
+    <message>
+        <source>Short</source>
+        <translation>缺货</translation>
+    </message>
+    <message>
+        <source>Perishable</source>
+        <translation>易腐</translation>
+    </message>
+    <message>
+        <source>Sign off as received</source>
+        <translation>按实收签收</translation>
+    </message>
+    <message>
+        <source>Correct the selected count</source>
+        <translation>更正所选数量</translation>
+    </message>
+    <message>
+        <source>After sign-off: a box found later or a miscount; the shortfall follows</source>
+        <translation>签收后：后来找到的货或点错的数量；缺货随之调整</translation>
+    </message>
+    <message>
+        <source>Add an overflow area</source>
+        <translation>增加临时区</translation>
+    </message>
+    <message>
+        <source>Print packing list</source>
+        <translation>打印打包单</translation>
+    </message>
+    <message>
+        <source>Print shelf labels</source>
+        <translation>打印货架标签</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <source>Shortfall rule</source>
+        <translation>缺货分配规则</translation>
+    </message>
+    <message>
+        <source>Order lines that go short (editable)</source>
+        <translation>缺货的订单行（可修改）</translation>
+    </message>
+    <message>
+        <source>expected</source>
+        <translation>待到货</translation>
+    </message>
+    <message>
+        <source>received</source>
+        <translation>已签收</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已结束</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s)</source>
+        <translation>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>dry</source>
+        <translation>常温</translation>
+    </message>
+    <message>
+        <source>fresh</source>
+        <translation>生鲜</translation>
+    </message>
+    <message>
+        <source>chilled</source>
+        <translation>冷藏</translation>
+    </message>
+    <message>
+        <source>frozen</source>
+        <translation>冷冻</translation>
+    </message>
+    <message>
+        <source>%1 product(s), %2 perishable (blue): count them and enter what came.</source>
+        <translation>%1 种商品，%2 种易腐（蓝色）：请清点并填写实收数量。</translation>
+    </message>
+    <message>
+        <source>Signed off. Change a count and press &apos;Correct&apos; for a box found later.</source>
+        <translation>已签收。后来找到货时，改数量后按“更正”。</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>Short: %1 item(s) on %2 order line(s), by the rule shown. Change a line if needed, then sign off.</source>
+        <translation>缺货：%1 件，分到 %2 个订单行（按所示规则）。需要时修改，然后签收。</translation>
+    </message>
+    <message>
+        <source>Everything came as expected.</source>
+        <translation>全部按应到数量到货。</translation>
+    </message>
+    <message>
+        <source>The preview is being updated: check it, then sign off.</source>
+        <translation>正在更新缺货分配：请核对后再签收。</translation>
+    </message>
+    <message>
+        <source>Batch %1 signed off: %2 short line(s); shelf slots given.</source>
+        <translation>批次 %1 已签收：%2 个缺货行；已分配货位。</translation>
+    </message>
+    <message>
+        <source>Overflow shelf %1 added (150 slots): sign off again.</source>
+        <translation>已增加临时货架 %1（150 个货位）：请再次签收。</translation>
+    </message>
+    <message>
+        <source>Choose the product to correct first.</source>
+        <translation>请先选择要更正的商品。</translation>
+    </message>
+    <message>
+        <source>%1: received %2 → %3; %4 order line(s) changed.</source>
+        <translation>%1：实收 %2 → %3；%4 个订单行已调整。</translation>
+    </message>
+    <message>
+        <source>No printer is set up: choose one in Settings.</source>
+        <translation>未设置打印机：请在设置中选择。</translation>
+    </message>
+    <message>
+        <source>Packing list sent to the printer.</source>
+        <translation>打包单已发送到打印机。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n shelf label(s) sent to the printer.</source>
+        <translation>
+            <numerusform>已发送 %n 张货架标签到打印机。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ReportsView</name>
     <message>
         <source>Picked up today</source>
@@ -935,6 +1585,93 @@
     </message>
 </context>
 <context>
+    <name>ShelvesView</name>
+    <message>
+        <source>Normal</source>
+        <translation>常温区</translation>
+    </message>
+    <message>
+        <source>Chilled</source>
+        <translation>冷藏区</translation>
+    </message>
+    <message>
+        <source>Frozen</source>
+        <translation>冷冻区</translation>
+    </message>
+    <message>
+        <source>Overflow</source>
+        <translation>临时区</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Slots</source>
+        <translation>货位</translation>
+    </message>
+    <message>
+        <source>Occupied</source>
+        <translation>占用</translation>
+    </message>
+    <message>
+        <source>Free</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <source>Shelf</source>
+        <translation>货架</translation>
+    </message>
+    <message>
+        <source>Levels</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <source>Positions</source>
+        <translation>位数</translation>
+    </message>
+    <message>
+        <source>Example slot</source>
+        <translation>货位示例</translation>
+    </message>
+    <message>
+        <source>e.g. Z1</source>
+        <translation>例如 Z1</translation>
+    </message>
+    <message>
+        <source>Add shelf</source>
+        <translation>增加货架</translation>
+    </message>
+    <message>
+        <source>Add a shelf or an overflow area</source>
+        <translation>增加货架或临时区</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Positions per level</source>
+        <translation>每层位数</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Nearly full: %1. Add a shelf or an overflow area before the next sign-off.</source>
+        <translation>快满了：%1。请在下次签收前增加货架或临时区。</translation>
+    </message>
+    <message>
+        <source>%1 slot(s) held, %2 shelf(s).</source>
+        <translation>已占用 %1 个货位，共 %2 个货架。</translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
         <source>Switch operator</source>
@@ -1024,6 +1761,117 @@
     <message>
         <source>Items</source>
         <translation>商品</translation>
+    </message>
+</context>
+<context>
+    <name>UncollectedView</name>
+    <message>
+        <source>dry</source>
+        <translation>常温</translation>
+    </message>
+    <message>
+        <source>fresh</source>
+        <translation>生鲜</translation>
+    </message>
+    <message>
+        <source>chilled</source>
+        <translation>冷藏</translation>
+    </message>
+    <message>
+        <source>frozen</source>
+        <translation>冷冻</translation>
+    </message>
+    <message>
+        <source>Overdue after (days):</source>
+        <translation>超时天数：</translation>
+    </message>
+    <message>
+        <source>Save thresholds</source>
+        <translation>保存天数</translation>
+    </message>
+    <message>
+        <source>Also those not yet overdue</source>
+        <translation>也显示未超时的</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Slot</source>
+        <translation>货位</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>顾客</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>手机</translation>
+    </message>
+    <message>
+        <source>Storage</source>
+        <translation>存放</translation>
+    </message>
+    <message>
+        <source>Waited (h)</source>
+        <translation>已等（小时）</translation>
+    </message>
+    <message>
+        <source>Overdue (h)</source>
+        <translation>超时（小时）</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <source>Reminders</source>
+        <translation>提醒次数</translation>
+    </message>
+    <message>
+        <source>Ask HQ to remind</source>
+        <translation>请总部提醒</translation>
+    </message>
+    <message>
+        <source>Not collected in time</source>
+        <translation>超时未取</translation>
+    </message>
+    <message>
+        <source>Customer refused</source>
+        <translation>顾客拒收</translation>
+    </message>
+    <message>
+        <source>Goods spoiled</source>
+        <translation>商品变质</translation>
+    </message>
+    <message>
+        <source>Return to HQ</source>
+        <translation>退回总部</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source> (cancelled)</source>
+        <translation>（已取消）</translation>
+    </message>
+    <message>
+        <source>%1 order(s) waiting too long, most overdue first.</source>
+        <translation>%1 单超时未取，最久的在前。</translation>
+    </message>
+    <message>
+        <source>HQ will remind %1 customer(s).</source>
+        <translation>总部将提醒 %1 位顾客。</translation>
+    </message>
+    <message>
+        <source>%1 order(s) returned to HQ; %2 slot(s) freed.</source>
+        <translation>%1 单已退回总部；释放 %2 个货位。</translation>
+    </message>
+    <message>
+        <source>Choose one or more orders in the list first.</source>
+        <translation>请先在列表中选择订单。</translation>
     </message>
 </context>
 <context>

@@ -134,7 +134,7 @@ def test_window_speaks_chinese_by_default(make_window, ui_language):
     assert len(installed) >= 1  # ours (qtbase_zh_CN too when Qt ships it)
     w = make_window(Settings(lang=lang), lang=lang)
     assert w.findChild(QPushButton, "confirmButton").text() == "确认核销（回车）"
-    assert tab_titles(w) == ["核销台", "到货签收", "报表"]
+    assert tab_titles(w) == ["核销台", "到货签收", "报表", "团长"]
     assert w.sync_status.text() == "未连接服务器：离线工作中"
     assert w.arrival_view.sign_button.text() == "到货签收"
 
@@ -162,7 +162,7 @@ def test_window_speaks_english_on_request(make_window, ui_language, data_dir, ho
     ui_language(lang)
     w = make_window(settings, lang=lang)
     assert w.findChild(QPushButton, "confirmButton").text() == "Confirm hand-over (Enter)"
-    assert tab_titles(w) == ["Counter", "Arrival check", "Figures"]
+    assert tab_titles(w) == ["Counter", "Arrival check", "Figures", "Leader"]
 
 
 def test_settings_dialog_saves_the_language_for_the_next_start(make_window, ui_language,
