@@ -1012,7 +1012,7 @@
     <message numerus="yes">
         <source>%n pickup(s)</source>
         <translation>
-            <numerusform></numerusform>
+            <numerusform>%n 次提货</numerusform>
         </translation>
     </message>
     <message>
@@ -1349,7 +1349,7 @@
     <message numerus="yes">
         <source>%n order(s)</source>
         <translation>
-            <numerusform></numerusform>
+            <numerusform>%n 单</numerusform>
         </translation>
     </message>
     <message>
