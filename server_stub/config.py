@@ -54,7 +54,7 @@ class ServerConfig(BaseSettings):
     station_rate_per_s: float = 50.0
     station_burst: int = 100
     # below worker_threads: HQ always finds threads free while stations queue (429 + Retry-After)
-    max_concurrent_sync: int = 24
+    max_concurrent_sync: int = 32
     retry_after_s: int = 2
     # Body limits per request kind (bytes).
     push_max_bytes: int = PUSH_MAX_BYTES

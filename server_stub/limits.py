@@ -9,6 +9,7 @@ published for that path. It also caps the station requests in flight (429 + Retr
 
 from __future__ import annotations
 
+import hmac
 import json
 import math
 import re
@@ -106,6 +107,14 @@ class BodyLimitMiddleware:
             return await self._send_error(  # cheaper than a token check, and as final
                 send, 413, "payload_too_large",
                 f"request body over the limit of {limit} bytes for {path}", close=True)
+        token = bearer_token(Headers(scope=scope))
+        if (token is not None and not self._is_admin(token)
+                and self.in_flight_sync >= self.config.max_concurrent_sync):
+            # every slot taken: say so before looking the token up, so a storm of stations
+            # (or of strangers) costs no database read and no thread that HQ may need
+            return await self._send_error(
+                send, 429, "rate_limited", "too many stations at once; retry later",
+                [(b"retry-after", str(self.config.retry_after_s).encode())])
         caller = await self._identify(scope)
         if caller is None:
             return await self._send_error(
@@ -124,6 +133,10 @@ class BodyLimitMiddleware:
             await self._handle(scope, receive, send, path)
         finally:
             self.in_flight_sync -= 1
+
+    def _is_admin(self, token: str) -> bool:
+        admin = self.config.admin_token or ""
+        return bool(admin) and hmac.compare_digest(token.encode(), admin.encode())
 
     async def _identify(self, scope):
         token = bearer_token(Headers(scope=scope))
