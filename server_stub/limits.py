@@ -78,6 +78,19 @@ class BodyLimitMiddleware:
         self.app = app
         self.config = config
         self.in_flight_sync = 0
+        self._busy_second = 0
+        self._busy_count = 0
+
+    def _retry_after(self) -> bytes:
+        """`Retry-After` for a station turned away: the configured wait, longer the more were
+        turned away in this second (a reconnect storm), so the crowd spreads out instead of
+        coming back all at once and HQ keeps its share of the machine. At most 60 s."""
+        now = int(time.monotonic())
+        if now != self._busy_second:
+            self._busy_second, self._busy_count = now, 0
+        self._busy_count += 1
+        crowd = self._busy_count // max(1, self.config.max_concurrent_sync)
+        return str(min(60, self.config.retry_after_s * (1 + crowd))).encode()
 
     async def _send_error(self, send, status: int, code: str, message: str,
                           extra_headers: list | None = None, close: bool = False) -> None:
@@ -114,7 +127,7 @@ class BodyLimitMiddleware:
             # (or of strangers) costs no database read and no thread that HQ may need
             return await self._send_error(
                 send, 429, "rate_limited", "too many stations at once; retry later",
-                [(b"retry-after", str(self.config.retry_after_s).encode())])
+                [(b"retry-after", self._retry_after())])
         caller = await self._identify(scope)
         if caller is None:
             return await self._send_error(
@@ -124,7 +137,7 @@ class BodyLimitMiddleware:
         if caller.is_admin:
             return await self._handle(scope, receive, send, path)
         if self.in_flight_sync >= self.config.max_concurrent_sync:
-            retry = str(self.config.retry_after_s).encode()
+            retry = self._retry_after()
             return await self._send_error(
                 send, 429, "rate_limited", "too many stations at once; retry later",
                 [(b"retry-after", retry)])

@@ -90,7 +90,8 @@ def test_too_many_stations_at_once_get_429(server_factory):
     assert set(codes) == {200, 429}, codes
     for code, retry, body in answers:
         if code == 429:
-            assert retry == "3" and body["error"]["code"] == "rate_limited"
+            # the configured wait, longer in a crowd (spreads a reconnect storm), at most 60 s
+            assert 3 <= int(retry) <= 60 and body["error"]["code"] == "rate_limited"
     # once the flood is over, a station gets through again
     assert StationClient(server, token).pull(limit=1)["changes"]
 
