@@ -26,6 +26,7 @@ from sqlalchemy import text
 
 from pickup_station.core import arrival, receiving, shelves
 from pickup_station.core.shelves import ShelfSpec, ShelvesFull
+from pickup_station.messages import render
 from pickup_station.ui.services import Services
 from pickup_station.ui.widgets.leader_common import (
     PERISHABLE_BG,
@@ -68,9 +69,8 @@ class ReceivingView(QWidget):
         self.batch.currentIndexChanged.connect(self._load_lines)
         self.rule = QComboBox(self)
         self.rule.setObjectName("shortfallRule")
-        en = self.sv.lang.startswith("en")
-        for key, (zh, en_text) in receiving.RULES.items():
-            self.rule.addItem(en_text if en else zh, key)
+        for key, words in receiving.RULES.items():
+            self.rule.addItem(render(words, self.sv.lang), key)
         self.rule.currentIndexChanged.connect(self._schedule_preview)
         self.products = make_table(self, "pickList", [
             self.tr("SKU"), self.tr("Product"), self.tr("Category"), self.tr("Storage"),
