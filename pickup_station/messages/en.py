@@ -519,4 +519,5 @@ TEXTS: dict[str, str] = {
     "cli.store_ok": "The local store passed the full integrity check: {path}",
     "cli.warning": "Warning: {message}",
     # the leader's screens (ui/views/operators_view.py)
+    'print_jobs.kept_failure': 'Failed before the restart: {error}',
 }

@@ -475,4 +475,5 @@ TEXTS: dict[str, str] = {
     "cli.store_ok": "本地数据库完整性检查通过：{path}",
     "cli.warning": "注意：{message}",
     # the leader's screens (ui/views/operators_view.py)
+    'print_jobs.kept_failure': '重启前打印失败：{error}',
 }

@@ -235,7 +235,7 @@ class PrintQueue(QObject):
                 continue
             jobs.append(PrintJob(next(self._ids), row.kind, target,
                                  reprint="reprint" in row.ref_ids[1:], attempts=row.attempts,
-                                 error=UserFacingError(row.error, row.error),
+                                 error=UserFacingError("print_jobs.kept_failure", error=row.error),
                                  stored_id=row.id))
         if not jobs:
             return
