@@ -304,7 +304,7 @@ def pre_pick(data_dir: Path, batches: list[dict], n: int, rng: random.Random) ->
     store = Store.in_dir(data_dir)
     try:
         with store.session() as s:
-            ops.ensure_default_operators(s)
+            ops.add_operator(s, *ops.DEFAULT_LEADER, role="leader")  # a station set up: no forced PIN change
         counter = Counter(store)
         arrived = [o for b in batches[:-1] for o in b["orders"]]
         for o in rng.sample(arrived, n):
