@@ -379,32 +379,24 @@ def slots_of(session: Session, order_id: str) -> list[str]:
 
 def release_orders(session: Session, order_ids: Iterable[str], now: str) -> list[str]:
     """The orders left the shelf (handed over, returned): their links are released and each
-    slot nobody holds any more is freed. Returns the freed slots."""
+    slot nobody holds any more is freed. Returns the freed slots. Two statements (RETURNING):
+    this runs inside every hand-over, on the counter's path."""
     ids = list(dict.fromkeys(order_ids))
     assignment_ids: set[int] = set()
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
-        assignment_ids.update(session.scalars(
-            select(OrderSlot.assignment_id).where(OrderSlot.order_id.in_(chunk),
-                                                  OrderSlot.released_at.is_(None))))
-        session.execute(text(
+        assignment_ids.update(r[0] for r in session.execute(text(
             "UPDATE order_slots SET released_at = :now WHERE released_at IS NULL AND order_id "
-            f"IN ({', '.join(f':o{j}' for j in range(len(chunk)))})"),
-            {"now": now, **{f"o{j}": o for j, o in enumerate(chunk)}})
+            f"IN ({', '.join(f':o{j}' for j in range(len(chunk)))}) RETURNING assignment_id"),
+            {"now": now, **{f"o{j}": o for j, o in enumerate(chunk)}}))
     if not assignment_ids:
         return []
-    aids = sorted(assignment_ids)
-    freed = list(session.scalars(
-        select(SlotAssignment.slot).where(SlotAssignment.id.in_(aids),
-                                          SlotAssignment.freed_at.is_(None))
-        .where(~select(OrderSlot.order_id).where(OrderSlot.assignment_id == SlotAssignment.id,
-                                                 OrderSlot.released_at.is_(None)).exists())))
-    session.execute(text(
+    freed = [r[0] for r in session.execute(text(
         "UPDATE slot_assignments SET freed_at = :now WHERE freed_at IS NULL AND id IN "
-        f"({', '.join(str(int(a)) for a in aids)}) AND NOT EXISTS (SELECT 1 FROM order_slots os "
-        "WHERE os.assignment_id = slot_assignments.id AND os.released_at IS NULL)"),
-        {"now": now})
-    return freed
+        f"({', '.join(str(int(a)) for a in sorted(assignment_ids))}) AND NOT EXISTS (SELECT 1 "
+        "FROM order_slots os WHERE os.assignment_id = slot_assignments.id "
+        "AND os.released_at IS NULL) RETURNING slot"), {"now": now})]
+    return sorted(freed)
 
 
 def restore_order(session: Session, order_id: str, now: str) -> list[str]:
