@@ -245,7 +245,7 @@ def _notice(window, text: str, lang: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
-    if args.self_test:  # answered by pickup_station/__main__.py (selftest builds on this module)
+    if args.self_test:  # answered by pickup_station/__main__.py (the self-test builds on this module)
         print("pickup-station --self-test: run it as `pickup-station` or `python -m "
               "pickup_station`", file=sys.stderr)
         return 2
