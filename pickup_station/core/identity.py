@@ -51,6 +51,13 @@ def mask_phone(phone: str) -> str:
     return d
 
 
+def safe_phone(stored: str | None) -> str:
+    """The phone as it may be shown or printed: the store keeps it masked already; anything
+    that still shows all its digits is masked here."""
+    stored = stored or ""
+    return stored if "*" in stored else mask_phone(stored)
+
+
 def mask_name(name: str) -> str:
     """`王芳` → `王*`, `欧阳娜娜` → `欧**娜`, `Alice` → `A***e`: enough to check, not to dox."""
     name = (name or "").strip()

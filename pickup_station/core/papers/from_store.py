@@ -7,7 +7,7 @@ from datetime import datetime, tzinfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pickup_station.core.identity import mask_name, mask_phone
+from pickup_station.core.identity import mask_name, safe_phone
 from pickup_station.core.papers.model import (
     STATION_KEYS,
     PickupReceipt,
@@ -59,7 +59,7 @@ def pickup_receipt_from_store(
         order_id=order.order_id,
         batch_id=order.batch_id,
         customer_name=mask_name(order.customer_name),
-        phone=_masked_phone(order.phone_masked),
+        phone=safe_phone(order.phone_masked),
         receipt_no=pickup.receipt_no,
         operator_name=operator.name if operator else pickup.operator_id,
         items_handed=handed,
@@ -85,7 +85,7 @@ def shelf_label_from_store(session: Session, order_id: str) -> ShelfLabel:
         shelf_slot=order.shelf_slot or "",
         pickup_code=order.pickup_code or "",
         customer_name=mask_name(order.customer_name),
-        phone=_masked_phone(order.phone_masked),
+        phone=safe_phone(order.phone_masked),
         item_count=count,
         line_count=len(order.items),
     )
@@ -95,9 +95,3 @@ def make_test_page(station: StationInfo, description: str,
                    now: datetime | None = None) -> PrinterTestPage:
     return PrinterTestPage(station=station, description=description,
                     printed_at=(now or datetime.now().astimezone()))
-
-
-def _masked_phone(text: str) -> str:
-    """The store keeps phones masked already; mask again anything that still shows all digits."""
-    text = text or ""
-    return text if "*" in text or not text else mask_phone(text)

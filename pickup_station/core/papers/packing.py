@@ -13,8 +13,8 @@ from datetime import datetime, tzinfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pickup_station.core.identity import mask_name
-from pickup_station.core.papers.from_store import _masked_phone, station_info
+from pickup_station.core.identity import mask_name, safe_phone
+from pickup_station.core.papers.from_store import station_info
 from pickup_station.core.papers.layout import _when, two_columns
 from pickup_station.core.papers.model import ReceiptNotFound, StationInfo
 from pickup_station.core.timezone import station_tz
@@ -110,6 +110,6 @@ def packing_list_from_store(session: Session, batch_id: str, *, tz: tzinfo | Non
         printed_at=(now or utcnow()).astimezone(tz),
         products=[PackingProduct(sku, n, q, len(o)) for sku, (n, q, o) in sorted(products.items())],
         orders=[PackingOrder(h.order_id, h.shelf_slot or "", mask_name(h.customer_name),
-                             _masked_phone(h.phone_masked), h.pickup_code or "", items)
+                             safe_phone(h.phone_masked), h.pickup_code or "", items)
                 for h, items in sorted(orders.values(),
                                        key=lambda hi: (hi[0].shelf_slot or "~", hi[0].order_id))])

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import and_, func
 
-from pickup_station.core.identity import mask_phone
+from pickup_station.core.identity import safe_phone  # noqa: F401  (re-exported)
 from pickup_station.core.timezone import (  # noqa: F401  (re-exported for the reports)
     STATION_TZ_KEY,
     local_day_window,
@@ -54,10 +54,6 @@ def _aware(now: datetime | None) -> datetime:
 
 
 
-def safe_phone(stored: str | None) -> str:
-    """The phone as it may be shown: already-masked text is kept, anything else is masked."""
-    stored = stored or ""
-    return stored if "*" in stored else mask_phone(stored)
 
 
 def yuan(cents: int) -> str:
