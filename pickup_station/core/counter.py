@@ -12,18 +12,19 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from pickup_station.core import batch_state, shelves
+from pickup_station.core import handover_rows as rows
 from pickup_station.core import operators as ops
 from pickup_station.core.events import event_row, record_event
 from pickup_station.core.identity import mask_name
 from pickup_station.core.scanning import ScanQuery, parse_scan
 from pickup_station.core.verdicts import CustomerCandidate, ItemView, OrderView, Verdict
 from pickup_station.errors import Refused
-from pickup_station.store.db import Store, get_meta, iso, parse_iso, set_meta, utcnow
-from pickup_station.store.models import Batch, Order, OrderItem, OutboxEvent, Pickup, PickupLine
+from pickup_station.store.db import Store, iso, parse_iso, utcnow
+from pickup_station.store.models import Batch, Order, OrderItem, Pickup
 
 UNDO_WINDOW = timedelta(minutes=10)
 LINE_REASONS = ("short", "damaged", "declined")
@@ -70,49 +71,6 @@ class HandoverResult:
     @property
     def receipt_nos(self) -> list[str]:
         return [p.receipt_no for p in self.pickups]
-
-
-@dataclass
-class _Writes:
-    """What one hand-over writes, gathered and then sent as a few multi-row statements
-    (the ORM's unit of work was most of a hand-over's time at the counter)."""
-
-    pickups: list[dict] = field(default_factory=list)
-    lines: list[dict] = field(default_factory=list)
-    events: list[dict] = field(default_factory=list)
-    orders: list[dict] = field(default_factory=list)  # order_id, pickup_state, updated_at
-
-    def write(self, s: Session) -> None:
-        if self.pickups:
-            s.execute(insert(Pickup), self.pickups)
-        if self.lines:
-            s.execute(insert(PickupLine), self.lines)
-        if self.events:
-            s.execute(insert(OutboxEvent), self.events)
-        if self.orders:
-            s.execute(update(Order.__table__).where(Order.__table__.c.order_id == bindparam("oid"))
-                      .values(pickup_state=bindparam("state"), updated_at=bindparam("at")),
-                      [{"oid": o["order_id"], "state": o["pickup_state"],
-                        "at": o["updated_at"]} for o in self.orders])
-
-
-class _ReceiptNumbers:
-    """Receipt numbers `<station>-<yymmdd>-<nnnn>` of one hand-over transaction: the day's
-    counter and the station id are read once, the counter written back once (`save`)."""
-
-    def __init__(self, s: Session, day: str):
-        self.s, self.day = s, day
-        self.key = f"receipt_seq:{day}"
-        self.n = self.start = int(get_meta(s, self.key, "0"))
-        self.station = get_meta(s, "station_id") or "ST"
-
-    def next(self) -> str:
-        self.n += 1
-        return f"{self.station}-{self.day}-{self.n:04d}"
-
-    def save(self) -> None:
-        if self.n != self.start:
-            set_meta(self.s, self.key, str(self.n))
 
 
 class Counter:
@@ -280,10 +238,11 @@ class Counter:
         proxy_name = (proxy_name or "").strip() or None
         now = self.clock()
         result = HandoverResult(picked_at=iso(now))
-        with self.store.session() as s, s.no_autoflush:  # one flush, at the commit
-            operator = ops.get_operator(s, operator_id)
+        with self.store.session() as s:
+            conn = s.connection()  # Core only below: this is the counter's hot path
+            operator = rows.operator_of(conn, operator_id)
             if override is not None:
-                approver = ops.get_operator(s, override.approved_by)
+                approver = rows.operator_of(conn, override.approved_by)
                 if not approver.is_leader:
                     raise Refused("counter.leader_approval_needed")
                 if not override.reason.strip():
@@ -291,11 +250,9 @@ class Counter:
             # every chosen order with its items and batch in two queries, inside the write
             # transaction (so the state checked below is the state committed over)
             ids = list(dict.fromkeys(c.order_id for c in choices))
-            orders = {o.order_id: o for o in s.scalars(
-                select(Order).where(Order.order_id.in_(ids))
-                .options(selectinload(Order.items), joinedload(Order.batch)))}
-            receipts = _ReceiptNumbers(s, now.astimezone(self.tz).strftime("%y%m%d"))
-            writes = _Writes()
+            orders = rows.load_orders(conn, ids)
+            receipts = rows.ReceiptNumbers(conn, now.astimezone(self.tz).strftime("%y%m%d"))
+            writes = rows.Writes()
             seen = set()
             for choice in choices:
                 if choice.order_id in seen:
@@ -304,17 +261,21 @@ class Counter:
                 result.pickups.append(self._hand_over_one(
                     choice, orders.get(choice.order_id), operator, proxy_name, override, now,
                     receipts, writes))
-            writes.write(s)
+            writes.write(conn)
             receipts.save()
             # the goods left the shelf: free their slots; a batch with nothing left is closed
-            shelves.release_orders(s, [p.order_id for p in result.pickups], result.picked_at)
-            batch_state.close_finished(s, {o.batch_id for o in orders.values()},
-                                       result.picked_at)
+            # (the full check only for a batch whose last open order just went)
+            shelves.release_orders(conn, [p.order_id for p in result.pickups], result.picked_at)
+            arrived = {o.batch_id for o in orders.values() if o.batch_status == "arrived"}
+            emptied = {b for b in arrived
+                       if conn.execute(rows.STILL_OPEN, {"b": b}).first() is None}
+            if emptied:
+                batch_state.close_finished(s, emptied, result.picked_at)
         return result
 
-    def _hand_over_one(self, choice: OrderChoice, order: Order | None,
+    def _hand_over_one(self, choice: OrderChoice, order: rows.OrderRow | None,
                        operator: ops.OperatorInfo, proxy_name, override: Override | None,
-                       now: datetime, receipts: _ReceiptNumbers, writes: _Writes) -> HandedOver:
+                       now: datetime, receipts: rows.ReceiptNumbers, writes: rows.Writes) -> HandedOver:
         if order is None:
             raise Refused("counter.unknown_order", order_id=choice.order_id, code="unknown")
         if order.status != "active":
@@ -324,11 +285,11 @@ class Counter:
         if order.pickup_state != "open":
             raise Refused("counter.order_already_picked_up", order_id=order.order_id,
                           code="already_picked_up")
-        if order.batch.status == "expected" and not (
+        if order.batch_status == "expected" and not (
                 override and override.kind == "batch_not_arrived"):
             raise Refused("counter.batch_not_arrived", order_id=order.order_id,
                           code="not_arrived")
-        if override and override.kind == "batch_not_arrived" and order.batch.status != "expected":
+        if override and override.kind == "batch_not_arrived" and order.batch_status != "expected":
             override = None  # an arrived order of the same customer needs no exception
         by_id = {i.id: i for i in order.items}
         wanted = {c.item_id: c for c in (choice.lines or [])}

@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import Connection, delete, select, text
 from sqlalchemy.orm import Session
 
 from pickup_station.errors import Refused
@@ -377,7 +377,7 @@ def slots_of(session: Session, order_id: str) -> list[str]:
 
 # ---- goods leaving and coming back ------------------------------------------------------------
 
-def release_orders(session: Session, order_ids: Iterable[str], now: str) -> list[str]:
+def release_orders(session: Session | Connection, order_ids: Iterable[str], now: str) -> list[str]:
     """The orders left the shelf (handed over, returned): their links are released and each
     slot nobody holds any more is freed. Returns the freed slots. Two statements (RETURNING):
     this runs inside every hand-over, on the counter's path."""
