@@ -130,13 +130,13 @@ class Counter:
     def _orders(self, s: Session, where, limit: int = 20) -> list:
         stmt = (select(*self._ORDER_COLUMNS).join(Batch, Batch.batch_id == Order.batch_id)
                 .where(where).order_by(Order.order_id).limit(limit))
-        return list(s.execute(stmt))
+        return list(s.connection().execute(stmt))  # Core rows: no ORM result context
 
     def _views(self, s: Session, rows: list, scanned: str | None = None) -> list[OrderView]:
         """Views of order rows from `_orders`, their items read in one query."""
         items: dict[str, list[ItemView]] = {r.order_id: [] for r in rows}
         if items:
-            for i in s.execute(select(*self._ITEM_COLUMNS)
+            for i in s.connection().execute(select(*self._ITEM_COLUMNS)
                                .where(OrderItem.order_id.in_(list(items)))
                                .order_by(OrderItem.id)):
                 items[i.order_id].append(ItemView(i.id, i.sku, i.name, i.qty, i.qty_short,
