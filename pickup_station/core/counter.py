@@ -23,7 +23,15 @@ from pickup_station.core.scanning import ScanQuery, parse_scan
 from pickup_station.core.verdicts import CustomerCandidate, ItemView, OrderView, Verdict
 from pickup_station.errors import Refused
 from pickup_station.store.db import Store, get_meta, iso, parse_iso, set_meta, utcnow
-from pickup_station.store.models import Batch, Order, OrderItem, OutboxEvent, Pickup, PickupLine
+from pickup_station.store.models import (
+    Batch,
+    Order,
+    OrderItem,
+    OtherCounterPickup,
+    OutboxEvent,
+    Pickup,
+    PickupLine,
+)
 
 UNDO_WINDOW = timedelta(minutes=10)
 LINE_REASONS = ("short", "damaged", "declined")
@@ -96,6 +104,16 @@ class _Writes:
                         "at": o["updated_at"]} for o in self.orders])
 
 
+def counter_id(s: Session) -> str:
+    """This counter's (PC's) id among the station's counters, made once and kept in the store:
+    it goes with each hand-over, so HQ and the other counters can tell where it happened."""
+    value = get_meta(s, "counter_id")
+    if not value:
+        value = "C-" + uuid.uuid4().hex[:8]
+        set_meta(s, "counter_id", value)
+    return value
+
+
 class _ReceiptNumbers:
     """Receipt numbers `<station>-<yymmdd>-<nnnn>` of one hand-over transaction: the day's
     counter and the station id are read once, the counter written back once (`save`)."""
@@ -105,6 +123,7 @@ class _ReceiptNumbers:
         self.key = f"receipt_seq:{day}"
         self.n = self.start = int(get_meta(s, self.key, "0"))
         self.station = get_meta(s, "station_id") or "ST"
+        self.counter_id = counter_id(s)
 
     def next(self) -> str:
         self.n += 1
@@ -252,14 +271,18 @@ class Counter:
                                                 Pickup.undone_at.is_(None))
                            .order_by(Pickup.picked_at.desc())).first()
         detail = {}
+        if pickup is None:  # handed over at another counter of the station (sync/counter_echo)
+            pickup = s.get(OtherCounterPickup, order.order_id)
         if pickup is not None:
-            name = pickup.operator_id
+            name = pickup.operator_id or ""
             try:
-                name = ops.get_operator(s, pickup.operator_id).name
+                name = ops.get_operator(s, pickup.operator_id).name if name else name
             except Refused:
                 pass
             detail = {"picked_at": self._local(pickup.picked_at), "operator": name,
-                      "receipt_no": pickup.receipt_no, "proxy_name": pickup.proxy_name or ""}
+                      "receipt_no": pickup.receipt_no,
+                      "proxy_name": getattr(pickup, "proxy_name", None) or "",
+                      "counter_id": getattr(pickup, "counter_id", None) or ""}
         return Verdict.refusal(query, "already_picked_up", orders=self._views(s, [order]),
                                detail=detail)
 
@@ -389,6 +412,7 @@ class Counter:
                        "qty_handed": ln["qty_handed"], "reason": ln["reason"]} for ln in lines],
             "override": ({"kind": override.kind, "reason": override.reason,
                           "approved_by": override.approved_by} if override else None),
+            "counter_id": receipts.counter_id,
         }, order_id=order.order_id, batch_id=order.batch_id, occurred_at=at))
         return HandedOver(pickup_id, receipt_no, order.order_id, handed_total, missing_total)
 
