@@ -88,14 +88,16 @@ def _items(session: Any, events: list, checked: dict, outcome: dict) -> list[dic
     for event in events:
         result, data = outcome[event.event_id], checked[event.event_id]
         kind_body = None
-        if event.type == "pickup_confirmed" and result["status"] == "rejected":
-            second = _reported(session, event, data)
-            if result.get("reason") == "already_picked_up":
+        reason = result.get("reason") if result["status"] == "rejected" else None
+        if event.type == "pickup_confirmed" and reason in ("already_picked_up",
+                                                           "order_cancelled"):
+            second = _reported(session, event, data)  # valid data: it got that far
+            if reason == "already_picked_up":
                 first = firsts.get(event.event_id)
                 kind_body = ("double_redemption", {
                     "pickups": [first or dict(result.get("detail") or {}, status="accepted"),
                                 second]})
-            elif result.get("reason") == "order_cancelled":
+            else:
                 order = session.orders.get(event.order_id, {})
                 kind_body = ("pickup_after_cancel", {
                     "cancelled_at": order.get("cancelled_at"),

@@ -165,3 +165,11 @@ def test_review_list_filters_pages_and_refusals(any_world):
     assert_error(w.s1.request("GET", "/api/v1/review"), 403)
     assert_error(w.s1.request("POST", "/api/v1/review/1/resolve", json={"note": "n"}), 403)
     assert _review(w, state="open")["items"][0]["state"] == "open"
+
+
+def test_refused_events_of_other_reasons_make_no_item(any_world):
+    w = any_world
+    results = w.s1.push([event("pickup_confirmed", order_id="O1", data={"receipt_no": "R1"}),
+                         pickup("NOPE", "P-9"), pickup("O3", "P-3")])
+    assert [r["status"] for r in results] == ["rejected", "rejected", "accepted"]
+    assert _review(w)["items"] == []
