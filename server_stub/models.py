@@ -285,3 +285,30 @@ day_closings = Table(
     Column("discrepancies", Text, nullable=False),  # JSON
     Column("discrepancy_count", Integer, nullable=False),
 )
+
+
+# --- HQ's needs-review queue (issue 11; services/review.py) ----------------------------------
+
+# What HQ must look at: a hand-over after a cancel, one order handed over twice, a day
+# closing's shelf-count discrepancies, goods returned. Made in the push that reported it (one
+# per causing event); resolved by HQ with a note, which the station pulls (change kind
+# `review`). body: JSON, the kind's details (docs/protocol.md).
+review_items = Table(
+    "review_items", metadata,
+    _serial("id"),
+    Column("station_id", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("order_id", Text),
+    Column("batch_id", Text),
+    Column("event_id", Text, nullable=False),  # the event that caused it (canonical UUID)
+    Column("occurred_at", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("state", Text, nullable=False, server_default=text("'open'")),
+    Column("note", Text),
+    Column("resolved_at", Text),
+    UniqueConstraint("station_id", "event_id"),
+    Index("ix_review_items_state", "state", "id"),
+    Index("ix_review_items_station", "station_id", "id"),
+    sqlite_autoincrement=True,
+)

@@ -345,3 +345,13 @@ class DayClosingOut(Open):
 
 class DayClosingsOut(Open):
     day_closings: list[DayClosingOut]
+
+
+# --- HQ's needs-review queue (issue 11): declared with the station's half of it ----------
+from pickup_station.sync.review_wire import (  # noqa: F401
+    REVIEW_KINDS,
+    REVIEW_STATES,
+    ResolveIn,
+    ReviewItemOut,
+    ReviewListOut,
+)

@@ -15,6 +15,7 @@ from pickup_station.core.manifest import import_manifest_file
 from pickup_station.errors import Refused
 from pickup_station.messages import render
 from pickup_station.store.models import AttentionItem, OutboxEvent
+from pickup_station.sync.attention import hq_note_of
 
 
 def register(sub, common) -> None:
@@ -157,7 +158,8 @@ def cmd_status(args, ctx) -> Outcome:
         attention = s.scalars(select(AttentionItem).where(AttentionItem.resolved_at.is_(None))
                               .order_by(AttentionItem.id)).all()
         att = [{"id": a.id, "kind": a.kind, "event_type": a.event_type, "order_id": a.order_id,
-                "reason": a.reason, "created_at": a.created_at} for a in attention]
+                "reason": a.reason, "created_at": a.created_at,
+                "hq_note": hq_note_of(a.detail)} for a in attention]
     payload = {
         "ok": True, "store": str(store.path), "pending_events": pending,
         "oldest_pending": oldest, "needs_attention": len(att), "attention": att,

@@ -24,7 +24,7 @@ from pickup_station.core.scanning import ScanQuery, parse_scan
 from pickup_station.core.verdicts import CustomerCandidate, ItemView, OrderView, Verdict
 from pickup_station.errors import Refused
 from pickup_station.store.db import Store, iso, parse_iso, utcnow
-from pickup_station.store.models import Batch, Order, OrderItem, Pickup
+from pickup_station.store.models import Batch, Order, OrderItem, OtherCounterPickup, Pickup
 
 UNDO_WINDOW = timedelta(minutes=10)
 LINE_REASONS = ("short", "damaged", "declined")
@@ -210,14 +210,18 @@ class Counter:
                                                 Pickup.undone_at.is_(None))
                            .order_by(Pickup.picked_at.desc())).first()
         detail = {}
+        if pickup is None:  # handed over at another counter of the station (sync/counter_echo)
+            pickup = s.get(OtherCounterPickup, order.order_id)
         if pickup is not None:
-            name = pickup.operator_id
+            name = pickup.operator_id or ""
             try:
-                name = ops.get_operator(s, pickup.operator_id).name
+                name = ops.get_operator(s, pickup.operator_id).name if name else name
             except Refused:
                 pass
             detail = {"picked_at": self._local(pickup.picked_at), "operator": name,
-                      "receipt_no": pickup.receipt_no, "proxy_name": pickup.proxy_name or ""}
+                      "receipt_no": pickup.receipt_no,
+                      "proxy_name": getattr(pickup, "proxy_name", None) or "",
+                      "counter_id": getattr(pickup, "counter_id", None) or ""}
         return Verdict.refusal(query, "already_picked_up", orders=self._views(s, [order]),
                                detail=detail)
 
@@ -350,6 +354,7 @@ class Counter:
                        "qty_handed": ln["qty_handed"], "reason": ln["reason"]} for ln in lines],
             "override": ({"kind": override.kind, "reason": override.reason,
                           "approved_by": override.approved_by} if override else None),
+            "counter_id": receipts.counter_id,
         }, order_id=order.order_id, batch_id=order.batch_id, occurred_at=at))
         return HandedOver(pickup_id, receipt_no, order.order_id, handed_total, missing_total)
 

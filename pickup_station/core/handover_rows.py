@@ -4,6 +4,7 @@ ORM's identity map and unit of work were most of the time. Used by `core.counter
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import insert, text
@@ -38,15 +39,22 @@ class Writes:
 
 class ReceiptNumbers:
     """Receipt numbers `<station>-<yymmdd>-<nnnn>` of one hand-over transaction: the day's
-    counter and the station id are read in one query, the counter written back once (`save`)."""
+    counter, the station id and this counter's id are read in one query, the counter written
+    back once (`save`). The counter (PC) id is made once and kept: it goes with each hand-over,
+    so HQ and the station's other counters can tell where it happened."""
 
     def __init__(self, conn, day: str):
         self.conn, self.day = conn, day
         self.key = f"receipt_seq:{day}"
-        meta = dict(conn.execute(_META_PAIR, {"a": self.key, "b": "station_id"}).all())
+        meta = dict(conn.execute(_META_KEYS, {"a": self.key, "b": "station_id",
+                                              "c": "counter_id"}).all())
         self.n = self.start = int(meta.get(self.key) or 0)
         self.stored = self.key in meta
         self.station = meta.get("station_id") or "ST"
+        self.counter_id = meta.get("counter_id")
+        if not self.counter_id:
+            self.counter_id = "C-" + uuid.uuid4().hex[:8]
+            conn.execute(_META_INSERT, {"k": "counter_id", "v": self.counter_id})
 
     def next(self) -> str:
         self.n += 1
@@ -60,7 +68,7 @@ class ReceiptNumbers:
 
 # The hand-over's statements, compiled once (the counter's hot path: Core on the session's
 # connection, no ORM identity map or unit of work; measured in bench/counter_latency.py).
-_META_PAIR = text("SELECT key, value FROM meta WHERE key IN (:a, :b)")
+_META_KEYS = text("SELECT key, value FROM meta WHERE key IN (:a, :b, :c)")
 _META_UPDATE = text("UPDATE meta SET value = :v WHERE key = :k")
 _META_INSERT = text("INSERT INTO meta (key, value) VALUES (:k, :v)")
 _OPERATOR = text("SELECT operator_id, name, role FROM operators "

@@ -146,6 +146,9 @@ class Verdict:
             if d.get("proxy_name"):
                 out.append(Message("verdict.already_picked_up.proxy",
                                    proxy_name=d["proxy_name"]))
+            if d.get("counter_id"):  # at another counter of the station (sync/counter_echo)
+                out.append(Message("verdict.already_picked_up.elsewhere",
+                                   counter_id=d["counter_id"]))
             return out
         if code == "not_arrived" and d.get("expected_at"):
             return [Message("verdict.not_arrived.body_eta", batch_id=d.get("batch_id", ""),

@@ -49,6 +49,8 @@ _FRONT: dict[str, str] = {
     "verdict.already_picked_up.when": ("Picked up at {picked_at} by {operator}, receipt "
                                        "{receipt_no}. Do not hand over again."),
     "verdict.already_picked_up.proxy": "Collected by proxy: {proxy_name}",
+    "verdict.already_picked_up.elsewhere": ("Handed over at another counter of this pickup "
+                                            "point ({counter_id})."),
     # --- refusals of the counter (core/counter.py) ----------------------------------------
     "counter.no_order_chosen": "No order was chosen",
     "counter.leader_approval_needed": "This needs the leader's approval",
@@ -239,6 +241,15 @@ _FRONT: dict[str, str] = {
                                                       "handed over: settle it with HQ"),
     "attention.reason.order_removed_after_pickup": ("HQ removed this order from its batch after "
                                                     "it was handed over: settle it with HQ"),
+    "attention.kind.hq_review": "Handled by HQ",
+    "attention.reason.double_redemption": ("The same order was handed over twice (two "
+                                           "counters or two pickup points); HQ looked into it"),
+    "attention.reason.pickup_after_cancel": ("The order was handed over after it was "
+                                             "cancelled; HQ looked into it"),
+    "attention.reason.shelf_discrepancy": ("The day closing's shelf count differed from what "
+                                           "was expected; HQ looked into it"),
+    "attention.reason.order_returned": "Goods returned to HQ; HQ looked into it",
+    "attention.hq_note": "{reason}. HQ's note: {note}",
     # --- camera and scanners (hardware/camera.py, hardware/scanners.py) --------------------
     "camera.state.connecting": "Camera: connecting…",
     "camera.state.connected": "Camera: connected",

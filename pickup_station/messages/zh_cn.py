@@ -40,6 +40,7 @@ _FRONT: dict[str, str] = {
     "verdict.already_picked_up.body": "请勿重复核销。",
     "verdict.already_picked_up.when": "已于 {picked_at} 由 {operator} 核销，小票号 {receipt_no}。请勿重复核销。",
     "verdict.already_picked_up.proxy": "代取人：{proxy_name}",
+    "verdict.already_picked_up.elsewhere": "在本自提点的另一台收银机（{counter_id}）核销。",
     # --- refusals of the counter (core/counter.py) ----------------------------------------
     "counter.no_order_chosen": "没有选择要提货的订单",
     "counter.leader_approval_needed": "此操作需要团长批准",
@@ -213,6 +214,12 @@ _FRONT: dict[str, str] = {
     "attention.reason.payload_too_large": "事件太大，服务器无法接收（请联系技术支持）",
     "attention.reason.order_cancelled_after_pickup": "订单已交给顾客，之后总部取消了它：请联系总部处理退款或追回",
     "attention.reason.order_removed_after_pickup": "订单已交给顾客，之后总部从批次中删除了它：请联系总部",
+    "attention.kind.hq_review": "总部已处理",
+    "attention.reason.double_redemption": "同一订单被核销了两次（两台收银机或两个自提点），总部已查看",
+    "attention.reason.pickup_after_cancel": "订单取消后仍被核销，总部已查看",
+    "attention.reason.shelf_discrepancy": "日结盘点数与应有数不符，总部已查看",
+    "attention.reason.order_returned": "退回总部的货品，总部已查看",
+    "attention.hq_note": "{reason}。总部处理意见：{note}",
     # --- camera and scanners (hardware/camera.py, hardware/scanners.py) --------------------
     "camera.state.connecting": "摄像头：正在连接…",
     "camera.state.connected": "摄像头：已连接",

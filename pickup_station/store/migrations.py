@@ -208,6 +208,18 @@ MIGRATIONS: list[list[str]] = [
         # is anything of this batch still on the shelf? (asked after every hand-over)
         "CREATE INDEX ix_orders_batch_state ON orders(batch_id, pickup_state)",
     ],
+    # 3: hand-overs made at the station's other counters, as a pull reported them (issue 11)
+    [
+        """CREATE TABLE other_counter_pickups (
+            order_id TEXT PRIMARY KEY REFERENCES orders(order_id) ON DELETE CASCADE,
+            pickup_id TEXT NOT NULL,
+            receipt_no TEXT,
+            operator_id TEXT,
+            counter_id TEXT,
+            picked_at TEXT NOT NULL,
+            partial INTEGER NOT NULL DEFAULT 0,
+            received_at TEXT NOT NULL)""",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

@@ -132,6 +132,22 @@ class PickupLine(Base):
     pickup: Mapped[Pickup] = relationship(back_populates="lines")
 
 
+class OtherCounterPickup(Base):
+    """A hand-over made at another counter (PC) of this station, learnt from a pull: the order
+    is picked up here too, and a scan of its code says when, where and which receipt."""
+
+    __tablename__ = "other_counter_pickups"
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.order_id", ondelete="CASCADE"),
+                                          primary_key=True)
+    pickup_id: Mapped[str] = mapped_column(String)
+    receipt_no: Mapped[str | None] = mapped_column(String)
+    operator_id: Mapped[str | None] = mapped_column(String)
+    counter_id: Mapped[str | None] = mapped_column(String)
+    picked_at: Mapped[str] = mapped_column(String)  # UTC ISO
+    partial: Mapped[int] = mapped_column(Integer, default=0)
+    received_at: Mapped[str] = mapped_column(String)
+
+
 class OutboxEvent(Base):
     """An event waiting for upload. Deleted only after the server answered for it."""
 

@@ -7,6 +7,8 @@ for an order already handed over still lands in the needs-attention list. Orders
 station (the bulk of a first download: 20,000 orders) and open orders HQ changed are validated
 the same way and written with a few `executemany` per page instead of one ORM flush per order
 (~50× faster; same fields, same shelf-slot numbering).
+Then the hand-overs of the station's other counters (`counter_echo.py`); HQ's resolved review
+items go to the needs-attention list (`hq_review.py`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from pickup_station.core.manifest import ApplyReport
 from pickup_station.errors import ManifestError
 from pickup_station.store.db import get_meta, iso, set_meta, utcnow
 from pickup_station.store.models import Batch, Order, OrderItem
+from pickup_station.sync.counter_echo import apply_echoes
+from pickup_station.sync.hq_review import apply_review
 from pickup_station.sync.protocol import Change
 
 _ORDERS = Order.__table__
@@ -176,8 +180,16 @@ def apply_changes(session: Session, changes: list[Change]) -> ApplyReport:
     known = _known_orders(session, order_ids)
     known_batches = _known_batches(session, batch_ids)
     pending = _Pending(session)
+    echoes: dict[str, dict | None] = {}  # order -> the hand-over HQ holds (counter_echo.py)
     for change in changes:
         data = change.data
+        if change.kind == "review":  # HQ resolved an item of its review queue (hq_review.py)
+            report.attention.append(apply_review(session, data))
+            continue
+        if change.kind == "order":
+            echoes.pop(str(data.get("order_id") or "").strip(), None)
+            if change.op == "upsert" and "pickup" in data:
+                echoes[str(data["order_id"]).strip()] = data["pickup"]
         if change.kind == "batch":
             report.add(manifest.apply_batch(session, data))
             known_batches.add(str(data["batch_id"]).strip())
@@ -207,4 +219,5 @@ def apply_changes(session: Session, changes: list[Change]) -> ApplyReport:
         known[order_id] = pending.add(data, mine)
         report.orders += 1
     pending.flush()
+    apply_echoes(session, echoes)
     return report

@@ -1,8 +1,10 @@
 """The needs-attention list (需处理): what sync could not settle by itself, for the host to see.
 
-Items come from two places: a pushed event the server `rejected` (kind `rejected_event`, parked
-by the sync engine so the rest of the queue flows on) and HQ changes to orders already handed
-over (`cancelled_after_pickup`, `removed_after_pickup`, added by `manifest.py` during a pull).
+Items come from three places: a pushed event the server `rejected` (kind `rejected_event`,
+parked by the sync engine so the rest of the queue flows on), HQ changes to orders already
+handed over (`cancelled_after_pickup`, `removed_after_pickup`, added by `manifest.py` during a
+pull) and HQ's resolutions of its review queue (`hq_review.py`: HQ's note on the parked item, or
+an item `hq_review` of its own).
 `list_attention` reads them, `resolve` marks one handled, `describe_*` give the words shown.
 No Qt; `ui/attention_dialog.py` is the window onto it.
 """
@@ -21,12 +23,14 @@ from pickup_station.store.models import AttentionItem
 
 # The kinds, event types and reasons of the list; each is worded once, in
 # `pickup_station.messages` (`attention.kind.*`, `attention.event.*`, `attention.reason.*`).
-KINDS = ("rejected_event", "cancelled_after_pickup", "removed_after_pickup")
+KINDS = ("rejected_event", "cancelled_after_pickup", "removed_after_pickup", "hq_review")
 EVENT_TYPES = ("pickup_confirmed", "pickup_undone", "arrival_checked", "item_short",
                "item_damaged")
 REASONS = ("order_cancelled", "already_picked_up", "unknown_order", "unknown_batch",
            "not_picked_up", "invalid_event", "validation_error", "event_id_conflict",
-           "payload_too_large", "order_cancelled_after_pickup", "order_removed_after_pickup")
+           "payload_too_large", "order_cancelled_after_pickup", "order_removed_after_pickup",
+           # HQ's review queue (issue 11; sync/hq_review.py): the item's kind is its reason
+           "double_redemption", "pickup_after_cancel", "shelf_discrepancy", "order_returned")
 
 
 def _word(family: str, code: str | None) -> Message | str:
@@ -50,6 +54,13 @@ def describe_reason(reason: str, lang: str = "zh_CN") -> str:
     return word.render(lang) if isinstance(word, Message) else word
 
 
+def describe_row(row: AttentionRow, lang: str = "zh_CN") -> str:
+    """The reason in words, with HQ's note when HQ resolved what it concerns."""
+    reason = describe_reason(row.reason, lang)
+    note = row.hq_note
+    return render("attention.hq_note", lang, reason=reason, note=note) if note else reason
+
+
 @dataclass
 class AttentionRow:
     id: int
@@ -61,6 +72,17 @@ class AttentionRow:
     created_at: str
     resolved_at: str | None
     detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def hq_note(self) -> str:
+        """HQ's note on it (its review queue resolved what this concerns), or ''."""
+        return hq_note_of(self.detail)
+
+
+def hq_note_of(detail: dict | str | None) -> str:
+    """HQ's note in an item's detail (a dict, or its stored JSON), or ''."""
+    hq = (_json(detail) if not isinstance(detail, dict) else detail).get("hq_review")
+    return str(hq.get("note") or "") if isinstance(hq, dict) else ""
 
 
 def list_attention(store: Store, *, include_resolved: bool = False) -> list[AttentionRow]:

@@ -36,6 +36,7 @@ from pickup_station.errors import UserFacingError
 from pickup_station.messages import Message
 from pickup_station.sync.event_data import LEADER_EVENT_DATA, ArrivalData
 from pickup_station.sync.patterns import NO_NUL, SKU_PATTERN, TIME_PATTERN, UUID_PATTERN
+from pickup_station.sync.review_wire import PickupEcho, ReviewUpsert
 
 # --- limits (part of the contract) -------------------------------------------------------------
 
@@ -69,8 +70,7 @@ def canonical_uuid(value: str) -> str:
     canonical form: lower case, hyphenated. ASCII hex only; ValueError otherwise."""
     if not isinstance(value, str) or len(value) > 47:
         raise ValueError("event_id must be a UUID")
-    text = value.lower()
-    text = text.removeprefix("urn:uuid:")
+    text = value.lower().removeprefix("urn:uuid:")
     if text.startswith("{") and text.endswith("}"):
         text = text[1:-1]
     if _CANONICAL_UUID.fullmatch(text):
@@ -167,6 +167,7 @@ class PickupConfirmedData(Wire):
     proxy_name: Annotated[StrictStr, Field(max_length=100, pattern=NO_NUL)] | None = None
     items: list[PickupLine] = Field(default_factory=list, max_length=500)
     override: FreeData | None = None
+    counter_id: Short | None = None  # the counter (PC) of the station that handed over
 
 
 class PickupUndoneData(Wire):
@@ -237,6 +238,7 @@ class OrderData(Open):
     status: StrictStr | None = None
     cancel_reason: StrictStr | None = None
     shelf_slot: StrictStr | None = None
+    pickup: PickupEcho | None = None  # the hand-over that stands (absent: an older server)
 
 
 class OrderRef(Open):
@@ -273,7 +275,8 @@ class OrderDelete(Wire):
 
 WireChange = Annotated[
     Annotated[BatchUpsert, Tag("batch/upsert")] | Annotated[OrderUpsert, Tag("order/upsert")]
-    | Annotated[OrderDelete, Tag("order/delete")],
+    | Annotated[OrderDelete, Tag("order/delete")]
+    | Annotated[ReviewUpsert, Tag("review/upsert")],  # review_wire.py: HQ resolved an item
     Discriminator(_change_tag, custom_error_type="unknown_change",
                   custom_error_message="unknown kind/op of a change"),
 ]
@@ -346,7 +349,7 @@ def _bad(key: str, **params: Any) -> ProtocolError:
 @dataclass(frozen=True)
 class Change:  # one entry of a pull page: a batch or order that changed at HQ (data as sent)
     seq: int
-    kind: str  # batch / order
+    kind: str  # batch / order / review
     op: str  # upsert / delete
     data: dict
 

@@ -31,7 +31,7 @@ from ..schemas import (
     PickupUndoneData,
     canonical_uuid,
 )
-from . import chunked, leader_events
+from . import chunked, leader_events, review
 
 DATA_MODELS: dict[str, type[BaseModel]] = EVENT_DATA
 
@@ -194,6 +194,7 @@ class PushSession:
                                     "v_reason": r.reason})
             outcome[event.event_id] = result
         self._write(rejects)
+        review.after_push(self, fresh, outcome)  # HQ's review queue; the other counters' feed
         done: set[str] = set()
         for event in self.events:  # one result per event sent, in the order sent
             if event.event_id in done:

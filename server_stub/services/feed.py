@@ -3,7 +3,8 @@
 A station gets the masked phone and its last 4 digits, never the number, and a customer key
 that only the server can compute (HMAC with its secret).
 One page = one query for the change rows + one per kind for the current rows (batches with
-their order counts, orders, items), whatever the page size: no N+1.
+their order counts, orders, items, the hand-overs that stand, HQ's resolved review items),
+whatever the page size: no N+1.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from .. import models as m
 from ..identifiers import customer_key, phone_digits, phone_masked
-from . import chunked
+from . import chunked, pickup_echo, review
 
 
 def pull(conn: Connection, station_id: str, after: int, limit: int, secret: str) -> dict:
@@ -31,10 +32,14 @@ def pull(conn: Connection, station_id: str, after: int, limit: int, secret: str)
     order_ids = [r.entity_id for r in rows if r.kind == "order" and r.op == "upsert"]
     batches = _batches(conn, batch_ids)
     orders = _orders(conn, order_ids, secret)
+    reviews = review.station_view(conn, station_id,
+                                  [r.entity_id for r in rows if r.kind == review.STATION_VIEW])
     changes = []
     for r in rows:
         if r.kind == "batch":
             data = batches.get(r.entity_id)
+        elif r.kind == review.STATION_VIEW:
+            data = reviews.get(r.entity_id)
         elif r.op == "delete":
             data = {"order_id": r.entity_id, "batch_id": r.batch_id}
         else:
@@ -73,12 +78,14 @@ def _orders(conn: Connection, ids: list[str], secret: str) -> dict[str, dict]:
         ).all():
             items[oid].append({"sku": sku, "name": name, "qty": qty,
                                "unit_price_cents": price, "category": category})
-        for (oid, batch_id, customer_name, phone, sha, code, status, cancel_reason,
-             shelf_slot) in conn.execute(
+        rows = conn.execute(
             select(o.order_id, o.batch_id, o.customer_name, o.phone, o.token_sha256,
-                   o.pickup_code, o.status, o.cancel_reason, o.shelf_slot)
-            .where(o.order_id.in_(part))
-        ).all():
+                   o.pickup_code, o.status, o.cancel_reason, o.shelf_slot, o.active_pickup)
+            .where(o.order_id.in_(part))).all()
+        # the hand-over that stands, for the station's other counters (services/pickup_echo.py)
+        held = pickup_echo.standing(conn, [r[-1] for r in rows if r[-1] is not None])
+        for (oid, batch_id, customer_name, phone, sha, code, status, cancel_reason,
+             shelf_slot, active_pickup) in rows:
             digits = phone_digits(phone)
             out[oid] = {
                 "order_id": oid, "batch_id": batch_id, "customer_name": customer_name,
@@ -86,5 +93,6 @@ def _orders(conn: Connection, ids: list[str], secret: str) -> dict[str, dict]:
                 "customer_key": customer_key(digits, secret), "token_sha256": sha,
                 "pickup_code": code, "status": status, "cancel_reason": cancel_reason,
                 "shelf_slot": shelf_slot, "items": items.get(oid, []),
+                "pickup": held.get(active_pickup),
             }
     return out

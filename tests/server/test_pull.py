@@ -21,7 +21,8 @@ def test_first_pull_shape(world):
     o2 = orders[1]["data"]
     assert set(o2) == {"order_id", "batch_id", "customer_name", "phone_masked", "phone_last4",
                        "customer_key", "token_sha256", "pickup_code", "status", "cancel_reason",
-                       "shelf_slot", "items"}
+                       "shelf_slot", "items", "pickup"}
+    assert o2["pickup"] is None  # nothing handed over yet (issue 11: the other counters learn it)
     assert o2["phone_masked"] == "139****5678" and o2["phone_last4"] == "5678"
     # keyed by the server's secret: not the unkeyed hash a station could brute-force from the
     # masked phone (10,000 candidates), and not any unkeyed hash of one of those candidates

@@ -36,7 +36,7 @@ from pickup_station.store.db import Store, parse_iso
 from pickup_station.sync.attention import (
     AttentionRow,
     describe_kind,
-    describe_reason,
+    describe_row,
     list_attention,
     resolve,
 )
@@ -87,7 +87,7 @@ class AttentionModel(QAbstractTableModel):
         if column == 1:
             return r.order_id or ""
         if column == 2:
-            return describe_reason(r.reason, self.lang)
+            return describe_row(r, self.lang)  # with HQ's note, if any
         if column == 3:
             return _local(r.created_at)
         if r.resolved_at:
