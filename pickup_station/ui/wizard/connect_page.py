@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWizardPage,
@@ -27,6 +26,7 @@ from pickup_station.core.manifest import import_manifest_file
 from pickup_station.core.pairing_code import looks_like_pairing, parse_pairing
 from pickup_station.ui.dialogs.pair_dialog import PairForm
 from pickup_station.ui.widgets.leader_common import make_info, say
+from pickup_station.ui.wizard.scan_line import ScanLine
 
 
 class ConnectPage(QWizardPage):
@@ -39,10 +39,10 @@ class ConnectPage(QWizardPage):
         self.setTitle(self.tr("Connect to headquarters"))
         self.setSubTitle(self.tr("Scan the pairing code HQ shows for this pickup point, type "
                                  "the server address and token, or work offline for now."))
-        self.scan_input = QLineEdit(self)
+        self.scan_input = ScanLine(self)
         self.scan_input.setObjectName("pairingScanInput")
         self.scan_input.setPlaceholderText(self.tr("Scan the pairing code here"))
-        self.scan_input.returnPressed.connect(lambda: self.on_scan(self.scan_input.text()))
+        self.scan_input.scanned.connect(self.on_scan)
         self.camera_button = QPushButton(self.tr("Use the camera"), self)
         self.camera_button.setObjectName("pairingCameraButton")
         self.camera_button.setCheckable(True)

@@ -8,13 +8,14 @@ nothing; "Next" stores what the page shows into the settings (saved when the wiz
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWizardPage
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWizardPage
 
 from pickup_station.core import operators as ops
 from pickup_station.core.scanning import clean_scan_text, parse_scan
 from pickup_station.ui.dialogs.pin_dialog import NewPinForm
 from pickup_station.ui.dialogs.settings_pages import CameraPage, PrinterPage, ScannerPage
 from pickup_station.ui.widgets.leader_common import make_info, say
+from pickup_station.ui.wizard.scan_line import ScanLine
 
 
 class _Step(QWizardPage):
@@ -68,10 +69,10 @@ class ScannerStep(_Step):
         super().__init__(services, self.tr("Barcode scanner"), self.tr(
             "Scan any code now (a pickup QR, a product barcode). If the scanner adds characters "
             "before or after the code, enter them below to be removed."), parent)
-        self.test_input = QLineEdit(self)
+        self.test_input = ScanLine(self)
         self.test_input.setObjectName("scannerTestInput")
         self.test_input.setPlaceholderText(self.tr("Scan here"))
-        self.test_input.returnPressed.connect(lambda: self.on_scan(self.test_input.text()))
+        self.test_input.scanned.connect(self.on_scan)
         self.arrived = make_info(self, "scannerArrived")
         self.page = ScannerPage(services.settings, self)
         self.page.prefix.textChanged.connect(self._explain)
