@@ -1893,7 +1893,7 @@ The counter reads: %2 — %3</source>
     </message>
     <message>
         <source>Name</source>
-        <translation>姓名</translation>
+        <translation>货架名</translation>
     </message>
     <message>
         <source>Positions per level</source>

@@ -148,7 +148,8 @@ class ConnectPage(QWizardPage):
 
     def _paired(self, info: dict) -> None:
         say(self.status, "✓ " + self.tr("Connected: %1 (%2). Orders arrive in the background.")
-            .replace("%1", info.get("name") or "").replace("%2", info.get("station_id") or ""))
+            .replace("%1", info.get("name") or "").replace("%2", info.get("station_id") or ""),
+            ok=True)
         self.paired.emit(info)
 
     # --- offline -----------------------------------------------------------------------------
@@ -166,7 +167,7 @@ class ConnectPage(QWizardPage):
             self.import_button.setEnabled(True)
             say(self.status, "✓ " + self.tr("Imported %1: %2 batch(es), %3 order(s).")
                 .replace("%1", path.name).replace("%2", str(report.batches))
-                .replace("%3", str(report.orders)))
+                .replace("%3", str(report.orders)), ok=True)
             self.manifestImported.emit(report)
 
         def failed(exc) -> None:

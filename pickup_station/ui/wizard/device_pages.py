@@ -52,7 +52,7 @@ class PinStep(_Step):
 
     def _changed(self, _who) -> None:
         self.done = True
-        say(self.form.info, "✓ " + self.tr("The leader's PIN is set."))
+        say(self.form.info, "✓ " + self.tr("The leader's PIN is set."), ok=True)
         self.wizard().next()
 
 
@@ -124,7 +124,7 @@ class CameraStep(_Step):
         self.page = CameraPage(services.settings, self, lang=services.lang)
         self.decoded = make_info(self, "cameraDecoded")
         self.page.codeSeen.connect(lambda text: say(
-            self.decoded, "✓ " + self.tr("Read: %1").replace("%1", text)))
+            self.decoded, "✓ " + self.tr("Read: %1").replace("%1", text), ok=True))
         self.box.addWidget(self.page)
         self.box.addWidget(self.decoded)
 
