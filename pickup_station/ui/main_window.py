@@ -415,7 +415,12 @@ class MainWindow(QMainWindow):
 
         st = self.sv.settings
         before = (st.camera.enabled, st.camera.source, st.camera.decoder, st.sync_interval_s)
+        from pickup_station.ui.views.shelves_view import ShelvesView
+
         dlg = SettingsDialog(self.sv, self)
+        dlg.shelves = ShelvesView(self.sv)
+        dlg.shelves.refresh()
+        dlg.add_page(dlg.shelves, self.tr("Shelves"))
         dlg.saved.connect(lambda: self.apply_settings(before))
         return dlg
 

@@ -883,6 +883,10 @@
         <source>Signed in: %1</source>
         <translation>已登录：%1</translation>
     </message>
+    <message>
+        <source>Shelves</source>
+        <translation>货架</translation>
+    </message>
 </context>
 <context>
     <name>NewPinForm</name>
@@ -1800,10 +1804,6 @@ The counter reads: %2 — %3</source>
     <message>
         <source>Display &amp; language</source>
         <translation>界面和语言</translation>
-    </message>
-    <message>
-        <source>Shelves</source>
-        <translation>货架</translation>
     </message>
     <message>
         <source>Printer</source>

@@ -42,6 +42,8 @@ store = Store.in_dir(d)
 sv = Services(store=store, settings=st, paths=Paths.resolve(d), counter=Counter(store),
               tasks=Tasks(), sounds=Sounds(False), lang=sys.argv[1])
 dlg = SettingsDialog(sv)
+from pickup_station.ui.views.shelves_view import ShelvesView
+dlg.add_page(ShelvesView(sv), "Shelves")  # as the window adds it
 dlg.printer.usb_advanced.setChecked(True)  # the tallest printer page
 dlg.camera.source.setText(sys.argv[2])
 dlg.show()

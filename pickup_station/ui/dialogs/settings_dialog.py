@@ -50,21 +50,12 @@ class SettingsDialog(QDialog):
         self.printer = PrinterPage(st)
         self.sync = SyncPage(st)
         self.display = DisplayPage(st, services.lang)
-        from pickup_station.ui.views.shelves_view import ShelvesView
-
-        self.shelves = ShelvesView(services)
-        self.shelves.refresh()
         self.pages = QTabWidget(self)
         self.pages.setObjectName("settingsPages")
         for page, title in ((self.scanner, self.tr("Scanner")), (self.camera, self.tr("Camera")),
                             (self.printer, self.tr("Printer")), (self.sync, self.tr("Sync")),
-                            (self.display, self.tr("Display & language")),
-                            (self.shelves, self.tr("Shelves"))):
-            scroll = QScrollArea()
-            scroll.setWidgetResizable(True)
-            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-            scroll.setWidget(page)
-            self.pages.addTab(scroll, title.replace("&", "&&"))  # a word, not a shortcut
+                            (self.display, self.tr("Display & language"))):
+            self.add_page(page, title)
         self.error = QLabel(self)
         self.error.setObjectName("settingsError")
         self.error.setStyleSheet("color:#c62828")
@@ -84,6 +75,15 @@ class SettingsDialog(QDialog):
         self.finished.connect(lambda _result: self.stop_preview())
         self.printer.update_rows()  # now that the USB list has a listener
         self._fit_screen()
+
+    def add_page(self, page: QWidget, title: str) -> None:
+        """A tab (scrolling if it must); the window adds its shelves view this way (a view is
+        not a dialog's to import). Such a page acts at once, not on Save."""
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(page)
+        self.pages.addTab(scroll, title.replace("&", "&&"))  # a word, not a shortcut
 
     # --- the names older code and tests use --------------------------------------------------
     @property
