@@ -15,7 +15,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget, QWizard, QWizardPage
 
-from pickup_station.config import Paths, Settings
+from pickup_station.config import Settings
 from pickup_station.core.manifest import order_count
 from pickup_station.errors import UserFacingError
 from pickup_station.ui.wizard.connect_page import ConnectPage
@@ -170,4 +170,4 @@ def open_first_start(services, on_language=None, parent=None) -> FirstStartWizar
     return wizard
 
 
-__all__ = ["FirstStartWizard", "Paths", "first_start", "open_first_start"]
+__all__ = ["FirstStartWizard", "first_start", "open_first_start"]
