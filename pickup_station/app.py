@@ -259,7 +259,6 @@ def main(argv: list[str] | None = None) -> int:
     log.info("pickup-station %s starting, data in %s", __version__, paths.data_dir)
 
     route_qt_messages()
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -272,11 +271,10 @@ def main(argv: list[str] | None = None) -> int:
         from pickup_station.demo.server import start_demo
 
         demo = start_demo(paths)
+    config_existed = paths.config_file.exists()
     settings = load_settings(paths.config_file)
     lang = resolve_lang(args.lang, settings)
     app._translators = load_translations(app, lang)
-
-    from pickup_station.ui.main_window import MainWindow
 
     try:
         services = build_services(paths, settings, lang, demo.sheet if demo else None)
@@ -286,6 +284,51 @@ def main(argv: list[str] | None = None) -> int:
         if demo is not None:
             demo.stop()
         return 1
+    from pickup_station.ui.wizard.first_start import first_start, open_first_start
+
+    scripted = bool(args.screenshot or args.scan)
+    if not scripted and first_start(config_existed, settings, services.store):
+        log.info("first start: the set-up wizard opens")
+        app.setQuitOnLastWindowClosed(False)  # between the wizard and the window
+        wizard = open_first_start(services, lambda new: _switch_language(app, new))
+        app._first_start_wizard = wizard
+        if settings.load_notice is not None:
+            _notice(wizard, settings.load_notice.message(services.lang), services.lang)
+        wizard.finished.connect(lambda _r: _after_wizard(app, args, services, wizard))
+    else:
+        open_window(args, services, notice=settings.load_notice)
+    code = app.exec()
+    if demo is not None:
+        demo.stop()
+    services.store.close()
+    return code
+
+
+def _switch_language(app, lang: str) -> None:
+    """The wizard's first page changed the language: the window will be built in it."""
+    app._translators = load_translations(app, lang)
+
+
+def _after_wizard(app, args, services, wizard) -> None:
+    settings = services.settings
+    if settings.paired and not services.sync.paired:  # paired in the wizard
+        from pickup_station.ui.sync_controller import SyncController
+
+        services.sync = SyncController(services.store, settings, services.tasks,
+                                       lang=services.lang)
+    window = open_window(args, services)
+    app.setQuitOnLastWindowClosed(True)
+    if wizard.save_error:
+        window.statusBar().showMessage(wizard.save_error, 20_000)
+
+
+def open_window(args, services, notice=None):
+    """The counter window, its hardware, backups and sync; the scan field takes the focus."""
+    from PySide6.QtCore import QTimer
+
+    from pickup_station.ui.main_window import MainWindow
+
+    lang = services.lang
     window = MainWindow(services)
     attach_hardware(window, services)
     _show(window)
@@ -294,8 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     from pickup_station.ui.backup_timer import BackupTimer
 
     window.backup_timer = BackupTimer(services.store, services.tasks, window)
-    if settings.load_notice is not None:  # the settings file was broken: say once what was used
-        QTimer.singleShot(0, lambda: _notice(window, settings.load_notice.message(lang), lang))
+    if notice is not None:  # the settings file was broken: say once what was used
+        QTimer.singleShot(0, lambda: _notice(window, notice.message(lang), lang))
     if services.sync is not None:
         services.sync.start()
     for text in args.scan:
@@ -305,8 +348,6 @@ def main(argv: list[str] | None = None) -> int:
             window.grab().save(args.screenshot)
             window.close()
         QTimer.singleShot(2500, shoot)
-    code = app.exec()
-    if demo is not None:
-        demo.stop()
-    services.store.close()
-    return code
+    window.activateWindow()
+    QTimer.singleShot(0, window.counter_view.focus_scan)
+    return window

@@ -112,6 +112,7 @@ class Settings:
     sync_interval_s: int = 30
     uncollected_after_days: int = 3
     sounds: bool = True
+    verdict_font_px: int = 40  # the verdict's headline, the largest text at the counter
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     camera: CameraSettings = field(default_factory=CameraSettings)
     scanner: ScannerSettings = field(default_factory=ScannerSettings)

@@ -43,9 +43,7 @@ def shoot(out: Path, lang: str) -> None:
     services = build_services(paths, settings, lang)
     window = MainWindow(services)
     window.show()
-    from pickup_station.ui.dialogs.settings_dialog import SettingsDialog
-
-    dlg = SettingsDialog(services, window)
+    dlg = window.settings_dialog()
     dlg.show()
     screen = dlg.screen().availableGeometry()
     out.mkdir(parents=True, exist_ok=True)

@@ -67,6 +67,9 @@ class ServerConfig(BaseSettings):
     # Threads uvicorn/anyio may use for the (synchronous) endpoints.
     worker_threads: int = 40
     log_level: str = "warning"
+    # the address stations use to reach this server, put in the pairing code HQ shows
+    # (PICKUP_PUBLIC_URL); unset: the address HQ's own request came in on
+    public_url: str | None = None
     extra: dict = Field(default_factory=dict)
 
     def __init__(self, data_dir: Path | str | None = None, /, **values):

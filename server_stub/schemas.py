@@ -110,17 +110,28 @@ class CancelIn(Loose):
 
 # --- answers -----------------------------------------------------------------------------------
 
+class PairingOut(Open):
+    url: str = Field(description="the server address the station is to use")
+    station_id: str
+    token: str = Field(description="the station token (the same as `token` above)")
+    payload: str = Field(description="pickup-station:pair?u=<url>&s=<station id>&t=<token>, "
+                                     "what the QR holds (docs/protocol.md)")
+    qr_png: str = Field(description="a QR of `payload` as data:image/png;base64,...")
+
+
 class StationCreatedOut(Open):
     station_id: str
     name: str
     address: str | None
     token: str = Field(description="shown once; stored only as a SHA-256")
+    pairing: PairingOut | None = Field(None, description="the pairing code to show the station")
 
 
 class TokenOut(Open):
     station_id: str
     token: str
     token_issued_at: str
+    pairing: PairingOut | None = Field(None, description="the pairing code to show the station")
 
 
 class StationOut(Open):

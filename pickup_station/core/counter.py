@@ -82,8 +82,9 @@ class Counter:
     # --- looking up ------------------------------------------------------------------
     def lookup(self, text: str) -> Verdict:
         query = parse_scan(text)
-        if query.kind in ("empty", "invalid"):
-            return Verdict.refusal(query, "empty" if query.kind == "empty" else "invalid")
+        if query.kind in ("empty", "invalid", "pairing"):
+            reason = {"empty": "empty", "pairing": "pairing_code"}.get(query.kind, "invalid")
+            return Verdict.refusal(query, reason)
         with self.store.reader() as s:
             if query.kind == "token":
                 orders = self._orders(s, Order.token_sha256 == query.value)

@@ -205,11 +205,12 @@ def parse_manifest(path: Path) -> list[dict]:
     """Batches of a JSON or CSV manifest file, in wire shape with `orders` inside."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise ManifestError("manifest.file_not_found", path=path) from exc
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ManifestError("manifest.unreadable_file", path=path) from exc
+    text = _decode(raw, path)
     if path.suffix.lower() == ".csv" or (not text.lstrip().startswith(("{", "["))):
         return _parse_csv(text)
     try:
@@ -228,6 +229,17 @@ def parse_manifest(path: Path) -> list[dict]:
         _required_text(b, "batch_id")
         out.append(b)
     return out
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), else GB18030: Excel on Chinese Windows saves CSV in it,
+    as the server's CSV import accepts."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ManifestError("manifest.unreadable_file", path=path)
 
 
 CSV_REQUIRED = ["batch_id", "order_id", "customer_name", "sku", "name", "qty"]

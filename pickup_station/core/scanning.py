@@ -10,13 +10,14 @@ import unicodedata
 from dataclasses import dataclass
 
 from pickup_station.core.identity import token_from_text, token_sha256
+from pickup_station.core.pairing_code import looks_like_pairing
 
 MAX_SCAN_LENGTH = 512
 
 
 @dataclass(frozen=True)
 class ScanQuery:
-    kind: str  # token / code / phone4 / order_id / invalid / empty
+    kind: str  # token / code / phone4 / order_id / pairing / invalid / empty
     value: str  # token_sha256 for a token, the digits for code/phone4, cleaned text otherwise
     raw: str
 
@@ -37,6 +38,8 @@ def parse_scan(text: str) -> ScanQuery:
         return ScanQuery("empty", "", raw)
     if len(text) > MAX_SCAN_LENGTH:
         return ScanQuery("invalid", text[:64], raw)
+    if looks_like_pairing(text):  # HQ's pairing code: the value keeps no token
+        return ScanQuery("pairing", "", "")
     compact = text.replace(" ", "").replace("-", "")
     if compact.isdigit():
         if len(compact) == 6:

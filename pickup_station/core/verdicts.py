@@ -77,7 +77,7 @@ class CustomerCandidate:
 # The reasons a scan is refused; each is worded once, in `pickup_station.messages`
 # (`verdict.<reason>.title` / `.body`).
 REASONS = ("empty", "invalid", "unknown", "other_station", "cancelled", "refunded",
-           "not_arrived", "already_picked_up", "returned")
+           "not_arrived", "already_picked_up", "returned", "pairing_code")
 
 
 @dataclass

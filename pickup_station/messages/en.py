@@ -26,6 +26,9 @@ _FRONT: dict[str, str] = {
     "verdict.invalid.title": "Not a pickup code",
     "verdict.invalid.body": ("Scan the pickup QR, or type the 6-digit code or the phone's last "
                              "4 digits."),
+    "verdict.pairing_code.title": "This is a pairing code, not a pickup code",
+    "verdict.pairing_code.body": ("It connects this station to the HQ server: open Settings › Sync "
+                                  "› Pair with server and scan it there."),
     "verdict.unknown.title": "Unknown code",
     "verdict.unknown.body": ("No order at this pickup point has this code. Ask the customer to "
                              "check the pickup point in their order."),

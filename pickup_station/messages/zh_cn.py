@@ -22,6 +22,8 @@ _FRONT: dict[str, str] = {
     "verdict.empty.body": "请扫码或输入提货码。",
     "verdict.invalid.title": "不是提货码",
     "verdict.invalid.body": "请扫提货二维码，或输入 6 位提货码或手机尾号后 4 位。",
+    "verdict.pairing_code.title": "这是配对码，不是提货码",
+    "verdict.pairing_code.body": "配对码用于把本机连接到总部服务器：请打开 设置 › 同步 › 连接服务器，在那里扫描。",
     "verdict.unknown.title": "查无此码",
     "verdict.unknown.body": "本自提点没有这个提货码的订单。请顾客在订单里核对自提点。",
     "verdict.other_station.title": "其他自提点的订单",

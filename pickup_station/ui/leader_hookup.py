@@ -74,5 +74,6 @@ def ask_new_pin(window, operator_id: str):
     dlg = window.pin_dialog = ForcedPinDialog(window.sv, operator_id, window)
     dlg.changed.connect(lambda _w: window.statusBar().showMessage(
         QCoreApplication.translate("LeaderHookup", "The leader's PIN was changed."), 5000))
+    dlg.finished.connect(lambda _r: (window.activateWindow(), window.counter_view.focus_scan()))
     dlg.open()  # application-modal: nothing else can be used until it is done
     return dlg

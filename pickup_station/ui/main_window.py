@@ -44,6 +44,7 @@ class MainWindow(QMainWindow):
         self._fit_to_screen(1280, 800)
         self._operator = self._initial_operator()
         self.counter_view = CounterView(services, lambda: self._operator, self)
+        self.counter_view.panel.headline_px = services.settings.verdict_font_px
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.addTab(self.counter_view, self.tr("Counter"))
@@ -414,7 +415,12 @@ class MainWindow(QMainWindow):
 
         st = self.sv.settings
         before = (st.camera.enabled, st.camera.source, st.camera.decoder, st.sync_interval_s)
+        from pickup_station.ui.views.shelves_view import ShelvesView
+
         dlg = SettingsDialog(self.sv, self)
+        dlg.shelves = ShelvesView(self.sv)
+        dlg.shelves.refresh()
+        dlg.add_page(dlg.shelves, self.tr("Shelves"))
         dlg.saved.connect(lambda: self.apply_settings(before))
         return dlg
 
@@ -427,6 +433,7 @@ class MainWindow(QMainWindow):
             self.apply_camera_settings()
         self.apply_scanner_settings()
         self.sv.sounds.set_enabled(st.sounds)
+        self.counter_view.panel.headline_px = st.verdict_font_px
         self.sv.printer.refresh_status()
         if before is None or before[3] != st.sync_interval_s:
             self.sv.sync.settings_changed()
@@ -445,6 +452,8 @@ class MainWindow(QMainWindow):
         elif wedge is not None:
             wedge.enabled, wedge.prefix, wedge.suffix = (bool(sc.wedge_enabled), sc.prefix or "",
                                                          sc.suffix or "")
+            wedge.max_key_interval_ms = int(sc.max_key_interval_ms or 35)
+            wedge.hold_ms = 3 * wedge.max_key_interval_ms
         wanted = (sc.serial_port, sc.serial_baudrate, sc.prefix, sc.suffix)
         serial = getattr(self, "serial_scanner", None)
         if serial is not None and getattr(serial, "wanted", None) == wanted:

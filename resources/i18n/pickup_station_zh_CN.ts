@@ -306,8 +306,106 @@
         <translation>二维码识别方式</translation>
     </message>
     <message>
+        <source>Hide preview</source>
+        <translation>隐藏预览</translation>
+    </message>
+    <message>
         <source>Video file</source>
         <translation>视频文件</translation>
+    </message>
+</context>
+<context>
+    <name>CameraStep</name>
+    <message>
+        <source>Camera</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <source>A webcam can read customers&apos; QR codes. Choose it, show the preview and hold a code in front of it.</source>
+        <translation>摄像头可以读取顾客的二维码。选择摄像头，打开预览，把一个二维码放到镜头前试试。</translation>
+    </message>
+    <message>
+        <source>Read: %1</source>
+        <translation>读到：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectPage</name>
+    <message>
+        <source>Connect to headquarters</source>
+        <translation>连接总部</translation>
+    </message>
+    <message>
+        <source>Scan the pairing code HQ shows for this pickup point, type the server address and token, or work offline for now.</source>
+        <translation>扫描总部为本自提点显示的配对码，或输入服务器地址和令牌，也可以先离线使用。</translation>
+    </message>
+    <message>
+        <source>Scan the pairing code here</source>
+        <translation>在此扫描配对码</translation>
+    </message>
+    <message>
+        <source>Use the camera</source>
+        <translation>用摄像头扫</translation>
+    </message>
+    <message>
+        <source>Check and connect</source>
+        <translation>检查并连接</translation>
+    </message>
+    <message>
+        <source>Import a manifest file…</source>
+        <translation>导入配送清单文件…</translation>
+    </message>
+    <message>
+        <source>1. Scan the pairing code (recommended)</source>
+        <translation>1. 扫描配对码（推荐）</translation>
+    </message>
+    <message>
+        <source>2. Or type the address and the token</source>
+        <translation>2. 或输入服务器地址和令牌</translation>
+    </message>
+    <message>
+        <source>3. Or work offline only</source>
+        <translation>3. 或仅离线使用</translation>
+    </message>
+    <message>
+        <source>Load a manifest file (JSON or CSV) from HQ, e.g. from a USB stick. You can connect later in Settings › Sync.</source>
+        <translation>导入总部提供的配送清单文件（JSON 或 CSV，例如从 U 盘）。以后可在 设置 › 同步 中连接服务器。</translation>
+    </message>
+    <message>
+        <source>This pairing code is incomplete: ask HQ for a new one.</source>
+        <translation>这个配对码不完整：请向总部要一个新的。</translation>
+    </message>
+    <message>
+        <source>This is not a pairing code. Scan the code HQ shows for this pickup point.</source>
+        <translation>这不是配对码。请扫描总部为本自提点显示的配对码。</translation>
+    </message>
+    <message>
+        <source>Pairing code read: checking it with the server…</source>
+        <translation>已读到配对码，正在向服务器核对…</translation>
+    </message>
+    <message>
+        <source>Connecting to the server…</source>
+        <translation>正在连接服务器…</translation>
+    </message>
+    <message>
+        <source>Connected: %1 (%2). Orders arrive in the background.</source>
+        <translation>已连接：%1（%2）。订单会在后台下载。</translation>
+    </message>
+    <message>
+        <source>Manifest file</source>
+        <translation>配送清单文件</translation>
+    </message>
+    <message>
+        <source>Manifests (*.json *.csv)</source>
+        <translation>配送清单 (*.json *.csv)</translation>
+    </message>
+    <message>
+        <source>Imported %1: %2 batch(es), %3 order(s).</source>
+        <translation>已导入 %1：%2 个批次，%3 个订单。</translation>
+    </message>
+    <message>
+        <source>%1 was not imported: %2</source>
+        <translation>%1 未导入：%2</translation>
     </message>
 </context>
 <context>
@@ -535,8 +633,51 @@
         <translation>播放提示音</translation>
     </message>
     <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
         <source>Language</source>
         <translation>语言</translation>
+    </message>
+    <message>
+        <source>Verdict text size (from the next scan)</source>
+        <translation>结果文字大小（下次扫码起生效）</translation>
+    </message>
+    <message>
+        <source>Uncollected after</source>
+        <translation>超过多久算滞留</translation>
+    </message>
+</context>
+<context>
+    <name>FirstStartWizard</name>
+    <message>
+        <source>Set up this pickup station</source>
+        <translation>设置本自提点</translation>
+    </message>
+    <message>
+        <source>Skip this step</source>
+        <translation>跳过这一步</translation>
+    </message>
+    <message>
+        <source>Set up later</source>
+        <translation>以后再设置</translation>
+    </message>
+    <message>
+        <source>Next &gt;</source>
+        <translation>下一步 &gt;</translation>
+    </message>
+    <message>
+        <source>&lt; Back</source>
+        <translation>&lt; 上一步</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>完成</translation>
     </message>
 </context>
 <context>
@@ -550,20 +691,8 @@
         <translation>本站仍在使用默认的团长 PIN。请先设置 4 到 8 位数字的新 PIN，并妥善保管。</translation>
     </message>
     <message>
-        <source>New PIN</source>
-        <translation>新 PIN</translation>
-    </message>
-    <message>
-        <source>New PIN again</source>
-        <translation>再次输入新 PIN</translation>
-    </message>
-    <message>
         <source>The new PIN is needed before the station can be used.</source>
         <translation>须先设置新 PIN 才能使用本站。</translation>
-    </message>
-    <message>
-        <source>The two PINs differ: type them again.</source>
-        <translation>两次输入的 PIN 不一致，请重新输入。</translation>
     </message>
 </context>
 <context>
@@ -754,6 +883,25 @@
         <source>Signed in: %1</source>
         <translation>已登录：%1</translation>
     </message>
+    <message>
+        <source>Shelves</source>
+        <translation>货架</translation>
+    </message>
+</context>
+<context>
+    <name>NewPinForm</name>
+    <message>
+        <source>New PIN</source>
+        <translation>新 PIN</translation>
+    </message>
+    <message>
+        <source>New PIN again</source>
+        <translation>再输一次新 PIN</translation>
+    </message>
+    <message>
+        <source>The two PINs differ: type them again.</source>
+        <translation>两次输入的 PIN 不一致，请重新输入。</translation>
+    </message>
 </context>
 <context>
     <name>OperatorsView</name>
@@ -919,20 +1067,23 @@
         <translation>连接同步服务器</translation>
     </message>
     <message>
-        <source>Station token from HQ</source>
-        <translation>总部发放的自提点令牌</translation>
-    </message>
-    <message>
-        <source>Test connection</source>
-        <translation>测试连接</translation>
-    </message>
-    <message>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>PairForm</name>
+    <message>
+        <source>Station token from HQ</source>
+        <translation>总部发放的自提点令牌</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
     </message>
     <message>
         <source>Server address</source>
@@ -945,6 +1096,21 @@
     <message>
         <source>Connecting to the server…</source>
         <translation>正在连接服务器…</translation>
+    </message>
+</context>
+<context>
+    <name>PinStep</name>
+    <message>
+        <source>The leader&apos;s PIN</source>
+        <translation>团长 PIN</translation>
+    </message>
+    <message>
+        <source>Choose a PIN of 4 to 8 digits for the leader (团长). It approves exceptions and manages operators. Skipped, the counter asks for it when it opens.</source>
+        <translation>为团长设置 4 到 8 位数字的 PIN，用于批准例外操作和管理操作员。跳过的话，柜台打开时会再要求设置。</translation>
+    </message>
+    <message>
+        <source>The leader&apos;s PIN is set.</source>
+        <translation>团长 PIN 已设置。</translation>
     </message>
 </context>
 <context>
@@ -1245,6 +1411,25 @@
     </message>
 </context>
 <context>
+    <name>PrinterStep</name>
+    <message>
+        <source>Receipt printer</source>
+        <translation>小票打印机</translation>
+    </message>
+    <message>
+        <source>Choose the printer, its paper and how it prints Chinese, then make a test print.</source>
+        <translation>选择打印机、纸宽和中文打印方式，然后打印一张测试页。</translation>
+    </message>
+    <message>
+        <source>Printer: not set up</source>
+        <translation>打印机：未配置</translation>
+    </message>
+    <message>
+        <source>Ask the printer how it is</source>
+        <translation>查询打印机状态</translation>
+    </message>
+</context>
+<context>
     <name>ReceivingView</name>
     <message>
         <source>SKU</source>
@@ -1533,6 +1718,18 @@
         <translation>无（如 /dev/ttyACM0 或 COM3）</translation>
     </message>
     <message>
+        <source> ms</source>
+        <translation> 毫秒</translation>
+    </message>
+    <message>
+        <source>Keys closer together than this count as a scanner, not a person. Raise it if scans land as typing.</source>
+        <translation>按键间隔短于此值就算扫码枪输入，而不是人在打字。如果扫码被当成打字，请调大。</translation>
+    </message>
+    <message>
+        <source>Scanner types faster than</source>
+        <translation>扫码枪按键间隔小于</translation>
+    </message>
+    <message>
         <source>Characters to remove before a code</source>
         <translation>去掉码前的字符</translation>
     </message>
@@ -1547,6 +1744,47 @@
     <message>
         <source>Serial speed (baud)</source>
         <translation>串口速率（波特）</translation>
+    </message>
+</context>
+<context>
+    <name>ScannerStep</name>
+    <message>
+        <source>Barcode scanner</source>
+        <translation>扫码枪</translation>
+    </message>
+    <message>
+        <source>Scan any code now (a pickup QR, a product barcode). If the scanner adds characters before or after the code, enter them below to be removed.</source>
+        <translation>现在随便扫一个码（提货二维码、商品条码都行）。如果扫码枪在码的前后多加了字符，在下面填上，程序会去掉它们。</translation>
+    </message>
+    <message>
+        <source>Scan here</source>
+        <translation>在此扫码</translation>
+    </message>
+    <message>
+        <source>a pickup QR</source>
+        <translation>提货二维码</translation>
+    </message>
+    <message>
+        <source>a 6-digit pickup code</source>
+        <translation>6 位提货码</translation>
+    </message>
+    <message>
+        <source>a phone&apos;s last 4 digits</source>
+        <translation>手机尾号后 4 位</translation>
+    </message>
+    <message>
+        <source>HQ&apos;s pairing code</source>
+        <translation>总部的配对码</translation>
+    </message>
+    <message>
+        <source>not a pickup code (that is fine for a test)</source>
+        <translation>不是提货码（测试时没关系）</translation>
+    </message>
+    <message>
+        <source>Arrived: %1
+The counter reads: %2 — %3</source>
+        <translation>收到：%1
+柜台读作：%2 — %3</translation>
     </message>
 </context>
 <context>
@@ -1568,10 +1806,6 @@
         <translation>界面和语言</translation>
     </message>
     <message>
-        <source>Show preview</source>
-        <translation>显示预览</translation>
-    </message>
-    <message>
         <source>Printer</source>
         <translation>打印机</translation>
     </message>
@@ -1579,9 +1813,16 @@
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
+</context>
+<context>
+    <name>ShelvesStep</name>
     <message>
-        <source>Hide preview</source>
-        <translation>隐藏预览</translation>
+        <source>Shelves</source>
+        <translation>货架</translation>
+    </message>
+    <message>
+        <source>Where bags wait for their customers. Name your shelves as they stand in the shop; each bag gets a slot like A-3-12 (shelf, level, position).</source>
+        <translation>包裹等顾客来取时放的地方。按店里货架的实际情况命名；每个包裹会分到一个货位，如 A-3-12（货架-层-位）。</translation>
     </message>
 </context>
 <context>
@@ -1652,7 +1893,7 @@
     </message>
     <message>
         <source>Name</source>
-        <translation>姓名</translation>
+        <translation>货架名</translation>
     </message>
     <message>
         <source>Positions per level</source>
@@ -1890,6 +2131,31 @@
     <message>
         <source>The same code was scanned again (%1); ignored.</source>
         <translation>同一条码重复扫描（%1），已忽略。</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <source>Welcome to the pickup station</source>
+        <translation>欢迎使用自提点柜台软件</translation>
+    </message>
+    <message>
+        <source>A few steps set this counter up. Every step can be skipped and done later in Settings.</source>
+        <translation>几步就能设置好这台柜台电脑。每一步都可以跳过，以后在“设置”里再做。</translation>
+    </message>
+    <message>
+        <source>1. Connect to headquarters (or work offline)
+2. The leader&apos;s PIN
+3. Scanner, camera and printer
+4. Shelves</source>
+        <translation>1. 连接总部（或离线使用）
+2. 团长 PIN
+3. 扫码枪、摄像头和打印机
+4. 货架</translation>
+    </message>
+    <message>
+        <source>Language / 语言</source>
+        <translation>语言 / Language</translation>
     </message>
 </context>
 <context>

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 
-from ..deps import AdminDep, ReadSessionDep, SessionDep
+from ..deps import AdminDep, CtxDep, ReadSessionDep, SessionDep
 from ..schemas import ID_PATTERN, StationCreatedOut, StationIn, StationsOut, TokenOut
 from ..services import reports
 from ..services import stations as service
+from ..services.pairing import pairing_for
 from . import AUTH_ERRORS, BODY_ERRORS, CONFLICT, NOT_FOUND, QUERY_ERRORS, UNAVAILABLE
 
 router = APIRouter(prefix="/api/v1/stations", tags=["stations"],
@@ -19,20 +20,30 @@ PathId = Annotated[str, Path(pattern=ID_PATTERN)]
 
 @router.post("", status_code=201, response_model=StationCreatedOut,
              responses={**BODY_ERRORS, **CONFLICT}, summary="Register a pickup point")
-def create_station(body: StationIn, _admin: AdminDep, conn: SessionDep) -> dict:
-    """Answers `{station_id, token}`; the token is shown once and stored only hashed."""
-    return service.create_station(conn, body)
+def create_station(body: StationIn, _admin: AdminDep, conn: SessionDep, ctx: CtxDep,
+                   request: Request) -> dict:
+    """Answers `{station_id, token, pairing}`; the token is shown once and stored only hashed.
+    `pairing` holds the code the station scans (and its QR as a PNG data URL)."""
+    return _with_pairing(service.create_station(conn, body), ctx, request)
 
 
 @router.post("/{station_id}/token", response_model=TokenOut,
              responses={**NOT_FOUND, **QUERY_ERRORS, **BODY_ERRORS},
              summary="Issue a new station token")
-def rotate_token(station_id: PathId, _admin: AdminDep, conn: SessionDep) -> dict:
-    """The old token stops working at once."""
-    return service.rotate_token(conn, station_id)
+def rotate_token(station_id: PathId, _admin: AdminDep, conn: SessionDep, ctx: CtxDep,
+                 request: Request) -> dict:
+    """The old token stops working at once. `pairing`: the new code for the station to scan."""
+    return _with_pairing(service.rotate_token(conn, station_id), ctx, request)
 
 
 @router.get("", response_model=StationsOut,
             summary="Stations with last_seen_at, app_version, pending_events")
 def list_stations(_admin: AdminDep, conn: ReadSessionDep) -> dict:
     return {"stations": reports.list_stations(conn)}
+
+
+def _with_pairing(answer: dict, ctx, request: Request) -> dict:
+    """The server's address for stations: PICKUP_PUBLIC_URL, else the one HQ called."""
+    url = (ctx.config.public_url or str(request.base_url)).rstrip("/")
+    answer["pairing"] = pairing_for(url, answer["station_id"], answer["token"])
+    return answer

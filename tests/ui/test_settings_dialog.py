@@ -42,6 +42,8 @@ store = Store.in_dir(d)
 sv = Services(store=store, settings=st, paths=Paths.resolve(d), counter=Counter(store),
               tasks=Tasks(), sounds=Sounds(False), lang=sys.argv[1])
 dlg = SettingsDialog(sv)
+from pickup_station.ui.views.shelves_view import ShelvesView
+dlg.add_page(ShelvesView(sv), "Shelves")  # as the window adds it
 dlg.printer.usb_advanced.setChecked(True)  # the tallest printer page
 dlg.camera.source.setText(sys.argv[2])
 dlg.show()
@@ -89,7 +91,7 @@ def test_every_page_fits_a_counter_screen(tmp_path, width, height, scale, lang):
     result = _open_on_screen(tmp_path, width, height, scale, lang, video)
     _, _, w, h = result["screen"]
     assert (w, h) == (round(width / scale), round(height / scale))  # logical pixels
-    assert len(result["pages"]) == 6
+    assert len(result["pages"]) == 7  # six tabs, and the camera's with its preview
     for page in result["pages"]:
         fw, fh = page["frame"]
         assert fw <= w and fh <= h - TASKBAR, page  # Save and Cancel stay on the screen
@@ -159,7 +161,7 @@ def test_every_choice_has_a_human_label(dialog, ui_language, lang):
                          "CUPS 打印机", "保存到文件（测试）"]
         assert _items(dlg.camera.device)[0].startswith("第 1 个摄像头")
         assert [dlg.pages.tabText(i) for i in range(dlg.pages.count())] == [
-            "扫码枪", "摄像头", "打印机", "同步", "界面和语言"]
+            "扫码枪", "摄像头", "打印机", "同步", "界面和语言", "货架"]
     else:
         assert kinds[0] == "No printer" and "Save to a file (test)" in kinds
         assert _items(dlg.camera.device)[0].startswith("Camera 1")
@@ -212,6 +214,9 @@ def test_saving_applies_at_once_and_only_the_language_waits(dialog, tmp_path, da
     dlg.scanner.prefix.setText("]Q1")
     dlg.display.sounds.setChecked(False)
     dlg.sync.interval.setValue(120)
+    dlg.scanner.gap.setValue(60)
+    dlg.display.headline.setValue(56)
+    dlg.display.uncollected.setValue(5)
     dlg.printer.kind.setCurrentIndex(dlg.printer.kind.findData("file"))
     out = tmp_path / "paper.bin"
     dlg.printer.target.setText(str(out))
@@ -223,6 +228,10 @@ def test_saving_applies_at_once_and_only_the_language_waits(dialog, tmp_path, da
     assert (saved.scanner.prefix, saved.sounds, saved.sync_interval_s, saved.printer.kind,
             saved.printer.target, saved.lang) == ("]Q1", False, 120, "file", str(out), "en")
     assert window.wedge.prefix == "]Q1"  # the running scanner strips it now
+    assert (saved.scanner.max_key_interval_ms, saved.verdict_font_px,
+            saved.uncollected_after_days) == (60, 56, 5)
+    assert (window.wedge.max_key_interval_ms, window.wedge.hold_ms) == (60, 180)
+    assert window.counter_view.panel.headline_px == 56  # the next verdict is drawn so
     assert window.sv.sounds.enabled is False
     assert window.sv.lang == "zh_CN"  # the window keeps its language until the restart
 

@@ -46,7 +46,7 @@ class SettingsDialog(QDialog):
         st = services.settings
         self.setWindowTitle(self.tr("Settings"))
         self.scanner = ScannerPage(st)
-        self.camera = CameraPage(st)
+        self.camera = CameraPage(st, lang=services.lang)
         self.printer = PrinterPage(st)
         self.sync = SyncPage(st)
         self.display = DisplayPage(st, services.lang)
@@ -55,11 +55,7 @@ class SettingsDialog(QDialog):
         for page, title in ((self.scanner, self.tr("Scanner")), (self.camera, self.tr("Camera")),
                             (self.printer, self.tr("Printer")), (self.sync, self.tr("Sync")),
                             (self.display, self.tr("Display & language"))):
-            scroll = QScrollArea()
-            scroll.setWidgetResizable(True)
-            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-            scroll.setWidget(page)
-            self.pages.addTab(scroll, title.replace("&", "&&"))  # a word, not a shortcut
+            self.add_page(page, title)
         self.error = QLabel(self)
         self.error.setObjectName("settingsError")
         self.error.setStyleSheet("color:#c62828")
@@ -73,14 +69,21 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
-        self.camera.preview_button.toggled.connect(self.toggle_preview)
         self.printer.testRequested.connect(self.test_print)
         self.printer.usbListWanted.connect(self._list_usb_printers)
         self.sync.pairRequested.connect(self.pair)
         self.finished.connect(lambda _result: self.stop_preview())
-        self.c_preview = None  # a CameraPanel while the preview runs
         self.printer.update_rows()  # now that the USB list has a listener
         self._fit_screen()
+
+    def add_page(self, page: QWidget, title: str) -> None:
+        """A tab (scrolling if it must); the window adds its shelves view this way (a view is
+        not a dialog's to import). Such a page acts at once, not on Save."""
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(page)
+        self.pages.addTab(scroll, title.replace("&", "&&"))  # a word, not a shortcut
 
     # --- the names older code and tests use --------------------------------------------------
     @property
@@ -137,52 +140,20 @@ class SettingsDialog(QDialog):
         self.saved.emit()
         self.accept()
 
-    # --- camera preview -----------------------------------------------------------------------
-    def toggle_preview(self, on: bool) -> None:
-        """A live preview of the source chosen above, with detected codes outlined, so the
-        host can aim the camera before saving. The counter's own camera keeps running."""
-        if not on:
-            self.stop_preview()
-            return
-        from pickup_station.ui.widgets.camera_panel import CameraPanel
+    # --- camera preview (CameraPage runs it) ------------------------------------------------
+    @property
+    def c_preview(self):
+        return self.camera.preview
 
-        self.c_preview = CameraPanel(self, decoder=self.camera.decoder.currentData(),
-                                     lang=self.sv.lang)
-        self.c_preview.setObjectName("cameraPreviewPanel")
-        self.c_preview.status_label.setObjectName("cameraPreviewStatus")
-        self.c_preview.setMinimumHeight(240)
-        self.camera.preview_box.addWidget(self.c_preview)
-        self.c_preview.start(self.camera.chosen_source())
-        self.c_preview_button.setText(self.tr("Hide preview"))
+    def toggle_preview(self, on: bool) -> None:
+        self.camera.toggle_preview(on)
 
     def stop_preview(self) -> None:
-        panel, self.c_preview = self.c_preview, None
-        if panel is not None:
-            panel.stop()
-            panel.setParent(None)
-            panel.deleteLater()
-        button = self.c_preview_button
-        if button.isChecked():
-            button.blockSignals(True)
-            button.setChecked(False)
-            button.blockSignals(False)
-        button.setText(self.tr("Show preview"))
+        self.camera.stop_preview()
 
     # --- printer ------------------------------------------------------------------------------
     def _list_usb_printers(self) -> None:
-        from pickup_station.hardware.usb_printers import UsbListUnavailable, find_usb_printers
-
-        def listed():
-            try:
-                return find_usb_printers()
-            except UsbListUnavailable as exc:
-                log.info("usb printers cannot be listed: %s", exc)
-                return None
-
-        self.printer.usb_listed = []  # asked once per dialog
-        self.sv.tasks.op(listed, lane="devices", parent=self) \
-            .success(self.printer.show_usb_printers) \
-            .failure(lambda _exc: self.printer.show_usb_printers(None)).run()
+        list_usb_printers(self.sv.tasks, self.printer, self)
 
     def test_print(self) -> None:
         self.printer.store(self.sv.settings)
@@ -192,3 +163,20 @@ class SettingsDialog(QDialog):
         window = self.parent()
         if hasattr(window, "show_pairing"):
             window.show_pairing()
+
+
+def list_usb_printers(tasks, page: PrinterPage, parent=None) -> None:
+    """Fill `page`'s USB list from a devices-lane job (asked once per page)."""
+    from pickup_station.hardware.usb_printers import UsbListUnavailable, find_usb_printers
+
+    def listed():
+        try:
+            return find_usb_printers()
+        except UsbListUnavailable as exc:
+            log.info("usb printers cannot be listed: %s", exc)
+            return None
+
+    page.usb_listed = []  # asked once per page
+    tasks.op(listed, lane="devices", parent=parent or page) \
+        .success(page.show_usb_printers) \
+        .failure(lambda _exc: page.show_usb_printers(None)).run()

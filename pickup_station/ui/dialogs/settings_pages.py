@@ -72,20 +72,31 @@ class ScannerPage(_Page):
         self.baud.setObjectName("scannerBaud")
         self.baud.setRange(1200, 921600)
         self.baud.setValue(sc.serial_baudrate)
+        self.gap = QSpinBox()
+        self.gap.setObjectName("wedgeKeyGap")
+        self.gap.setRange(10, 150)
+        self.gap.setSuffix(self.tr(" ms"))
+        self.gap.setValue(int(sc.max_key_interval_ms or 35))
+        self.gap.setToolTip(self.tr("Keys closer together than this count as a scanner, not a "
+                                    "person. Raise it if scans land as typing."))
         self.form.addRow(self.wedge)
+        self.form.addRow(self.tr("Scanner types faster than"), self.gap)
         self.form.addRow(self.tr("Characters to remove before a code"), self.prefix)
         self.form.addRow(self.tr("Characters to remove after a code"), self.suffix)
         self.form.addRow(self.tr("Serial scanner port"), self.port)
         self.form.addRow(self.tr("Serial speed (baud)"), self.baud)
         self.port.textChanged.connect(self.update_rows)
+        self.wedge.toggled.connect(self.update_rows)
         self.update_rows()
 
     def update_rows(self) -> None:
         self.form.setRowVisible(self.baud, bool(self.port.text().strip()))
+        self.form.setRowVisible(self.gap, self.wedge.isChecked())
 
     def store(self, st: Settings) -> None:
         sc = st.scanner
         sc.wedge_enabled = self.wedge.isChecked()
+        sc.max_key_interval_ms = self.gap.value()
         sc.prefix, sc.suffix = self.prefix.text(), self.suffix.text()
         sc.serial_port, sc.serial_baudrate = self.port.text().strip(), self.baud.value()
 
@@ -95,9 +106,11 @@ class CameraPage(_Page):
     which decoder, and a live preview of that choice (the dialog runs the preview)."""
 
     FILE = "file"
+    codeSeen = Signal(str)  # a code the preview read
 
-    def __init__(self, st: Settings, parent: QWidget | None = None):
+    def __init__(self, st: Settings, parent: QWidget | None = None, lang: str | None = None):
         super().__init__(parent)
+        self.lang = lang
         cam = st.camera
         self.enabled = QCheckBox(self.tr("Use a camera to scan QR codes"))
         self.enabled.setChecked(cam.enabled)
@@ -137,6 +150,40 @@ class CameraPage(_Page):
         self.source.textChanged.connect(self._text_changed)
         self.source.setText(cam.source)
         self._text_changed(cam.source)
+        self.preview = None  # a CameraPanel while the preview runs
+        self.preview_button.toggled.connect(self.toggle_preview)
+
+    # --- the live preview (settings dialog and first-start wizard) ----------------------------
+    def toggle_preview(self, on: bool) -> None:
+        """A live preview of the source chosen above, with detected codes outlined (and
+        `codeSeen` for each), so the host can aim the camera before saving. The counter's own
+        camera keeps running."""
+        if not on:
+            self.stop_preview()
+            return
+        from pickup_station.ui.widgets.camera_panel import CameraPanel
+
+        panel = self.preview = CameraPanel(self, decoder=self.decoder.currentData(),
+                                           lang=self.lang)
+        panel.setObjectName("cameraPreviewPanel")
+        panel.status_label.setObjectName("cameraPreviewStatus")
+        panel.setMinimumHeight(240)
+        panel.codeScanned.connect(self.codeSeen)
+        self.preview_box.addWidget(panel)
+        panel.start(self.chosen_source())
+        self.preview_button.setText(self.tr("Hide preview"))
+
+    def stop_preview(self) -> None:
+        panel, self.preview = self.preview, None
+        if panel is not None:
+            panel.stop()
+            panel.setParent(None)
+            panel.deleteLater()
+        if self.preview_button.isChecked():
+            self.preview_button.blockSignals(True)
+            self.preview_button.setChecked(False)
+            self.preview_button.blockSignals(False)
+        self.preview_button.setText(self.tr("Show preview"))
 
     @staticmethod
     def _cameras(current: str) -> list[str]:
@@ -358,7 +405,8 @@ class SyncPage(_Page):
 
 
 class DisplayPage(_Page):
-    """Language (the one setting that needs a restart) and sounds."""
+    """Language (the one setting that needs a restart), sounds, the size of the verdict, and
+    when an order counts as uncollected."""
 
     def __init__(self, st: Settings, running_lang: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -373,9 +421,21 @@ class DisplayPage(_Page):
         self.restart_note.setWordWrap(True)
         self.sounds = QCheckBox(self.tr("Play sounds"))
         self.sounds.setChecked(st.sounds)
+        self.headline = QSpinBox()
+        self.headline.setObjectName("verdictFontSize")
+        self.headline.setRange(24, 96)
+        self.headline.setSuffix(self.tr(" px"))
+        self.headline.setValue(int(st.verdict_font_px or 40))
+        self.uncollected = QSpinBox()
+        self.uncollected.setObjectName("uncollectedAfterDays")
+        self.uncollected.setRange(1, 60)
+        self.uncollected.setSuffix(self.tr(" days"))
+        self.uncollected.setValue(int(st.uncollected_after_days or 3))
         self.form.addRow(self.tr("Language"), self.lang)
         self.form.addRow(self.restart_note)
         self.form.addRow(self.sounds)
+        self.form.addRow(self.tr("Verdict text size (from the next scan)"), self.headline)
+        self.form.addRow(self.tr("Uncollected after"), self.uncollected)
         self.lang.currentIndexChanged.connect(self.update_rows)
         self.update_rows()
 
@@ -385,3 +445,5 @@ class DisplayPage(_Page):
     def store(self, st: Settings) -> None:
         st.lang = self.lang.currentData()
         st.sounds = self.sounds.isChecked()
+        st.verdict_font_px = self.headline.value()
+        st.uncollected_after_days = self.uncollected.value()

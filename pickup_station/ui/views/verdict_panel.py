@@ -73,7 +73,7 @@ def band_state(kind: str, reason: str = "") -> str:
     """The band of a verdict (kind, reason) or of a screen message (kind, its code)."""
     if kind == "refused":
         return {"not_arrived": "needs_leader", "empty": "rescan",
-                "invalid": "rescan"}.get(reason, "refused")
+                "invalid": "rescan", "pairing_code": "rescan"}.get(reason, "refused")
     if kind == "ready" and reason == "done":
         return "done"
     if kind == "idle" and reason == "undone":
@@ -87,6 +87,7 @@ class VerdictPanel(QFrame):
     def __init__(self, parent: QWidget | None = None, lang: str = "zh_CN"):
         super().__init__(parent)
         self.lang = lang  # of the catalogue texts it words itself (band, cards, idle prompt)
+        self.headline_px = HEADLINE_PX  # Settings › Display may make it larger or smaller
         self.verdict: Verdict | None = None
         self.state = "idle"
         self.band = QFrame(self)
@@ -221,7 +222,7 @@ class VerdictPanel(QFrame):
         line = (f'<div style="font-size:{SUMMARY_PX}px;font-weight:600">'
                 f'{html.escape(summary)}</div>') if summary else ""
         self.result.setText(
-            f'<div style="font-size:{HEADLINE_PX}px;font-weight:800">{band.icon}&nbsp;'
+            f'<div style="font-size:{self.headline_px}px;font-weight:800">{band.icon}&nbsp;'
             f'{html.escape(headline)}</div><div style="font-size:{BODY_PX}px">{body}</div>'
             f"{line}")
         self.result.setAccessibleName(headline)

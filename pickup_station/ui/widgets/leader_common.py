@@ -66,10 +66,12 @@ def make_info(parent: QWidget, name: str) -> QLabel:
     return label
 
 
-def say(label: QLabel, text: str, *, error: bool = False) -> None:
+def say(label: QLabel, text: str, *, error: bool = False, ok: bool = False) -> None:
     label.setProperty("isError", error)
     if error:
         label.setText(f'<span style="color:#c62828;font-weight:600">{html.escape(text)}</span>')
+    elif ok:
+        label.setText(f'<span style="color:#2e7d32;font-weight:600">{html.escape(text)}</span>')
     else:
         label.setText(html.escape(text))
 
