@@ -31,7 +31,7 @@ from ..schemas import (
     PickupUndoneData,
     canonical_uuid,
 )
-from . import chunked, leader_events
+from . import chunked, leader_events, notices
 
 DATA_MODELS: dict[str, type[BaseModel]] = EVENT_DATA
 
@@ -194,6 +194,7 @@ class PushSession:
                                     "v_reason": r.reason})
             outcome[event.event_id] = result
         self._write(rejects)
+        notices.after_push(self, [e for e in self.events if outcome[e.event_id]["status"] == "accepted"])
         done: set[str] = set()
         for event in self.events:  # one result per event sent, in the order sent
             if event.event_id in done:
