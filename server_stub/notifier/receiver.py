@@ -44,7 +44,7 @@ class LoopbackReceiver:
             def log_message(self, *args) -> None:  # quiet
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 - the http.server name
+            def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 self._reply(receiver.take(dict(self.headers.items()), raw))
 

@@ -18,9 +18,10 @@ from .params import AFTER, CURSOR, PAGE_SIZE, ascii_int
 
 router = APIRouter(prefix="/api/v1/notices", tags=["notices"],
                    responses={**AUTH_ERRORS, **UNAVAILABLE})
-DATE = r"^(?:|[0-9]{4}-[0-9]{2}-[0-9]{2})$"
+# a date of years 1970-9998 (the day after it is still a date)
+DATE = r"^(?:|(?:19[7-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-[0-9]{2}-[0-9]{2})$"
 Id = Annotated[str | None, Query(pattern=r"^$|" + ID_PATTERN)]
-Day = Annotated[str | None, Query(pattern=DATE, description="a UTC date, YYYY-MM-DD")]
+Day = Annotated[str | None, Query(pattern=DATE, description="a UTC date, YYYY-MM-DD (1970-9998)")]
 NoticeId = Annotated[str, Path(pattern=CURSOR, description="the notice's `id`")]
 
 
@@ -72,12 +73,6 @@ def counts(
              summary="Send every dead notice again (of one station, when given)")
 def retry_dead(_admin: AdminDep, ctx: CtxDep, conn: SessionDep, station_id: Id = None) -> dict:
     return notice_view.retry_dead(conn, ctx.config.notify_give_up_s, station_id or None)
-
-
-@router.get("/{notice_id}", response_model=NoticeOut, responses={**NOT_FOUND, **QUERY_ERRORS},
-            summary="One notice with its delivery state")
-def get_notice(notice_id: NoticeId, _admin: AdminDep, conn: ReadSessionDep) -> dict:
-    return notice_view.get_notice(conn, ascii_int(notice_id, "notice_id", default=0))
 
 
 @router.post("/{notice_id}/retry", response_model=NoticeOut,
