@@ -47,6 +47,11 @@ class NoticeWorker:
         self._threads: list[threading.Thread] = []
         self._in_flight = 0
         self._next_sweep = 0.0
+        # in flight at most 8 per sender, and a lease that outlasts the queue in front of the
+        # last of them even if every send times out (else it would be claimed and sent twice)
+        self.capacity = min(config.notify_batch, 8 * config.notify_senders)
+        self.lease_s = max(config.notify_lease_s, 2 * config.notify_webhook_timeout_s * (
+            self.capacity / config.notify_senders + 1))
 
     # --- life -----------------------------------------------------------------------------------
 
@@ -62,6 +67,11 @@ class NoticeWorker:
     def stop(self, timeout: float = 5.0) -> None:
         """Stop claiming; what is in flight finishes or its lease runs out (sent again later)."""
         self._stop.set()
+        try:  # queued, not yet sent: their leases run out and they are sent later
+            while True:
+                self._jobs.get_nowait()
+        except queue.Empty:
+            pass
         for _ in range(self.config.notify_senders):
             self._jobs.put(None)
         deadline = time.monotonic() + timeout
@@ -103,8 +113,8 @@ class NoticeWorker:
         if self.config.notify_overdue_hours > 0 and time.monotonic() >= self._next_sweep:
             self._next_sweep = time.monotonic() + self.config.notify_sweep_interval_s
             self.sweep()
-        room = self.config.notify_batch - self._in_flight
-        if room < max(1, self.config.notify_batch // 4):
+        room = self.capacity - self._in_flight
+        if room < max(1, self.capacity // 4):
             return False
         claimed = self.claim(room)
         for job in claimed:
@@ -126,10 +136,19 @@ class NoticeWorker:
 
     # --- database -------------------------------------------------------------------------------
 
-    def sweep(self) -> int:
-        with self.db.write() as conn:
-            return outbox.sweep_overdue(conn, hours=self.config.notify_overdue_hours,
-                                        horizon_days=self.config.notify_overdue_horizon_days)
+    def sweep(self, limit: int = 1000) -> int:
+        """Overdue reminders, `limit` orders per transaction until none is left (at most 20
+        rounds a sweep)."""
+        total = 0
+        for _ in range(20):
+            with self.db.write() as conn:
+                added = outbox.sweep_overdue(
+                    conn, hours=self.config.notify_overdue_hours,
+                    horizon_days=self.config.notify_overdue_horizon_days, limit=limit)
+            total += added
+            if added < limit:
+                break
+        return total
 
     def _due(self, now: str):
         n = m.notices.c
@@ -143,7 +162,7 @@ class NoticeWorker:
         with self.db.read() as conn:  # idle servers do not take the write lock
             if conn.execute(select(n.id).where(self._due(iso(now))).limit(1)).first() is None:
                 return []
-        lease = iso(now + timedelta(seconds=self.config.notify_lease_s))
+        lease = iso(now + timedelta(seconds=self.lease_s))
         with self.db.write() as conn:
             ids = conn.execute(select(n.id).where(self._due(iso(now)))
                                .order_by(n.next_attempt_at, n.id).limit(limit)

@@ -270,3 +270,40 @@ def test_odd_queries_and_paths_on_notices_are_never_a_500(start_server):
         r = hq.request("POST", f"/api/v1/notices/{value}/retry")
         assert r.status_code in (404, 405, 422), (value, r.status_code, r.text[:200])
         assert_error(r, r.status_code)
+
+
+def test_the_notifier_is_chosen_from_the_environment(monkeypatch, tmp_path):
+    from server_stub.config import ServerConfig
+    from server_stub.notifier import LogNotifier, WebhookNotifier, make_notifier
+
+    assert isinstance(make_notifier(ServerConfig(tmp_path)), LogNotifier)
+    monkeypatch.setenv("PICKUP_NOTIFY_WEBHOOK_URL", "http://127.0.0.1:9/hook")
+    with pytest.raises(ValueError, match="PICKUP_NOTIFY_WEBHOOK_SECRET"):
+        make_notifier(ServerConfig(tmp_path))
+    monkeypatch.setenv("PICKUP_NOTIFY_WEBHOOK_SECRET", "k")
+    monkeypatch.setenv("PICKUP_NOTIFY_GIVE_UP_S", "30")
+    config = ServerConfig(tmp_path)
+    assert isinstance(make_notifier(config), WebhookNotifier) and config.notify_give_up_s == 30
+    monkeypatch.setenv("PICKUP_NOTIFY_NOTIFIER", "off")
+    assert make_notifier(ServerConfig(tmp_path)) is None
+
+
+def test_backoff_doubles_up_to_the_cap_with_jitter_below_it():
+    from server_stub.notifier.worker import backoff_s
+
+    assert [backoff_s(n, 5, 900, rng=lambda: 0.999999) for n in (1, 2, 3)] == pytest.approx(
+        [5, 10, 20], rel=1e-5)
+    assert [backoff_s(n, 5, 900, rng=lambda: 0.0) for n in (1, 2, 3)] == [2.5, 5, 10]
+    assert backoff_s(30, 5, 900, rng=lambda: 0.0) == 450
+
+
+def test_a_signature_is_checked_over_the_raw_body_and_a_recent_timestamp():
+    from server_stub.notifier.webhook import signature, verify
+
+    raw, stamp = b'{"kind":"ready"}', "1700000000"
+    good = signature("k", stamp, raw)
+    assert verify("k", stamp, good, raw, now=1700000010)
+    assert not verify("other", stamp, good, raw, now=1700000010)
+    assert not verify("k", stamp, good, raw + b" ", now=1700000010)
+    assert not verify("k", stamp, good, raw, now=1700000000 + 301)  # replayed later
+    assert not verify("k", "１７", good, raw, now=17)
