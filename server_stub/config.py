@@ -76,7 +76,7 @@ class ServerConfig(BaseSettings):
     notify_webhook_timeout_s: float = Field(5.0, gt=0)
     notify_send_phone: bool = True  # the full phone in the webhook body (for SMS)
     notify_senders: int = Field(8, ge=1, le=64)  # concurrent deliveries
-    notify_batch: int = Field(200, ge=1, le=5000)  # in flight at once (and <= 8 per sender)
+    notify_batch: int = Field(200, ge=1, le=5000)  # claimed and in flight at once
     notify_poll_s: float = Field(0.5, gt=0)  # how often the outbox is looked at when idle
     notify_lease_s: float = Field(60.0, gt=0)  # claim lease (longer when the queue needs it)
     notify_backoff_base_s: float = Field(5.0, gt=0)  # 1st retry after ~this, doubling, jittered

@@ -47,9 +47,9 @@ class NoticeWorker:
         self._threads: list[threading.Thread] = []
         self._in_flight = 0
         self._next_sweep = 0.0
-        # in flight at most 8 per sender, and a lease that outlasts the queue in front of the
-        # last of them even if every send times out (else it would be claimed and sent twice)
-        self.capacity = min(config.notify_batch, 8 * config.notify_senders)
+        # a lease that outlasts the queue in front of the last notice in flight even if every
+        # send times out (else it would be claimed again and sent twice)
+        self.capacity = config.notify_batch
         self.lease_s = max(config.notify_lease_s, 2 * config.notify_webhook_timeout_s * (
             self.capacity / config.notify_senders + 1))
 
