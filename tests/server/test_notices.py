@@ -307,3 +307,30 @@ def test_a_signature_is_checked_over_the_raw_body_and_a_recent_timestamp():
     assert not verify("k", stamp, good, raw + b" ", now=1700000010)
     assert not verify("k", stamp, good, raw, now=1700000000 + 301)  # replayed later
     assert not verify("k", "１７", good, raw, now=17)
+
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def two_servers(request, tmp_path):
+    """`two_servers(**settings)`: two live servers on one database (one SQLite file, or one
+    PostgreSQL schema)."""
+    url = request.getfixturevalue("pg_url_factory")() if request.param == "postgres" else None
+    factory = request.getfixturevalue("server_factory")
+    return lambda **settings: [factory(tmp_path / "shared", database_url=url, **settings)
+                               for _ in range(2)]
+
+
+def test_two_servers_on_one_database_do_not_send_a_notice_twice(two_servers):
+    rx = LoopbackReceiver(SECRET)
+    try:
+        first, second = two_servers(notify_webhook_url=rx.url, notify_webhook_secret=SECRET,
+                                    notify_batch=20, notify_senders=2, **FAST)
+        hq = HQClient(first)
+        token = hq.create_station("S1", "一号店")
+        hq.put_batch("B1", "S1", [make_order(f"O{k}", phone=f"138{k:08d}") for k in range(300)])
+        StationClient(second, token).push([arrival()])
+        assert rx.wait_for(300, timeout=60)
+        time.sleep(0.3)  # a second sending would come now
+    finally:
+        rx.close()
+    assert len(rx.unique) == 300 and max(rx.arrivals.values()) == 1
