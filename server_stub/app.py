@@ -14,7 +14,20 @@ from .config import ServerConfig, ensure_admin_token, ensure_server_secret
 from .db import Database
 from .deps import ServerContext
 from .limits import BodyLimitMiddleware, StationBuckets
-from .routes import batches, imports, leader, meta, orders, pickups, review, stations, sync
+from .notifier import make_notifier
+from .notifier.worker import NoticeWorker
+from .routes import (
+    batches,
+    imports,
+    leader,
+    meta,
+    notices,
+    orders,
+    pickups,
+    review,
+    stations,
+    sync,
+)
 
 API_DESCRIPTION = """Sync server of the pickup-station system (社区团购自提点).
 
@@ -34,11 +47,17 @@ def create_app(config: ServerConfig, *, announce_token: bool = True) -> FastAPI:
     db = Database(config.resolved_database_url, pool_size=max(5, config.worker_threads // 2))
     ctx = ServerContext(config=config, db=db,
                         buckets=StationBuckets(config.station_rate_per_s, config.station_burst))
+    notifier = make_notifier(config)  # notices to customers (issue 11)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         anyio.to_thread.current_default_thread_limiter().total_tokens = config.worker_threads
+        worker = NoticeWorker(db, config, notifier) if notifier else None
+        if worker:
+            worker.start()
         yield
+        if worker:
+            worker.stop()
         db.dispose()
 
     # /docs (Swagger UI) and /redoc from assets shipped in the fastapi-offline package, served
@@ -53,6 +72,7 @@ def create_app(config: ServerConfig, *, announce_token: bool = True) -> FastAPI:
     # Manifest pages are repetitive JSON: gzip cuts a 2,000-order page about tenfold, which
     # matters on a shop's mobile hotspot. requests asks for it and unpacks it by itself.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
-    for module in (stations, imports, batches, orders, pickups, sync, meta, leader, review):
+    for module in (stations, imports, batches, orders, pickups, sync, meta, leader, review,
+                   notices):
         app.include_router(module.router)
     return app

@@ -71,6 +71,23 @@ class ServerConfig(BaseSettings):
     # (PICKUP_PUBLIC_URL); unset: the address HQ's own request came in on
     public_url: str | None = None
     extra: dict = Field(default_factory=dict)
+    # Notices to customers (issue 11; docs/protocol.md "Notices"). notify_notifier: auto
+    # (webhook when a URL is set, else log), webhook, log (masked lines, for the demo), off.
+    notify_notifier: str = Field("auto", pattern="^(auto|webhook|log|off)$")
+    notify_webhook_url: str | None = None  # the chain's SMS / mini-program service
+    notify_webhook_secret: str | None = None  # HMAC-SHA256 key the receiver checks
+    notify_webhook_timeout_s: float = Field(5.0, gt=0)
+    notify_send_phone: bool = True  # the full phone in the webhook body (for SMS)
+    notify_senders: int = Field(8, ge=1, le=64)  # concurrent deliveries
+    notify_batch: int = Field(200, ge=1, le=5000)  # claimed and in flight at once
+    notify_poll_s: float = Field(0.5, gt=0)  # how often the outbox is looked at when idle
+    notify_lease_s: float = Field(60.0, gt=0)  # claim lease (longer when the queue needs it)
+    notify_backoff_base_s: float = Field(5.0, gt=0)  # 1st retry after ~this, doubling, jittered
+    notify_backoff_max_s: float = Field(900.0, gt=0)
+    notify_give_up_s: float = Field(86_400.0, gt=0)  # then the notice is dead (HQ may retry)
+    notify_overdue_hours: float = Field(48.0, ge=0)  # reminder after arrival; 0 = never
+    notify_overdue_horizon_days: float = Field(14.0, gt=0)  # older arrivals are not swept
+    notify_sweep_interval_s: float = Field(60.0, gt=0)
 
     def __init__(self, data_dir: Path | str | None = None, /, **values):
         if data_dir is not None:

@@ -49,3 +49,13 @@ def customer_key(phone: str, secret: str) -> str:
     10,000 candidates); without the secret a station cannot test a guess."""
     digits = phone_digits(phone).encode("ascii")
     return hmac.new(secret.encode("utf-8"), b"cust:" + digits, hashlib.sha256).hexdigest()[:32]
+
+
+def name_masked(name: str) -> str:
+    """`王芳` → `王*`, `欧阳娜娜` → `欧**娜`: enough to check, not to dox (as the station masks)."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

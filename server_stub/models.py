@@ -312,3 +312,39 @@ review_items = Table(
     Index("ix_review_items_station", "station_id", "id"),
     sqlite_autoincrement=True,
 )
+
+
+# --- notices to customers (issue 11; services/notices.py, notifier/) -------------------------
+
+# The notification outbox: one row per thing a customer is told (kind: ready / short /
+# reminder / cancelled), written in the transaction of its cause; `cause_key` makes a re-sent
+# event or a re-run sweep add nothing. No personal data here: name and phone are read from the
+# order when the notice is sent. state: pending / failed (retried at next_attempt_at) /
+# delivered / dead (gave up at deadline_at; HQ may retry it).
+notices = Table(
+    "notices", metadata,
+    _serial("id"),
+    Column("idempotency_key", Text, nullable=False, unique=True),
+    Column("cause_key", Text, nullable=False, unique=True),
+    Column("kind", Text, nullable=False),
+    Column("station_id", Text, nullable=False),
+    Column("order_id", Text, nullable=False),
+    Column("batch_id", Text),
+    Column("event_id", Text),
+    Column("content", Text, nullable=False),  # JSON: what the message says (no phone/name)
+    Column("state", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("last_error", Text),
+    Column("last_attempt_at", Text),
+    Column("created_at", Text, nullable=False),
+    Column("next_attempt_at", Text, nullable=False),
+    Column("deadline_at", Text),
+    Column("lease_until", Text),
+    Column("delivered_at", Text),
+    Column("dead_at", Text),
+    Index("ix_notices_due", "state", "next_attempt_at"),
+    Index("ix_notices_order", "order_id"),
+    Index("ix_notices_station", "station_id", "id"),
+    Index("ix_notices_created", "created_at"),
+    sqlite_autoincrement=True,
+)

@@ -366,3 +366,53 @@ from pickup_station.sync.review_wire import (  # noqa: F401
     ReviewItemOut,
     ReviewListOut,
 )
+
+# --- notices to customers (issue 11; routes/notices.py) ---------------------------------------
+
+class NoticeOut(Open):
+    """A notice with its delivery state; the customer masked (`138****1234`, `张*`)."""
+
+    id: int
+    idempotency_key: str
+    kind: str  # ready / short / reminder / cancelled
+    state: str  # pending / failed / delivered / dead
+    station_id: str
+    order_id: str
+    batch_id: str | None
+    event_id: str | None
+    customer_name_masked: str
+    phone_masked: str
+    content: dict[str, Any]
+    attempts: int
+    last_error: str | None
+    last_attempt_at: str | None
+    created_at: str
+    next_attempt_at: str
+    deadline_at: str | None
+    delivered_at: str | None
+    dead_at: str | None
+
+
+class NoticesOut(Open):
+    notices: list[NoticeOut]
+    next_after: Annotated[str, Field(pattern=CURSOR_PATTERN)]
+    has_more: bool
+
+
+class NoticeDayOut(Open):
+    day: str  # UTC date of created_at
+    pending: int
+    failed: int
+    delivered: int
+    dead: int
+    total: int
+
+
+class NoticeCountsOut(Open):
+    from_: Annotated[str, Field(alias="from")]
+    to: str
+    days: list[NoticeDayOut]
+
+
+class NoticesRetriedOut(Open):
+    retried: int

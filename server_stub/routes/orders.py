@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path
 from ..deps import AdminDep, FeedSessionDep
 from ..schemas import ID_PATTERN, CancelIn, CancelOut
 from ..services import batches as service
+from ..services import notices
 from . import AUTH_ERRORS, BODY_ERRORS, CONFLICT, NOT_FOUND, UNAVAILABLE
 
 router = APIRouter(prefix="/api/v1/orders", tags=["orders"],
@@ -21,4 +22,6 @@ PathId = Annotated[str, Path(pattern=ID_PATTERN)]
 def cancel(order_id: PathId, _admin: AdminDep, conn: FeedSessionDep,
            body: CancelIn | None = None) -> dict:
     """Body `{reason}` (optional). Idempotent; a picked-up order answers 409."""
-    return service.cancel_order(conn, order_id, body.reason if body else "")
+    answer = service.cancel_order(conn, order_id, body.reason if body else "")
+    notices.order_cancelled(conn, order_id)  # the customer is told when the goods had arrived
+    return answer

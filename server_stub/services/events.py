@@ -31,7 +31,7 @@ from ..schemas import (
     PickupUndoneData,
     canonical_uuid,
 )
-from . import chunked, leader_events, review
+from . import chunked, leader_events, notices, review
 
 DATA_MODELS: dict[str, type[BaseModel]] = EVENT_DATA
 
@@ -195,6 +195,8 @@ class PushSession:
             outcome[event.event_id] = result
         self._write(rejects)
         review.after_push(self, fresh, outcome)  # HQ's review queue; the other counters' feed
+        notices.after_push(self, [e for e in self.events
+                                  if outcome[e.event_id]["status"] == "accepted"])
         done: set[str] = set()
         for event in self.events:  # one result per event sent, in the order sent
             if event.event_id in done:
