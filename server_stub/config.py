@@ -67,6 +67,8 @@ class ServerConfig(BaseSettings):
     # Threads uvicorn/anyio may use for the (synchronous) endpoints.
     worker_threads: int = 40
     log_level: str = "warning"
+    # The HQ console (server_stub/console/): "today" and the times it shows are in this zone.
+    hq_timezone: str = "Asia/Shanghai"
     extra: dict = Field(default_factory=dict)
 
     def __init__(self, data_dir: Path | str | None = None, /, **values):
