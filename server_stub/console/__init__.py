@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from . import actions, exports, pages, signin
+from .users import LoginThrottle
 from .web import install_handlers
 
 STATIC_DIR = Path(__file__).with_name("static")
@@ -29,6 +30,7 @@ STATIC_DIR = Path(__file__).with_name("static")
 def install(app: FastAPI) -> None:
     """Adds the console's routes, its stylesheet and its HTML error answers to the app."""
     install_handlers(app)
+    app.state.console_throttle = LoginThrottle()  # failed sign-ins per client address
     for module in (signin, pages, actions, exports):
         app.include_router(module.router)
     app.mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static")

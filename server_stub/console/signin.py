@@ -25,13 +25,17 @@ from .web import (
 )
 
 router = APIRouter(prefix="/console", include_in_schema=False)
-throttle = users.LoginThrottle()
 PRE_COOKIE_S = 3600
 LANG_COOKIE_S = 365 * 86400
 
 
 def _client(request: Request) -> str:
     return request.client.host if request.client else "?"
+
+
+def throttle(request: Request) -> users.LoginThrottle:
+    """The app's throttle of failed sign-ins (console.install made it)."""
+    return request.app.state.console_throttle
 
 
 def _login_page(request: Request, ctx: ServerContext, *, status: int = 200,
@@ -70,7 +74,7 @@ def login(request: Request, ctx: CtxDep,
                                                                      pre)):
         return _login_page(request, ctx, status=403, error=("login.expired", {}),
                            username=username, next_path=fields.get("next"))
-    wait = throttle.wait_s(_client(request))
+    wait = throttle(request).wait_s(_client(request))
     if wait:
         return _login_page(request, ctx, status=429, username=username,
                            error=("login.throttled", {"minutes": (wait + 59) // 60}),
@@ -92,7 +96,7 @@ def login(request: Request, ctx: CtxDep,
 
 def _refused(request: Request, ctx: ServerContext, row, verdict: users.SignIn, username: str,
              next_path: str | None) -> Response:
-    throttle.failed(_client(request))
+    throttle(request).failed(_client(request))
     until = verdict.locked_until
     if row is not None and verdict.refusal == "login.wrong" and row.disabled_at is None:
         with ctx.db.write() as conn:

@@ -149,20 +149,13 @@ def test_an_address_that_fails_too_often_is_turned_away():
     assert throttle.wait_s("10.0.0.2") == 0
 
 
-def test_the_live_server_throttles_guessing_across_usernames(server_factory):
-    server = server_factory()
-    from server_stub.console import signin
-
-    saved = signin.throttle
-    signin.throttle = LoginThrottle(limit=3, window_s=600)
-    try:
-        client = ConsoleClient(server)
-        for name in ("a1", "a2", "a3"):
-            assert client.sign_in(name, "whatever-123").status_code == 401
-        turned = client.sign_in("a4", "whatever-123")
-        assert turned.status_code == 429 and "次数过多" in turned.text
-    finally:
-        signin.throttle = saved
+def test_the_live_server_throttles_guessing_across_usernames(live_server):
+    live_server._server.config.app.state.console_throttle.limit = 3
+    client = ConsoleClient(live_server)
+    for name in ("a1", "a2", "a3"):
+        assert client.sign_in(name, "whatever-123").status_code == 401
+    turned = client.sign_in("a4", "whatever-123")
+    assert turned.status_code == 429 and "次数过多" in turned.text
 
 
 def test_disabled_users_and_changed_passwords_end_sessions(live_server):
