@@ -53,6 +53,6 @@ def test_worded_states_and_reasons_exist_in_both_languages():
 def test_templates_hold_no_words_of_their_own():
     for page in (CONSOLE / "templates").glob("*.html"):
         html = page.read_text(encoding="utf-8")
-        visible = re.sub(r"{[{%].*?[%}]}|<[^>]+>", " ", html, flags=re.S)
+        visible = re.sub(r"{[{%].*?[%}]}|<[^>]+>", " ", html, flags=re.DOTALL)
         words = [w for w in re.findall(r"[A-Za-z\u4e00-\u9fff]{2,}", visible)]
         assert words == [], (page.name, words)
