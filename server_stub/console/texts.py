@@ -114,7 +114,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.order": ("订单", "Order"),
     "col.customer": ("顾客", "Customer"),
     "col.phone": ("手机", "Phone"),
-    "col.pickup_code": ("取货码", "Pickup code"),
     "col.items": ("商品", "Items"),
     "col.qty": ("数量", "Qty"),
     "col.received": ("实收", "Received"),
