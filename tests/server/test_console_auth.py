@@ -223,3 +223,19 @@ def test_cli_reads_the_password_from_a_pipe_or_twice_from_a_terminal():
     answers = iter(["first-password", "other-password"])
     with pytest.raises(ValueError):
         read_password(Terminal(), prompt=lambda _p: next(answers))
+
+
+def test_the_cookie_is_secure_when_served_over_https(live_server):
+    """Behind a TLS proxy on the same machine (X-Forwarded-Proto from a trusted address)."""
+    add_user(live_server, "alice", "admin")
+    client = ConsoleClient(live_server)
+    form = client.get("/console/login", headers={"X-Forwarded-Proto": "https"})
+    assert "; secure" in _cookie_header(form, "pickup_console_pre").lower()
+    client.http.cookies.set("pickup_console_pre", form.cookies["pickup_console_pre"],
+                            path="/console")  # requests keeps Secure cookies for https only
+    answer = client.post("/console/login", {"csrf": csrf_of(form.text), "username": "alice",
+                                            "password": PASSWORD},
+                         headers={"X-Forwarded-Proto": "https"})
+    assert answer.status_code == 303
+    cookie = _cookie_header(answer, "pickup_console").lower()
+    assert "; secure" in cookie and "httponly" in cookie and "samesite=strict" in cookie
