@@ -219,9 +219,9 @@ def install_handlers(app) -> None:
 
     @app.exception_handler(ConsoleRefusal)
     async def _refusal(request: Request, exc: ConsoleRefusal):
-        found = None  # the page shows no user menu: a refusal needs no database read
+        # no user menu on a refusal: it needs no database read
         return render(request, request.app.state.ctx, "refusal.html", status=exc.status,
-                      session=found, message=text(exc.key, language(request), **exc.values))
+                      message=text(exc.key, language(request), **exc.values))
 
     @app.exception_handler(SignInNeeded)
     async def _sign_in(request: Request, _exc: SignInNeeded):
