@@ -39,7 +39,8 @@ def throttle(request: Request) -> users.LoginThrottle:
 
 
 def _login_page(request: Request, ctx: ServerContext, *, status: int = 200,
-                error: str | None = None, username: str = "", notice: str | None = None,
+                error: tuple[str, dict] | None = None, username: str = "",
+                notice: str | None = None,
                 next_path: str | None = None) -> Response:
     pre = request.cookies.get(PRE_COOKIE) or ""
     fresh = not (0 < len(pre) <= 64)
