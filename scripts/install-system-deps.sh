@@ -12,7 +12,7 @@ PKGS=(
   xvfb              # a real X server for screenshots of the window
   x11-utils         # xwininfo: scripts/screenshot.py finds the window with it
   imagemagick       # import: scripts/screenshot.py grabs the window from the X server
-  chromium          # headless: tests/server/test_docs.py renders /docs with no network (skipped without it)
+  chromium          # headless: /docs with no network (test_docs.py) and the HQ console driven by Playwright (test_console_browser.py); skipped without it
 )
 if ! command -v dpkg >/dev/null 2>&1; then
   echo "install-system-deps: not a Debian system; install the equivalents of: ${PKGS[*]}" >&2

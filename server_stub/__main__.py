@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
     mig = sub.add_parser("migrate", help="bring the database schema up to date and exit")
     mig.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
+    from .console.users_cli import add_parser as add_user_parser
+
+    add_user_parser(sub)  # `user add NAME --role admin|viewer`, passwd, disable, enable, list
     return p
 
 
@@ -52,6 +55,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"schema version {db.migrated_from} -> {db.version}")
         db.dispose()
         return 0
+    if args.command == "user":
+        from .console.users_cli import run as run_user_command
+        from .db import Database
+
+        db = Database(config.resolved_database_url)
+        try:
+            return run_user_command(args, db)
+        finally:
+            db.dispose()
     import uvicorn
 
     from .app import create_app

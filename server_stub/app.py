@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
-from . import errors
+from . import console, errors
 from .config import ServerConfig, ensure_admin_token, ensure_server_secret
 from .db import Database
 from .deps import ServerContext
@@ -75,4 +75,5 @@ def create_app(config: ServerConfig, *, announce_token: bool = True) -> FastAPI:
     for module in (stations, imports, batches, orders, pickups, sync, meta, leader, review,
                    notices):
         app.include_router(module.router)
+    console.install(app)  # the HQ console's pages under /console (not in the API schema)
     return app

@@ -70,6 +70,8 @@ class ServerConfig(BaseSettings):
     # the address stations use to reach this server, put in the pairing code HQ shows
     # (PICKUP_PUBLIC_URL); unset: the address HQ's own request came in on
     public_url: str | None = None
+    # The HQ console (server_stub/console/): "today" and the times it shows are in this zone.
+    hq_timezone: str = "Asia/Shanghai"
     extra: dict = Field(default_factory=dict)
     # Notices to customers (issue 11; docs/protocol.md "Notices"). notify_notifier: auto
     # (webhook when a URL is set, else log), webhook, log (masked lines, for the demo), off.

@@ -348,3 +348,35 @@ notices = Table(
     Index("ix_notices_created", "created_at"),
     sqlite_autoincrement=True,
 )
+
+
+# --- the HQ console (issue 11; server_stub/console/) -----------------------------------------
+
+# Someone at HQ who signs in to the web console. role: admin (may act) / viewer (reads only).
+# password_hash: scrypt (server_stub/console/passwords.py). A disabled user cannot sign in.
+console_users = Table(
+    "console_users", metadata,
+    _serial("id"),
+    Column("username", Text, nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("password_changed_at", Text, nullable=False),
+    Column("disabled_at", Text),
+    Column("last_login_at", Text),
+    Column("failed_logins", Integer, nullable=False, server_default=text("0")),
+    Column("locked_until", Text),  # wrong passwords in a row lock the account until then
+    sqlite_autoincrement=True,
+)
+
+# A signed-in browser: the cookie holds a random token, this row only its SHA-256.
+console_sessions = Table(
+    "console_sessions", metadata,
+    Column("session_sha256", Text, primary_key=True),
+    Column("user_id", RowId, ForeignKey("console_users.id"), nullable=False),
+    Column("csrf_token", Text, nullable=False),  # every form of this session carries it
+    Column("created_at", Text, nullable=False),
+    Column("last_seen_at", Text, nullable=False),
+    Column("expires_at", Text, nullable=False),
+    Index("ix_console_sessions_user", "user_id"),
+)

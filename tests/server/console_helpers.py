@@ -1,0 +1,78 @@
+"""Helpers for the HQ console's tests: users made in the server's own database, a browser-like
+client (requests with cookies), and a world where something needs HQ's review."""
+
+from __future__ import annotations
+
+import re
+
+import requests
+
+from server_stub.console.users import create_user
+from server_stub.db import Database
+from server_stub.runner import RunningServer
+from tests.server.conftest import World, build_world, pickup
+from tests.server_fixtures import event
+
+PASSWORD = "correct-horse-7"
+_CSRF = re.compile(r'name="csrf" value="([^"]*)"')
+
+
+def add_user(server: RunningServer, name: str, role: str, password: str = PASSWORD) -> None:
+    db = Database(server.config.resolved_database_url, pool_size=1)
+    try:
+        with db.write() as conn:
+            create_user(conn, name, role, password)
+    finally:
+        db.dispose()
+
+
+def csrf_of(html: str) -> str:
+    found = _CSRF.search(html)
+    assert found, html[:500]
+    return found.group(1)
+
+
+class ConsoleClient:
+    """A browser without JavaScript: keeps cookies, reads CSRF tokens from the pages."""
+
+    def __init__(self, server: RunningServer):
+        self.url = server.url
+        self.http = requests.Session()
+
+    def get(self, path: str, **kw) -> requests.Response:
+        kw.setdefault("timeout", 30)
+        return self.http.get(self.url + path, **kw)
+
+    def post(self, path: str, fields: dict, **kw) -> requests.Response:
+        kw.setdefault("timeout", 30)
+        kw.setdefault("allow_redirects", False)
+        return self.http.post(self.url + path, data=fields, **kw)
+
+    def sign_in(self, name: str, password: str = PASSWORD, next_path: str = "/console/stations"
+                ) -> requests.Response:
+        form = self.get("/console/login")
+        return self.post("/console/login", {"csrf": csrf_of(form.text), "username": name,
+                                            "password": password, "next": next_path})
+
+    def csrf(self, page: str = "/console/stations") -> str:
+        return csrf_of(self.get(page).text)
+
+
+def signed_in(server: RunningServer, name: str, role: str) -> ConsoleClient:
+    add_user(server, name, role)
+    client = ConsoleClient(server)
+    answer = client.sign_in(name)
+    assert answer.status_code == 303, answer.text[:500]
+    return client
+
+
+def world_with_review(server: RunningServer) -> World:
+    """S1's batch B1 arrived; O1 handed over; O2 cancelled at HQ and then handed over at the
+    counter anyway (the station had not pulled the cancel): O2 needs HQ's review."""
+    w = build_world(server)
+    w.s1.heartbeat(app_version="1.4.2", pending_events=3)
+    w.s1.push([event("arrival_checked", batch_id="B1", data={"operator_id": "op1"})])
+    w.hq.cancel("O2", "顾客取消")
+    results = w.s1.push([pickup("O1", "PK-1", "R0001"), pickup("O2", "PK-2", "R0002")])
+    assert [r["status"] for r in results] == ["accepted", "rejected"], results
+    return w
