@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, tzinfo
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from pickup_station.core import batch_state, shelves
+from pickup_station.core import batch_state, journal, shelves
 from pickup_station.core import operators as ops
 from pickup_station.core.events import event_row, record_event
 from pickup_station.core.identity import mask_name
@@ -89,6 +89,7 @@ class _Writes:
             s.execute(insert(PickupLine), self.lines)
         if self.events:
             s.execute(insert(OutboxEvent), self.events)
+            journal.append(s, self.events)  # the hand-over's journal entry, same transaction
         if self.orders:
             s.execute(update(Order.__table__).where(Order.__table__.c.order_id == bindparam("oid"))
                       .values(pickup_state=bindparam("state"), updated_at=bindparam("at")),
