@@ -88,7 +88,7 @@ def _walk_chain(entries: list[JournalEntry], genesis: str, report: JournalReport
                                    f"follow entry {e.seq - 1}")
         if problem is not None:
             report.breaks.append(problem)
-            return
+            break
         prev, expected = e.hash, expected + 1
     report.verified_through_seq = expected - 1
 
