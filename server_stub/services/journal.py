@@ -52,8 +52,11 @@ def record_links(conn: Connection, dialect: str, station_id: str, events: list[E
                  now: str) -> None:
     """Store the journal links of a push (a link already stored for that event: no second
     one). Cost: nothing for events without a link; else one hash each, one read, one insert."""
-    rows = sorted((_entry(station_id, e, now) for e in events if e.journal is not None),
-                  key=lambda r: r["seq"])
+    linked: dict[str, EventIn] = {}
+    for e in events:  # an event sent twice in one push: its first link
+        if e.journal is not None:
+            linked.setdefault(e.event_id, e)
+    rows = sorted((_entry(station_id, e, now) for e in linked.values()), key=lambda r: r["seq"])
     if not rows:
         return
     held = {r.seq: r.hash for r in conn.execute(

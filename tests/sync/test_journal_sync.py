@@ -12,7 +12,7 @@ import sqlite3
 import pytest
 import requests
 
-from pickup_station.core import arrival, day_close, journal_check, returns
+from pickup_station.core import arrival, day_close, journal_check, manifest, returns
 from pickup_station.core.counter import Counter, OrderChoice
 from pickup_station.sync.outbox import oldest_events
 from tests.server_fixtures import HQClient, StationClient, make_order
@@ -133,3 +133,25 @@ def test_verify_needs_the_admin_token_and_a_known_station(any_live_server, stati
                      timeout=10)
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
     assert json.loads(r.text)["error"]["message"]
+
+
+def test_a_station_that_worked_offline_before_pairing_chains_from_its_own_genesis(
+        any_live_server, station):
+    """Manifest imported by hand, hand-overs made before the station knows who it is; then it
+    is paired and syncs: the chain HQ receives is whole."""
+    orders = [make_order(f"O{i}", customer_name=f"顾客{i}", phone=f"1380000{i:04d}")
+              for i in range(4)]
+    with station.session() as s:
+        manifest.apply_manifest(s, [{"batch_id": "B1", "station_id": "S1", "orders": orders}])
+    station.set_meta("station_id", None)  # not paired: it does not know who it is yet
+    arrival.sign_off(station, "B1", "leader")
+    counter = Counter(station)
+    for i in range(3):
+        counter.hand_over([OrderChoice(f"O{i}")], "leader")
+    hq = HQClient(any_live_server)
+    token = hq.create_station("S1", "幸福里自提点")
+    hq.put_batch("B1", "S1", orders)
+    _push_all(any_live_server, station, token)
+    assert station.get_meta("station_id") == "S1"
+    assert _verify(any_live_server) == {"station_id": "S1", "whole": True, "entries": 3,
+                                        "verified_through_seq": 3, "first_break": None}
