@@ -19,6 +19,7 @@ from .notifier.worker import NoticeWorker
 from .routes import (
     batches,
     imports,
+    journal,
     leader,
     meta,
     notices,
@@ -73,7 +74,7 @@ def create_app(config: ServerConfig, *, announce_token: bool = True) -> FastAPI:
     # matters on a shop's mobile hotspot. requests asks for it and unpacks it by itself.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     for module in (stations, imports, batches, orders, pickups, sync, meta, leader, review,
-                   notices):
+                   notices, journal):
         app.include_router(module.router)
     console.install(app)  # the HQ console's pages under /console (not in the API schema)
     return app

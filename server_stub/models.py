@@ -380,3 +380,26 @@ console_sessions = Table(
     Column("expires_at", Text, nullable=False),
     Index("ix_console_sessions_user", "user_id"),
 )
+
+
+# The hand-over journal of each station (issue 11): one row per journal link an event carried
+# (docs/protocol.md, "Journal"). `hash_ok`: the hash recomputed from the event's data is the one
+# the station claimed; `link`: what ingest found before it (ok / wrong_prev / gap / genesis).
+# Breaks are flagged, never refused; GET /stations/{id}/journal/verify walks the chain.
+journal_entries = Table(
+    "journal_entries", metadata,
+    _serial("id"),
+    Column("station_id", Text, nullable=False),
+    Column("seq", BigInteger().with_variant(Integer(), "sqlite"), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("record_id", Text, nullable=False),
+    Column("event_id", Text, nullable=False),
+    Column("prev_hash", Text, nullable=False),
+    Column("hash", Text, nullable=False),
+    Column("hash_ok", Integer, nullable=False),
+    Column("link", Text, nullable=False),
+    Column("received_at", Text, nullable=False),
+    UniqueConstraint("station_id", "event_id", name="uq_journal_entries_event"),
+    Index("ix_journal_entries_seq", "station_id", "seq"),
+    sqlite_autoincrement=True,
+)

@@ -7,7 +7,7 @@ this module adds what only HQ sends and reads.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StrictInt, StrictStr
 
@@ -416,3 +416,18 @@ class NoticeCountsOut(Open):
 
 class NoticesRetriedOut(Open):
     retried: int
+class JournalBreakOut(Open):
+    seq: int = Field(description="the first entry that does not hold")
+    kind: Literal["missing", "altered", "reordered", "conflict"] = Field(description=(
+        "missing: entries never arrived; altered: content or link does not match its hash; "
+        "reordered: it follows another entry than the one before; conflict: two entries "
+        "claim the same seq"))
+    detail: str
+
+
+class JournalVerifyOut(Open):
+    station_id: str
+    whole: bool = Field(description="every entry from seq 1 holds, with no gap")
+    entries: int = Field(description="journal links received from this station")
+    verified_through_seq: int = Field(description="the chain holds from 1 through this seq")
+    first_break: JournalBreakOut | None

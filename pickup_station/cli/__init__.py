@@ -23,7 +23,16 @@ import json
 import logging
 import sys
 
-from pickup_station.cli import backups, counter, hardware, maintenance, ports, reports, sync
+from pickup_station.cli import (
+    backups,
+    counter,
+    hardware,
+    journal,
+    maintenance,
+    ports,
+    reports,
+    sync,
+)
 from pickup_station.cli.context import Context, Outcome, UsageError
 from pickup_station.errors import MachineError, UserFacingError
 from pickup_station.failures import failure_of, internal_error
@@ -41,6 +50,7 @@ COMMAND_MODULES = [
     maintenance,  # check-store
     backups,  # backup, restore
     ports,  # serial-ports
+    journal,  # journal verify
 ]
 
 

@@ -12,6 +12,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
+from pickup_station.core import journal
 from pickup_station.store.db import iso, utcnow
 from pickup_station.store.models import OutboxEvent
 
@@ -29,7 +30,9 @@ def event_row(type_: str, data: dict, *, order_id: str | None = None,
 
 def record_event(session: Session, type_: str, data: dict, *, order_id: str | None = None,
                  batch_id: str | None = None, occurred_at: str | None = None) -> str:
-    """Queue an event for upload, inside the caller's transaction. Returns its event_id."""
+    """Queue an event for upload, inside the caller's transaction (a pickup, undo, return or
+    day closing is journaled in it too). Returns its event_id."""
     row = event_row(type_, data, order_id=order_id, batch_id=batch_id, occurred_at=occurred_at)
     session.add(OutboxEvent(**row))
+    journal.append(session, [row])
     return row["event_id"]

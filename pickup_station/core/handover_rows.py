@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import insert, text
 
+from pickup_station.core import journal
 from pickup_station.core import operators as ops
 from pickup_station.errors import Refused
 from pickup_station.store.models import OutboxEvent, Pickup, PickupLine
@@ -32,6 +33,7 @@ class Writes:
             conn.execute(insert(PickupLine.__table__), self.lines)
         if self.events:
             conn.execute(insert(OutboxEvent.__table__), self.events)
+            journal.append(conn, self.events)  # the hand-over's journal entry, same transaction
         if self.orders:
             conn.execute(_SET_PICKUP_STATE, [{"oid": o["order_id"], "state": o["pickup_state"],
                                               "at": o["updated_at"]} for o in self.orders])

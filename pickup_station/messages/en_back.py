@@ -212,6 +212,10 @@ TEXTS: dict[str, str] = {
     "cli.returns.returned": "Returned {n} order(s) to HQ, freed shelf slots: {slots}",
     "cli.shelves.area": "{area}: {slots} slots, {occupied} occupied, {free} free",
     "cli.shelves.shelf": "{name}  {area}  {levels} levels × {positions} positions",
+    "cli.journal.whole": "The hand-over journal is whole: {entries} entries, verified through {seq}",
+    "cli.journal.broken": ("The hand-over journal breaks at entry {seq} ({kind}): {detail}. "
+                           "Verified through {through} of {entries} entries"),
+    "cli.journal.more": "  also: entry {seq} ({kind}): {detail}",
     "cli.store_ok": "The local store passed the full integrity check: {path}",
     "cli.warning": "Warning: {message}",
     # the leader's screens (ui/views/operators_view.py)

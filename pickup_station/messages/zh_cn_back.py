@@ -201,6 +201,10 @@ TEXTS: dict[str, str] = {
     "cli.returns.returned": "已退回 {n} 个订单，释放货位 {slots}",
     "cli.shelves.area": "{area}：共 {slots}，已占用 {occupied}，空 {free}",
     "cli.shelves.shelf": "{name}  {area}  {levels} 层 × {positions} 位",
+    "cli.journal.whole": "交接日志完整：共 {entries} 条，已核验到第 {seq} 条",
+    "cli.journal.broken": ("交接日志在第 {seq} 条断开（{kind}）：{detail}。"
+                           "共 {entries} 条，已核验到第 {through} 条"),
+    "cli.journal.more": "  另有：第 {seq} 条（{kind}）：{detail}",
     "cli.store_ok": "本地数据库完整性检查通过：{path}",
     "cli.warning": "注意：{message}",
     # the leader's screens (ui/views/operators_view.py)

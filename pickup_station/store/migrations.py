@@ -220,6 +220,24 @@ MIGRATIONS: list[list[str]] = [
             partial INTEGER NOT NULL DEFAULT 0,
             received_at TEXT NOT NULL)""",
     ],
+    # 4: the hand-over journal (issue 11): pickups, undos, returns and day closings, hash-chained
+    # from this store's genesis (its random `journal_id`). Records made before this upgrade are
+    # not in it: the rowid marks say where the journal starts (core/journal_check.py).
+    [
+        """CREATE TABLE journal (
+            seq INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            event_id TEXT NOT NULL UNIQUE,
+            body TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL)""",
+        ("INSERT OR IGNORE INTO meta (key, value) VALUES ('journal_id', "
+         "lower(hex(randomblob(16))))"),
+        *[f"INSERT OR IGNORE INTO meta (key, value) SELECT 'journal_from:{t}', "
+          f"COALESCE(MAX(rowid), 0) FROM {t}" for t in ("pickups", "order_returns",
+                                                         "day_closings")],
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

@@ -163,6 +163,20 @@ class OutboxEvent(Base):
     last_error: Mapped[str | None] = mapped_column(String)
 
 
+class JournalEntry(Base):
+    """One entry of the hand-over journal: a pickup, undo, return or day closing, hash-chained
+    (`pickup_station.journal_form`; written by `core/journal.py`, checked by `journal_check`)."""
+
+    __tablename__ = "journal"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1, 2, 3 ... no gaps
+    kind: Mapped[str] = mapped_column(String)  # the event type
+    record_id: Mapped[str] = mapped_column(String)  # pickup_id / order_id / day
+    event_id: Mapped[str] = mapped_column(String, unique=True)  # the outbox event it travels in
+    body: Mapped[str] = mapped_column(Text)  # the canonical record (UTF-8 JSON)
+    prev_hash: Mapped[str] = mapped_column(String)
+    hash: Mapped[str] = mapped_column(String)
+
+
 class AttentionItem(Base):
     """Something the host must look at: a rejected event, an order cancelled after hand-over."""
 

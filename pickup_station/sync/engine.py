@@ -39,6 +39,7 @@ from pickup_station.sync import protocol as P
 from pickup_station.sync.apply import apply_changes
 from pickup_station.sync.client import PayloadTooLarge, RequestRefused, SyncClient, SyncError
 from pickup_station.sync.courier import Courier, settle
+from pickup_station.sync.outbox import oldest_events
 
 log = logging.getLogger(__name__)
 
@@ -252,13 +253,8 @@ class SyncEngine:
         return chunk
 
     def _oldest(self, after_seq: int) -> list[_Row]:
-        cols = (OutboxEvent.seq, OutboxEvent.event_id, OutboxEvent.type, OutboxEvent.occurred_at,
-                OutboxEvent.order_id, OutboxEvent.batch_id, OutboxEvent.payload)
-        with self.store.reader() as s:
-            found = s.execute(select(*cols).where(OutboxEvent.seq > after_seq)
-                              .order_by(OutboxEvent.seq).limit(self.push_batch)).all()
-        return [_Row(r.seq, P.event_to_wire(r.event_id, r.type, r.occurred_at, r.order_id,
-                                            r.batch_id, r.payload)) for r in found]
+        return [_Row(seq, event) for seq, event in
+                oldest_events(self.store, after_seq, self.push_batch)]
 
     def _submit(self, pool: Courier, chunk: list[_Row], report: PushReport) -> Future:
         report.requests += 1

@@ -35,6 +35,7 @@ from pydantic import (
 from pickup_station.errors import UserFacingError
 from pickup_station.messages import Message
 from pickup_station.sync.event_data import LEADER_EVENT_DATA, ArrivalData
+from pickup_station.sync.journal_link import JournalLink
 from pickup_station.sync.patterns import NO_NUL, SKU_PATTERN, TIME_PATTERN, UUID_PATTERN
 from pickup_station.sync.review_wire import PickupEcho, ReviewUpsert
 
@@ -146,6 +147,7 @@ class EventIn(Wire):
     order_id: Ident | None = None
     batch_id: Ident | None = None
     data: FreeData = Field(default_factory=dict)
+    journal: JournalLink | None = None  # where it sits in the hand-over journal (optional)
 
 
 class PushIn(Wire):

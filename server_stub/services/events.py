@@ -31,7 +31,7 @@ from ..schemas import (
     PickupUndoneData,
     canonical_uuid,
 )
-from . import chunked, leader_events, notices, review
+from . import chunked, journal, leader_events, notices, review
 
 DATA_MODELS: dict[str, type[BaseModel]] = EVENT_DATA
 
@@ -46,7 +46,7 @@ class Rejected(Exception):
 def body_hash(event: EventIn) -> tuple[str, str]:
     """The canonical JSON of an event and its SHA-256 (what 'the same body' means); the event
     id in its canonical spelling, so one UUID written two ways is one event."""
-    doc = event.model_dump(mode="json")
+    doc = event.model_dump(mode="json", exclude={"journal"})  # the link: services/journal.py
     doc["event_id"] = canonical_uuid(event.event_id)
     payload = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return payload, hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -197,6 +197,7 @@ class PushSession:
         review.after_push(self, fresh, outcome)  # HQ's review queue; the other counters' feed
         notices.after_push(self, [e for e in self.events
                                   if outcome[e.event_id]["status"] == "accepted"])
+        journal.record_links(self.conn, self.db.dialect, self.station_id, self.events, self.now)
         done: set[str] = set()
         for event in self.events:  # one result per event sent, in the order sent
             if event.event_id in done:
