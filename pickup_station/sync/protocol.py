@@ -36,25 +36,23 @@ from pickup_station.errors import UserFacingError
 from pickup_station.messages import Message
 from pickup_station.sync.event_data import LEADER_EVENT_DATA, ArrivalData
 from pickup_station.sync.journal_link import JournalLink
+from pickup_station.sync.limits import (  # noqa: F401 (the contract's limits, re-exported)
+    API_PREFIX,
+    BATCH_MAX_BYTES,
+    CLOCK_SKEW_LIMIT_S,
+    DEFAULT_MAX_BYTES,
+    FEED_LIMIT_DEFAULT,
+    FEED_LIMIT_MAX,
+    ID_MAX,
+    PULL_LIMIT_DEFAULT,
+    PULL_LIMIT_MAX,
+    PUSH_BYTES_BUDGET,
+    PUSH_MAX_BYTES,
+    PUSH_MAX_EVENTS,
+    TEXT_MAX,
+)
 from pickup_station.sync.patterns import NO_NUL, SKU_PATTERN, TIME_PATTERN, UUID_PATTERN
 from pickup_station.sync.review_wire import PickupEcho, ReviewUpsert
-
-# --- limits (part of the contract) -------------------------------------------------------------
-
-API_PREFIX = "/api/v1"
-PULL_LIMIT_DEFAULT = 500
-PULL_LIMIT_MAX = 2000
-FEED_LIMIT_DEFAULT = 500
-FEED_LIMIT_MAX = 2000
-PUSH_MAX_EVENTS = 500
-PUSH_MAX_BYTES = 2 * 1024 * 1024
-BATCH_MAX_BYTES = 16 * 1024 * 1024
-DEFAULT_MAX_BYTES = 256 * 1024
-# room for the {"events": [...]} frame and separators when packing a batch under the limit
-PUSH_BYTES_BUDGET = PUSH_MAX_BYTES - 4096
-CLOCK_SKEW_LIMIT_S = 300
-ID_MAX = 64
-TEXT_MAX = 500
 
 # --- field types -------------------------------------------------------------------------------
 
