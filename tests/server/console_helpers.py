@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 import requests
+from sqlalchemy import text
 
 from server_stub.console.users import create_user
-from server_stub.db import Database
+from server_stub.db import Database, now_iso
 from server_stub.runner import RunningServer
 from tests.server.conftest import World, build_world, pickup
 from tests.server_fixtures import event
@@ -102,3 +103,18 @@ def double_redemption(w: World, order_id: str = "O3") -> dict:
     refused = w.s1.push([second])[0]
     assert (refused["status"], refused["reason"]) == ("rejected", "already_picked_up"), refused
     return item_of(w.server, "double_redemption")
+
+
+def set_notice_states(server, states: dict[str, str]) -> None:
+    """Gives notices (by order id) a state, as the notifier would have left them."""
+    db = Database(server.config.resolved_database_url, pool_size=1)
+    try:
+        with db.write() as conn:
+            for order_id, state in states.items():
+                conn.execute(text(
+                    "UPDATE notices SET state = :state, attempts = 3, last_error = 'HTTP 503', "
+                    "dead_at = :dead_at WHERE order_id = :order_id"),
+                    {"state": state, "dead_at": now_iso() if state == "dead" else None,
+                     "order_id": order_id})
+    finally:
+        db.dispose()

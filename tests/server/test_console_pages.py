@@ -17,6 +17,7 @@ from tests.server.console_helpers import (
     double_redemption,
     item_of,
     review_items,
+    set_notice_states,
     signed_in,
     world_with_review,
 )
@@ -155,27 +156,11 @@ def test_the_review_page_shows_each_kind_filters_and_pages(any_live_server):
     assert len(re.findall(r"<tr data-item=", second_page)) == 1
 
 
-def _set_notice_states(server, states: dict[str, str]) -> None:
-    """Gives notices (by order id) a state, as the notifier would have left them."""
-    from server_stub.db import Database, now_iso
-
-    db = Database(server.config.resolved_database_url, pool_size=1)
-    try:
-        with db.write() as conn:
-            for order_id, state in states.items():
-                conn.exec_driver_sql(
-                    "UPDATE notices SET state = ?, attempts = 3, last_error = 'HTTP 503', "
-                    "dead_at = ? WHERE order_id = ?",
-                    (state, now_iso() if state == "dead" else None, order_id))
-    finally:
-        db.dispose()
-
-
 def test_notices_page_filters_retries_one_and_all_dead(server_factory):
     server = server_factory(notify_notifier="off")  # notices stay as the test leaves them
     w = world_with_review(server)  # B1 signed off: O1-O3 told "ready", then O2 "cancelled"
     w.s2.push([event("arrival_checked", batch_id="B2", data={"operator_id": "op2"})])
-    _set_notice_states(server, {"O1": "dead", "O3": "failed", "P1": "dead"})
+    set_notice_states(server, {"O1": "dead", "O3": "failed", "P1": "dead"})
     admin = signed_in(server, "alice", "admin")
     page = admin.get("/console/notices").text
     ids = dict(re.findall(r'<tr data-notice="(\d+)" data-state="(\w+)"', page))
@@ -202,7 +187,7 @@ def test_notices_page_filters_retries_one_and_all_dead(server_factory):
     assert "已重新排队 1 条通知" in admin.get(both.headers["location"]).text
     assert "retry-dead" not in admin.get("/console/notices").text  # none dead left
     assert admin.post("/console/notices/999999/retry", {"csrf": token}).status_code == 404
-    _set_notice_states(server, {"O1": "delivered"})
+    set_notice_states(server, {"O1": "delivered"})
     assert admin.post(f"/console/notices/{o1}/retry", {"csrf": token}).status_code == 409
 
 
