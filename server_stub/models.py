@@ -307,6 +307,7 @@ review_items = Table(
     Column("state", Text, nullable=False, server_default=text("'open'")),
     Column("note", Text),
     Column("resolved_at", Text),
+    Column("resolved_by", Text),  # the HQ console user, or "api" (the admin token)
     UniqueConstraint("station_id", "event_id"),
     Index("ix_review_items_state", "state", "id"),
     Index("ix_review_items_station", "station_id", "id"),

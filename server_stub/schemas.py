@@ -360,6 +360,7 @@ class DayClosingsOut(Open):
 
 # --- HQ's needs-review queue (issue 11): declared with the station's half of it ----------
 from pickup_station.sync.review_wire import (  # noqa: F401
+    NOTE_MAX,
     REVIEW_KINDS,
     REVIEW_STATES,
     ResolveIn,

@@ -83,6 +83,8 @@ class ReviewItemOut(BaseModel):
     note: StrictStr | None = None
     resolved_at: StrictStr | None = None
     detail: dict[str, Any] = Field(description="the kind's details (docs/protocol.md)")
+    resolved_by: StrictStr | None = Field(None, description=(
+        "who resolved it: the HQ console user, or `api` (the admin token)"))
 
 
 class ReviewListOut(BaseModel):

@@ -9,8 +9,9 @@ a server-side row (sessions.py), its cookie HttpOnly and SameSite=Strict (Secure
 every form carries a CSRF token; a viewer sees no actions and any change it posts is 403.
 The admin API token is untouched: integrations keep using /api/v1 with it.
 
-Modules: web (plumbing) · signin · pages · actions · exports (routes) · figures · sources
-(data; sources is the seam to the review and notices services) · users · sessions · passwords.
+Modules: web (plumbing) · signin · pages · actions · exports (routes) · figures · worklists
+(data; the review and notices pages call services/review.py and services/notice_view.py) ·
+users · sessions · passwords.
 """
 
 from __future__ import annotations

@@ -23,10 +23,10 @@ from .. import models as m
 from ..db import iso
 from ..deps import CtxDep
 from ..errors import NotFound
+from ..identifiers import name_masked
 from ..services import reports
 from .figures import station_choices
 from .pages import BATCH_ID, station_filter
-from .sources import mask_name
 from .texts import text
 from .web import (
     ConsoleRefusal,
@@ -122,7 +122,7 @@ def pickups_csv(request: Request, ctx: CtxDep, session: SignedIn) -> Response:
                 lines = json.loads(r.lines)  # none: the whole order was handed over
                 handed = sum(int(ln.get("qty_handed", 0)) for ln in lines) if lines else ""
                 yield [r.station_id, r.order_id, r.batch_id, r.receipt_no, r.operator_id,
-                       mask_name(r.proxy_name), local_time(r.picked_up_at, zone, True), handed,
+                       name_masked(r.proxy_name), local_time(r.picked_up_at, zone, True), handed,
                        local_time(r.undone_at, zone, True) if r.undone_at else "",
                        r.undo_reason]
 
@@ -144,7 +144,7 @@ def batch_csv(batch_id: str, request: Request, ctx: CtxDep, session: SignedIn) -
     for o in view["orders"]:
         status = text(f"order.{o['status']}", lang)
         for it in o["items"]:
-            lines.append([view["batch_id"], o["order_id"], mask_name(o["customer_name"]),
+            lines.append([view["batch_id"], o["order_id"], name_masked(o["customer_name"]),
                           o["phone_masked"], status, f"{it['sku']} {it['name']}", it["qty"],
                           it["received"], it["short"], it["damaged"], it["handed"],
                           local_time(o["picked_up_at"], zone, True) if o["picked_up_at"]

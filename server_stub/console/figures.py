@@ -63,10 +63,10 @@ class StationDay:
 def today(conn: Connection, start: datetime, end: datetime, day: str) -> list[StationDay]:
     """Per station, for the HQ-local day [start, end): hand-overs (still standing) and undos,
     batches signed off, shortages reported (items), events refused; and now: orders waiting at
-    the counter, orders needing review. `day` (YYYY-MM-DD) finds the day closing."""
+    the counter, open items of the needs-review queue. `day` (YYYY-MM-DD) finds the day closing."""
     lo, hi = iso(start), iso(end)
     rows = {sid: StationDay(sid, name) for sid, name in station_choices(conn)}
-    p, b, e, o = m.pickups.c, m.batches.c, m.events.c, m.orders.c
+    p, b, e, o, r = m.pickups.c, m.batches.c, m.events.c, m.orders.c, m.review_items.c
     counts = [
         ("pickups", select(p.station_id, func.count()).where(
             p.picked_up_at >= lo, p.picked_up_at < hi, p.undone_at.is_(None))
@@ -86,8 +86,8 @@ def today(conn: Connection, start: datetime, end: datetime, day: str) -> list[St
             b.arrived_at.is_not(None), o.status == "active", o.removed == 0,
             o.active_pickup.is_(None), o.order_id.not_in(select(m.order_returns.c.order_id)))
          .group_by(o.station_id)),
-        ("review", select(o.station_id, func.count()).where(o.needs_review == 1)
-         .group_by(o.station_id)),
+        ("review", select(r.station_id, func.count()).where(r.state == "open")
+         .group_by(r.station_id)),
     ]
     for name, stmt in counts:
         for sid, n in conn.execute(stmt):
@@ -123,15 +123,18 @@ class BatchLine:
 
 def batches(conn: Connection, station_id: str | None, limit: int,
             offset: int) -> list[BatchLine]:
-    """Batches, newest first, with their orders counted (one grouped query)."""
-    b, o = m.batches.c, m.orders.c
+    """Batches, newest first, with their orders and open review items counted (one grouped
+    query)."""
+    b, o, r = m.batches.c, m.orders.c, m.review_items.c
     live = and_(o.removed == 0)
+    open_review = (select(func.count()).where(r.batch_id == b.batch_id, r.state == "open")
+                   .scalar_subquery())
     stmt = (select(
         b.batch_id, b.station_id, b.expected_at, b.status, b.arrived_at, b.station_state,
         func.count(o.order_id).label("orders"),
         func.count(case((o.active_pickup.is_not(None), 1))).label("picked_up"),
         func.count(case((o.status == "cancelled", 1))).label("cancelled"),
-        func.count(case((o.needs_review == 1, 1))).label("review"))
+        open_review.label("review"))
         .select_from(m.batches).outerjoin(m.orders, and_(o.batch_id == b.batch_id, live))
         .group_by(b.batch_id, b.station_id, b.expected_at, b.status, b.arrived_at,
                   b.station_state, b.created_at)
@@ -143,3 +146,10 @@ def batches(conn: Connection, station_id: str | None, limit: int,
                       closed=r.station_state == "closed", orders=r.orders,
                       picked_up=r.picked_up, cancelled=r.cancelled, review=r.review)
             for r in conn.execute(stmt)]
+
+
+def open_review_orders(conn: Connection, batch_id: str) -> set[str]:
+    """The batch's orders with an open item in the needs-review queue."""
+    r = m.review_items.c
+    return {oid for (oid,) in conn.execute(select(r.order_id).where(
+        r.batch_id == batch_id, r.state == "open", r.order_id.is_not(None)))}

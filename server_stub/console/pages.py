@@ -11,10 +11,10 @@ from fastapi.responses import Response
 
 from ..deps import CtxDep
 from ..errors import NotFound
+from ..identifiers import name_masked
 from ..schemas import ID_PATTERN
 from ..services import reports
 from . import figures
-from .sources import mask_name
 from .web import ConsoleRefusal, SignedIn, hq_zone, now_utc, render
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -77,8 +77,10 @@ def batch_page(batch_id: str, request: Request, ctx: CtxDep, session: SignedIn) 
     try:
         with ctx.db.read() as conn:
             view = reports.batch_view(conn, batch_id)
+            in_review = figures.open_review_orders(conn, batch_id)
     except NotFound:
         raise ConsoleRefusal(404, "error.not_found", what=batch_id) from None
     for order in view["orders"]:
-        order["customer_masked"] = mask_name(order["customer_name"])
+        order["customer_masked"] = name_masked(order["customer_name"])
+        order["needs_review"] = order["order_id"] in in_review  # open in the queue
     return render(request, ctx, "batch.html", session=session, nav="batches", batch=view)

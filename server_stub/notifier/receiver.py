@@ -27,7 +27,9 @@ Answer = Callable[[str, int], "int | str"]
 
 
 class LoopbackReceiver:
-    def __init__(self, secret: str, answer: Answer | None = None, *, hang_s: float = 5.0):
+    def __init__(self, secret: str, answer: Answer | None = None, *, hang_s: float = 5.0,
+                 port: int = 0):
+        """`port` 0: any free one; a given port lets a test open it after it was closed."""
         self.secret, self.answer, self.hang_s = secret, answer, hang_s
         self.unique: dict[str, dict] = {}  # key -> body of the first accepted delivery
         self.arrivals: Counter[str] = Counter()  # key -> requests seen (all answers)
@@ -56,7 +58,7 @@ class LoopbackReceiver:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         name="notice-receiver", daemon=True)

@@ -33,7 +33,7 @@ def list_review(
     offset: Annotated[str | None, Query(pattern=CURSOR, description="items to skip")] = None,
 ) -> dict:
     """`{items: [{id, station_id, kind, state, order_id, batch_id, event_id, occurred_at,
-    created_at, note, resolved_at, detail}], has_more}`; `detail` by kind: docs/protocol.md."""
+    created_at, note, resolved_at, resolved_by, detail}], has_more}`; `detail` by kind: docs/protocol.md."""
     size = min(ascii_int(limit, "limit", default=100, minimum=1), REVIEW_MAX_LIMIT)
     skip = ascii_int(offset, "offset", default=0)
     items, more = service.list_items(conn, state=state or None, kind=kind or None,
@@ -46,6 +46,7 @@ def list_review(
              summary="Resolve an item with a note (the station sees it on its next pull)")
 def resolve(review_id: ReviewId, body: ResolveIn, _admin: AdminDep,
             conn: FeedSessionDep) -> dict:
-    """Body `{note}` (1-500 characters). 409 `already_resolved` for an item resolved before."""
+    """Body `{note}` (1-500 characters). 409 `already_resolved` for an item resolved before.
+    `resolved_by` of the answer is `api` (the admin token has no owner's name)."""
     item_id = ascii_int(review_id, "review_id", default=0, minimum=1)
-    return service.resolve(conn, item_id, body.note).as_dict()
+    return service.resolve(conn, item_id, body.note, service.API_RESOLVER).as_dict()

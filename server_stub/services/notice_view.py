@@ -21,13 +21,16 @@ RETRYABLE = ("failed", "dead")
 MAX_COUNT_DAYS = 366
 
 
-def list_notices(conn: Connection, filters: dict, after: int, limit: int) -> dict:
+def list_notices(conn: Connection, filters: dict, after: int, limit: int, *,
+                 newest_first: bool = False, offset: int = 0) -> dict:
     """Notices oldest first, filtered (state, kind, station_id, order_id, day = the UTC date
-    of created_at); `next_after` is the last row's id."""
+    of created_at); `next_after` is the last row's id. HQ's console pages by number instead:
+    newest first, `offset` rows skipped."""
     n, o = m.notices.c, m.orders.c
     stmt = (select(m.notices, o.customer_name, o.phone)
             .outerjoin(m.orders, o.order_id == n.order_id)
-            .where(n.id > after).order_by(n.id).limit(limit + 1))
+            .where(n.id > after).order_by(n.id.desc() if newest_first else n.id)
+            .offset(offset).limit(limit + 1))
     for name in ("state", "kind", "station_id", "order_id"):
         if filters.get(name):
             stmt = stmt.where(n[name] == filters[name])

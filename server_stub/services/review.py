@@ -30,6 +30,7 @@ from ..errors import Conflict, not_found
 from . import chunked, pickup_echo
 
 STATION_VIEW = "review"  # the change kind a station pulls
+API_RESOLVER = "api"  # `resolved_by` of an item resolved with the admin token
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class ReviewRow:
     note: str | None
     resolved_at: str | None
     detail: dict[str, Any] = field(default_factory=dict)
+    resolved_by: str | None = None  # the HQ console user, or API_RESOLVER
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -166,14 +168,15 @@ def _to_row(r) -> ReviewRow:
         detail = {}
     return ReviewRow(r.id, r.station_id, r.kind, r.state, r.order_id, r.batch_id, r.event_id,
                      r.occurred_at, r.created_at, r.note, r.resolved_at,
-                     detail if isinstance(detail, dict) else {})
+                     detail if isinstance(detail, dict) else {}, r.resolved_by)
 
 
 def list_items(conn: Connection, *, state: str | None = None, kind: str | None = None,
-               station_id: str | None = None, limit: int = 100,
-               offset: int = 0) -> tuple[list[ReviewRow], bool]:
-    """Items oldest first (open ones are worked through in the order they came), filtered;
-    and whether more follow after `offset + limit`."""
+               station_id: str | None = None, limit: int = 100, offset: int = 0,
+               newest_first: bool = False) -> tuple[list[ReviewRow], bool]:
+    """Items oldest first (open ones are worked through in the order they came; HQ's console
+    lists resolved ones newest first), filtered; and whether more follow after
+    `offset + limit`."""
     r = m.review_items.c
     q = select(m.review_items)
     if state:
@@ -182,7 +185,8 @@ def list_items(conn: Connection, *, state: str | None = None, kind: str | None =
         q = q.where(r.kind == kind)
     if station_id:
         q = q.where(r.station_id == station_id)
-    rows = conn.execute(q.order_by(r.id).offset(offset).limit(limit + 1)).all()
+    order = r.id.desc() if newest_first else r.id
+    rows = conn.execute(q.order_by(order).offset(offset).limit(limit + 1)).all()
     return [_to_row(x) for x in rows[:limit]], len(rows) > limit
 
 
@@ -201,13 +205,16 @@ def get_item(conn: Connection, review_id: int) -> ReviewRow:
     return _to_row(row)
 
 
-def resolve(conn: Connection, review_id: int, note: str) -> ReviewRow:
-    """Close an open item with HQ's note; its station pulls the note (change kind `review`).
+def resolve(conn: Connection, review_id: int, note: str,
+            resolved_by: str = API_RESOLVER) -> ReviewRow:
+    """Close an open item with HQ's note and who closed it (a console user; `api` for the
+    admin token); its station pulls the note (change kind `review`; not who closed it).
     A resolved item is not resolved again: 409 `already_resolved`."""
     item = get_item(conn, review_id)
     r = m.review_items.c
     done = conn.execute(update(m.review_items).where(r.id == review_id, r.state == "open")
-                        .values(state="resolved", note=note, resolved_at=now_iso()))
+                        .values(state="resolved", note=note, resolved_at=now_iso(),
+                                resolved_by=resolved_by))
     if done.rowcount != 1:
         raise Conflict(f"review item {review_id} was resolved already", "already_resolved")
     c = m.changes.c

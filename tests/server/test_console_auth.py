@@ -17,6 +17,7 @@ from tests.server.console_helpers import (
     ConsoleClient,
     add_user,
     csrf_of,
+    item_of,
     signed_in,
     world_with_review,
 )
@@ -84,21 +85,22 @@ def test_sign_in_makes_a_new_session_and_sign_out_ends_it(any_live_server):
 
 def test_every_form_needs_its_csrf_token(any_live_server):
     world_with_review(any_live_server)
+    rid = item_of(any_live_server, "pickup_after_cancel")["id"]
     admin = signed_in(any_live_server, "alice", "admin")
     token = admin.csrf("/console/review")
-    for path, fields in (("/console/review/O2/resolve", {"note": "ok"}),
-                         ("/console/notices/N1/retry", {}),
+    for path, fields in ((f"/console/review/{rid}/resolve", {"note": "ok"}),
+                         ("/console/notices/1/retry", {}),
                          ("/console/logout", {})):
         assert admin.post(path, fields).status_code == 403, path
         assert admin.post(path, {**fields, "csrf": "x" + token}).status_code == 403, path
     other = signed_in(any_live_server, "bob", "admin")  # another session's token is no good
-    assert admin.post("/console/review/O2/resolve",
+    assert admin.post(f"/console/review/{rid}/resolve",
                       {"note": "ok", "csrf": other.csrf()}).status_code == 403
-    cross = admin.post("/console/review/O2/resolve", {"note": "ok", "csrf": token},
+    cross = admin.post(f"/console/review/{rid}/resolve", {"note": "ok", "csrf": token},
                        headers={"Origin": "http://evil.example"})
     assert cross.status_code == 403 and "表单已失效" in cross.text
     assert "O2" in admin.get("/console/review").text  # nothing was resolved
-    done = admin.post("/console/review/O2/resolve", {"note": "ok", "csrf": token})
+    done = admin.post(f"/console/review/{rid}/resolve", {"note": "ok", "csrf": token})
     assert done.status_code == 303
 
 
@@ -117,14 +119,16 @@ def test_sign_in_form_has_its_own_csrf_token(live_server):
 
 def test_a_viewer_sees_no_action_and_any_change_it_posts_is_403(any_live_server):
     world_with_review(any_live_server)
+    rid = item_of(any_live_server, "pickup_after_cancel")["id"]
     viewer = signed_in(any_live_server, "vera", "viewer")
     page = viewer.get("/console/review")
     assert page.status_code == 200 and "O2" in page.text
     assert "/resolve" not in page.text and "<button type=\"submit\" class=\"primary\"" not in page.text
     token = csrf_of(page.text)  # the sign-out form's: the viewer has a valid token
-    refused = viewer.post("/console/review/O2/resolve", {"note": "mine", "csrf": token})
+    refused = viewer.post(f"/console/review/{rid}/resolve", {"note": "mine", "csrf": token})
     assert refused.status_code == 403 and "只读账号" in refused.text
-    assert viewer.post("/console/notices/N1/retry", {"csrf": token}).status_code == 403
+    assert viewer.post("/console/notices/1/retry", {"csrf": token}).status_code == 403
+    assert viewer.post("/console/notices/retry-dead", {"csrf": token}).status_code == 403
     assert "O2" in viewer.get("/console/review").text
     assert viewer.post("/console/logout", {"csrf": token}).status_code == 303  # may leave
 

@@ -1,6 +1,8 @@
 """The HQ console in a real browser (headless Chromium, Playwright): signing in (a wrong
-password first), stations, the language switch, resolving a review item, downloading an
-export, a viewer without actions, forms without a CSRF token refused, the cookie's flags.
+password first), stations, the language switch, resolving a review item (a hand-over after a
+cancel; a double redemption, then found resolved with the note and who resolved it, in the
+console and the API), downloading an export, retrying a dead notice and all dead ones until
+delivered, a viewer without actions, forms without a CSRF token refused, the cookie's flags.
 On SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -10,8 +12,19 @@ import io
 
 import pytest
 
+from server_stub.notifier.receiver import LoopbackReceiver
 from tests.server.browser import CHROMIUM_ARGS, NO_CHROMIUM, chromium_path
-from tests.server.console_helpers import PASSWORD, add_user, world_with_review
+from tests.server.conftest import build_world
+from tests.server.console_helpers import (
+    PASSWORD,
+    add_user,
+    double_redemption,
+    item_of,
+    review_items,
+    set_notice_states,
+    world_with_review,
+)
+from tests.server_fixtures import event
 
 pytestmark = pytest.mark.browser
 
@@ -49,6 +62,7 @@ def sign_in(tab, server, name: str, password: str = PASSWORD) -> None:
 def test_admin_signs_in_resolves_a_review_item_and_downloads_an_export(any_live_server, page):
     server = any_live_server
     world_with_review(server)
+    rid = item_of(server, "pickup_after_cancel")["id"]
     add_user(server, "alice", "admin")
     page.goto(server.url + "/console/stations")
     assert page.url.startswith(server.url + "/console/login?next=")
@@ -74,13 +88,13 @@ def test_admin_signs_in_resolves_a_review_item_and_downloads_an_export(any_live_
     assert page.locator("h1").inner_text() == "自提点"
 
     page.click("nav.nav >> text=待复核")
-    row = page.locator('tr[data-item="O2"]')
-    assert "李*" in row.inner_text()
+    row = page.locator(f'tr[data-item="{rid}"]')
+    assert "李*" in row.inner_text() and "取消后交货" in row.inner_text()
     row.locator('input[name="note"]').fill("已电话联系顾客，补退款")
     row.locator("button").click()
-    page.wait_for_url(server.url + "/console/review?done=O2")
-    assert page.locator("#flash").inner_text() == "已处理：O2"
-    assert page.locator('tr[data-item="O2"]').count() == 0
+    page.wait_for_url(server.url + f"/console/review?done={rid}")
+    assert page.locator("#flash").inner_text() == f"已处理：#{rid}"
+    assert page.locator(f'tr[data-item="{rid}"]').count() == 0
     assert page.locator("#review-empty").is_visible()
 
     page.click("nav.nav >> text=导出")
@@ -109,33 +123,149 @@ def test_admin_signs_in_resolves_a_review_item_and_downloads_an_export(any_live_
 
 def test_a_viewer_sees_no_actions_and_forms_without_csrf_are_refused(live_server, page):
     world_with_review(live_server)
+    rid = item_of(live_server, "pickup_after_cancel")["id"]
     add_user(live_server, "vera", "viewer")
     page.goto(live_server.url + "/console/login")
     sign_in(page, live_server, "vera")
     page.wait_for_url(live_server.url + "/console/stations")
     page.goto(live_server.url + "/console/review")
-    assert page.locator('tr[data-item="O2"]').is_visible()
+    assert page.locator(f'tr[data-item="{rid}"]').is_visible()
     assert page.locator("table#review button, table#review form").count() == 0
-    assert page.locator("form").count() == 1  # only signing out
+    assert page.locator("form[method=post]").count() == 1  # only signing out
     token = page.locator('input[name="csrf"]').get_attribute("value")
-    with_token = page.request.post(live_server.url + "/console/review/O2/resolve",
+    with_token = page.request.post(live_server.url + f"/console/review/{rid}/resolve",
                                    form={"csrf": token, "note": "x"}, max_redirects=0)
     assert with_token.status == 403 and "只读账号" in with_token.text()
     without = page.request.post(live_server.url + "/console/logout", form={}, max_redirects=0)
     assert without.status == 403 and "表单已失效" in without.text()
     page.reload()
-    assert page.locator('tr[data-item="O2"]').is_visible()  # still open, still signed in
+    assert page.locator(f'tr[data-item="{rid}"]').is_visible()  # still open, still signed in
 
 
 def test_an_admin_form_posted_without_its_token_changes_nothing(live_server, page):
     world_with_review(live_server)
+    row = f'tr[data-item="{item_of(live_server, "pickup_after_cancel")["id"]}"]'
     add_user(live_server, "alice", "admin")
     page.goto(live_server.url + "/console/login")
     sign_in(page, live_server, "alice")
     page.wait_for_url(live_server.url + "/console/stations")
     page.goto(live_server.url + "/console/review")
-    page.locator('tr[data-item="O2"] input[name="csrf"]').evaluate("e => e.remove()")
-    page.locator('tr[data-item="O2"] button').click()
+    page.locator(f'{row} input[name="csrf"]').evaluate("e => e.remove()")
+    page.locator(f'{row} input[name="note"]').fill("ok")
+    page.locator(f'{row} button').click()
     assert page.locator("#refusal").inner_text().startswith("表单已失效")
     page.goto(live_server.url + "/console/review")
-    assert page.locator('tr[data-item="O2"]').is_visible()
+    assert page.locator(row).is_visible()
+
+
+def signed_in_page(tab, server, name: str, role: str) -> None:
+    add_user(server, name, role)
+    tab.goto(server.url + "/console/login")
+    sign_in(tab, server, name)
+    tab.wait_for_url(server.url + "/console/stations")
+
+
+def test_admin_resolves_a_double_redemption_and_finds_it_under_resolved(any_live_server, page):
+    server = any_live_server
+    w = build_world(server)
+    w.s1.push([event("arrival_checked", batch_id="B1", data={"operator_id": "op1"})])
+    item = double_redemption(w)
+    signed_in_page(page, server, "alice", "admin")
+    page.click("nav.nav >> text=待复核")
+    row = page.locator(f'tr[data-item="{item["id"]}"]')
+    text = row.inner_text()
+    assert "重复核销" in text and "王*" in text and "137****9999" in text
+    assert "有效" in text and "柜台 C-A · 操作员 alice" in text
+    assert "被拒" in text and "柜台 C-B · 操作员 bob" in text
+    row.locator("button").click()  # no note: the browser asks for one (required)
+    assert page.url == server.url + "/console/review"
+    row.locator('input[name="note"]').fill("两台电脑同时扫码，货只交了一次")
+    row.locator("button").click()
+    page.wait_for_url(server.url + f"/console/review?done={item['id']}")
+    assert page.locator(f'tr[data-item="{item["id"]}"]').count() == 0
+    page.click("#tab-resolved")
+    resolved = page.locator(f'tr[data-item="{item["id"]}"]').inner_text()
+    assert "两台电脑同时扫码，货只交了一次" in resolved and "alice" in resolved
+    (api,) = review_items(server, state="resolved")
+    assert (api["id"], api["resolved_by"], api["note"]) == (
+        item["id"], "alice", "两台电脑同时扫码，货只交了一次")
+    assert api["resolved_at"] and api["detail"]["pickups"][1]["counter_id"] == "C-B"
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _state_of(tab, notice_id) -> str:
+    return tab.locator(f'tr[data-notice="{notice_id}"]').get_attribute("data-state")
+
+
+def _reload_until(tab, check, timeout=20.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, tab.content()[-2000:]
+        time.sleep(0.2)
+        tab.reload()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def start_server(request):
+    """`start_server(**settings)`: a live server on SQLite or PostgreSQL with these settings."""
+    url = request.getfixturevalue("pg_url_factory")() if request.param == "postgres" else None
+    factory = request.getfixturevalue("server_factory")  # stopped before the schema is dropped
+    return lambda **settings: factory(database_url=url, **settings)
+
+
+def test_admin_retries_a_dead_notice_and_then_all_dead(start_server, page):
+    secret = "console-webhook-secret"
+    port = _closed_port()  # nothing listens: every delivery fails, and gives up at once
+    server = start_server(notify_webhook_url=f"http://127.0.0.1:{port}/n",
+                          notify_webhook_secret=secret, notify_give_up_s=0.3,
+                          notify_poll_s=0.05, notify_backoff_base_s=0.05,
+                          notify_backoff_max_s=0.1)
+    w = build_world(server)
+    w.s1.push([event("arrival_checked", batch_id="B1", data={"operator_id": "op1"})])
+    signed_in_page(page, server, "alice", "admin")
+    page.goto(server.url + "/console/notices?state=dead")
+    _reload_until(page, lambda: page.locator("tr[data-notice]").count() == 3)
+    first = page.locator("tr[data-notice]").first.get_attribute("data-notice")
+    assert "已放弃" in page.locator(f'tr[data-notice="{first}"]').inner_text()
+    assert "全部重新发送（3 条已放弃）" in page.locator("#retry-dead").inner_text()
+    with LoopbackReceiver(secret, port=port) as receiver:  # the SMS service is back
+        page.locator(f'tr[data-notice="{first}"] button').click()
+        page.wait_for_url(server.url + f"/console/notices?done={first}")
+        assert page.locator("#flash").inner_text() == f"已重新排队：#{first}"
+        assert _state_of(page, first) in ("pending", "delivered")
+        _reload_until(page, lambda: _state_of(page, first) == "delivered")
+        assert "已送达" in page.locator(f'tr[data-notice="{first}"]').inner_text()
+        assert page.locator(f'tr[data-notice="{first}"] button').count() == 0
+        page.click("#retry-dead button")
+        page.wait_for_url(server.url + "/console/notices?retried=2")
+        assert page.locator("#flash").inner_text() == "已重新排队 2 条通知。"
+        assert receiver.wait_for(3, timeout=20)
+        _reload_until(page, lambda: {page.locator("tr[data-notice]").nth(i).get_attribute(
+            "data-state") for i in range(3)} == {"delivered"})
+    assert page.locator("#retry-dead").count() == 0
+
+
+def test_a_viewer_sees_no_retry_and_its_retry_posts_are_403(live_server, page):
+    world_with_review(live_server)
+    set_notice_states(live_server, {"O1": "dead", "O3": "failed"})
+    signed_in_page(page, live_server, "vera", "viewer")
+    page.goto(live_server.url + "/console/notices")
+    assert page.locator('tr[data-state="dead"]').count() == 1
+    assert page.locator("table#notices button, table#notices form, #retry-dead").count() == 0
+    notice = page.locator('tr[data-state="dead"]').get_attribute("data-notice")
+    token = page.locator('input[name="csrf"]').get_attribute("value")
+    for path in (f"/console/notices/{notice}/retry", "/console/notices/retry-dead"):
+        refused = page.request.post(live_server.url + path, form={"csrf": token},
+                                    max_redirects=0)
+        assert refused.status == 403 and "只读账号" in refused.text(), path
+    page.reload()
+    assert page.locator('tr[data-state="dead"]').get_attribute("data-notice") == notice

@@ -12,7 +12,16 @@ import pytest
 
 from server_stub.console import figures
 from server_stub.console.exports import csv_lines, plain
-from tests.server.console_helpers import signed_in, world_with_review
+from tests.server.console_helpers import (
+    csrf_of,
+    double_redemption,
+    item_of,
+    review_items,
+    set_notice_states,
+    signed_in,
+    world_with_review,
+)
+from tests.server_fixtures import event
 
 
 def _row(html: str, marker: str) -> str:
@@ -48,8 +57,6 @@ def test_a_station_silent_for_long_is_offline(live_server):
 
 
 def test_today_counts_hand_overs_arrivals_shortages_refusals_and_review(any_live_server):
-    from tests.server_fixtures import event
-
     w = world_with_review(any_live_server)
     w.s1.push([event("item_short", order_id="O3", batch_id="B1",
                      data={"sku": "SKU-1", "qty": 1})])
@@ -82,36 +89,106 @@ def test_batches_and_a_batch_reconciliation(any_live_server):
 
 def test_resolving_a_review_item_takes_it_off_the_queue(any_live_server):
     world_with_review(any_live_server)
+    item = item_of(any_live_server, "pickup_after_cancel")
     admin = signed_in(any_live_server, "alice", "admin")
     page = admin.get("/console/review")
-    row = _row(page.text, 'data-item="O2"')
-    assert "取消前已交货" in row or "取消后离线交货" in row
-    assert "李*" in row and "139****5678" in row
-    token = re.search(r'action="/console/review/O2/resolve".*?name="csrf" value="([^"]+)"',
-                      page.text, re.DOTALL).group(1)
-    done = admin.post("/console/review/O2/resolve", {"csrf": token, "note": "已联系顾客"})
-    assert done.status_code == 303 and done.headers["location"] == "/console/review?done=O2"
+    row = _row(page.text, f'data-item="{item["id"]}"')
+    assert row.startswith("取消后交货 O2 B1 S1 李* 139****5678"), row
+    assert "取消：顾客取消 · 取消后离线交货 被拒 小票 R0002 · 柜台 — · 操作员 op1" in row
+    token = re.search(rf'action="/console/review/{item["id"]}/resolve".*?name="csrf" '
+                      r'value="([^"]+)"', page.text, re.DOTALL).group(1)
+    target = f"/console/review/{item['id']}/resolve"
+    assert admin.post(target, {"csrf": token, "note": "  "}).status_code == 422
+    assert admin.post(target, {"csrf": token, "note": "x" * 501}).status_code == 422
+    done = admin.post(target, {"csrf": token, "note": "已联系顾客"})
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/console/review?done={item['id']}"
     after = admin.get(done.headers["location"])
-    assert "已处理：O2" in after.text and 'data-item="O2"' not in after.text
-    assert admin.post("/console/review/O2/resolve", {"csrf": token}).status_code == 409
-    assert admin.post("/console/review/NOPE/resolve", {"csrf": token}).status_code == 404
-    too_long = admin.post("/console/review/O1/resolve", {"csrf": token, "note": "x" * 501})
-    assert too_long.status_code == 422
-    batch = any_live_server.url + "/api/v1/batches/B1"
-    import requests
+    assert f"已处理：#{item['id']}" in after.text and 'data-item=' not in after.text
+    resolved = _row(admin.get("/console/review?state=resolved").text,
+                    f'data-item="{item["id"]}"')
+    assert "alice ·" in resolved and resolved.endswith("已联系顾客")
+    assert admin.post(target, {"csrf": token, "note": "again"}).status_code == 409
+    for unknown in ("999999", "NOPE", "0", "9" * 30):
+        answer = admin.post(f"/console/review/{unknown}/resolve", {"csrf": token, "note": "n"})
+        assert answer.status_code == 404, unknown
+    (api,) = review_items(any_live_server, state="resolved")
+    assert (api["id"], api["note"], api["resolved_by"]) == (item["id"], "已联系顾客", "alice")
+    # the batch's review column counts open items of the queue: none left
+    assert re.search(r"3 1 1 0 否$", _row(admin.get("/console/batches").text,
+                                         'data-batch="B1"'))
 
-    o2 = next(o for o in requests.get(batch, timeout=10, headers={
-        "Authorization": f"Bearer {any_live_server.admin_token}"}).json()["orders"]
-        if o["order_id"] == "O2")
-    assert o2["needs_review"] is False
+
+def _day_closed(day: str, sku: str, expected: int, counted: int) -> dict:
+    return event("day_closed", data={
+        "day": day, "operator_id": "leader", "operators": [],
+        "totals": {"pickups": 0, "items_handed": 0, "shortages": 0, "returns": 0, "undos": 0},
+        "counted": [{"sku": sku, "expected": expected, "counted": counted}],
+        "discrepancies": [{"sku": sku, "expected": expected, "counted": counted,
+                           "difference": counted - expected}]})
 
 
-def test_notices_page_is_empty_until_the_notices_service_is_connected(live_server):
-    client = signed_in(live_server, "alice", "admin")
-    page = client.get("/console/notices?state=failed")
-    assert page.status_code == 200 and 'id="notices-empty"' in page.text
-    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-    assert client.post("/console/notices/N1/retry", {"csrf": token}).status_code == 404
+def test_the_review_page_shows_each_kind_filters_and_pages(any_live_server):
+    from server_stub.console.pages import PAGE_SIZE
+
+    w = world_with_review(any_live_server)
+    double = double_redemption(w)
+    admin = signed_in(any_live_server, "alice", "viewer")
+    row = _row(admin.get("/console/review").text, f'data-item="{double["id"]}"')
+    assert row.startswith("重复核销 O3 B1 S1 王* 137****9999"), row
+    first, second = row.split("被拒")
+    assert "有效 小票 S1-261123-0007 · 柜台 C-A · 操作员 alice · 2026-11-23 09:00" in first
+    assert "小票 S1-261123-0007 · 柜台 C-B · 操作员 bob · 2026-11-23 09:04" in second
+    only = admin.get("/console/review?kind=double_redemption&station=S1").text
+    assert len(re.findall(r"<tr data-item=", only)) == 1 and f'data-item="{double["id"]}"' in only
+    assert 'data-item=' not in admin.get("/console/review?station=S2").text
+    assert w.s1.push([_day_closed("2026-11-22", "A", 3, 1)])[0]["status"] == "accepted"
+    shelf = _row(admin.get("/console/review?kind=shelf_discrepancy").text, 'data-kind="shelf')
+    assert "盘点差异" in shelf and "2026-11-22 日结 · 操作员 leader" in shelf
+    assert "A：应有 3，实点 1（-2）" in shelf
+    more = w.s1.push([_day_closed(f"2026-{9 + d // 28:02d}-{1 + d % 28:02d}", "B", 1, 0)
+                      for d in range(PAGE_SIZE)])
+    assert {r["status"] for r in more} == {"accepted"}
+    first_page = admin.get("/console/review?kind=shelf_discrepancy").text
+    assert len(re.findall(r"<tr data-item=", first_page)) == PAGE_SIZE
+    assert 'href="?state=open&amp;kind=shelf_discrepancy&amp;page=2"' in first_page  # filters kept
+    second_page = admin.get("/console/review?kind=shelf_discrepancy&page=2").text
+    assert len(re.findall(r"<tr data-item=", second_page)) == 1
+
+
+def test_notices_page_filters_retries_one_and_all_dead(server_factory):
+    server = server_factory(notify_notifier="off")  # notices stay as the test leaves them
+    w = world_with_review(server)  # B1 signed off: O1-O3 told "ready", then O2 "cancelled"
+    w.s2.push([event("arrival_checked", batch_id="B2", data={"operator_id": "op2"})])
+    set_notice_states(server, {"O1": "dead", "O3": "failed", "P1": "dead"})
+    admin = signed_in(server, "alice", "admin")
+    page = admin.get("/console/notices").text
+    ids = dict(re.findall(r'<tr data-notice="(\d+)" data-state="(\w+)"', page))
+    assert sorted(ids.values()) == ["dead", "dead", "failed", "pending", "pending"], ids
+    o1 = next(i for i in ids if "O1" in _row(page, f'data-notice="{i}"'))
+    assert "到货可取" in _row(page, f'data-notice="{o1}"')
+    assert "张*" in _row(page, f'data-notice="{o1}"') and "13800001234" not in page
+    assert "全部重新发送（2 条已放弃）" in page
+    dead = admin.get("/console/notices?state=dead").text
+    assert len(re.findall(r"<tr data-notice=", dead)) == 2
+    assert len(re.findall(r"<tr data-notice=", admin.get(
+        "/console/notices?state=dead&station=S2").text)) == 1
+    assert "<tr data-notice=" not in admin.get("/console/notices?kind=short").text
+    cancelled = admin.get("/console/notices?kind=cancelled").text
+    assert len(re.findall(r"<tr data-notice=", cancelled)) == 1 and "订单取消" in cancelled
+    token = csrf_of(page)
+    done = admin.post(f"/console/notices/{o1}/retry", {"csrf": token})
+    assert done.status_code == 303 and done.headers["location"] == f"/console/notices?done={o1}"
+    after = admin.get(done.headers["location"]).text
+    assert f"已重新排队：#{o1}" in after and "全部重新发送（1 条已放弃）" in after
+    assert 'data-state="pending"' in after.split(f'data-notice="{o1}"')[1][:30]
+    both = admin.post("/console/notices/retry-dead", {"csrf": token, "station": "S2"})
+    assert both.headers["location"] == "/console/notices?station=S2&retried=1"
+    assert "已重新排队 1 条通知" in admin.get(both.headers["location"]).text
+    assert "retry-dead" not in admin.get("/console/notices").text  # none dead left
+    assert admin.post("/console/notices/999999/retry", {"csrf": token}).status_code == 404
+    set_notice_states(server, {"O1": "delivered"})
+    assert admin.post(f"/console/notices/{o1}/retry", {"csrf": token}).status_code == 409
 
 
 def _csv(response) -> list[list[str]]:
@@ -174,7 +251,9 @@ ODD = ["%00", "%2e%2e", "a" * 300, "%F0%9F%98%80", "..%2F..", "%C0%AF", "S1%0A",
 @pytest.mark.parametrize("path", ["/console/batches/{x}", "/console/exports/batches/{x}.csv",
                                   "/console/batches?station={x}&page={x}",
                                   "/console/review?state={x}&page={x}",
-                                  "/console/notices?state={x}", "/console/lang/{x}?next={x}",
+                                  "/console/notices?state={x}&kind={x}&station={x}&page={x}",
+                                  "/console/review?kind={x}&station={x}",
+                                  "/console/lang/{x}?next={x}",
                                   "/console/exports/pickups.csv?from={x}&to={x}&station={x}",
                                   "/console/login?next={x}"])
 def test_odd_input_is_never_a_500(live_server, path):
@@ -189,10 +268,10 @@ def test_odd_input_is_never_a_500(live_server, path):
         for fields in ({"csrf": token, "note": odd}, {"csrf": odd}, {odd: odd},
                        {"csrf": token, "username": odd, "password": odd}):
             for target in (f"/console/review/{odd}/resolve", "/console/login",
-                           f"/console/notices/{odd}/retry"):
+                           f"/console/notices/{odd}/retry", "/console/notices/retry-dead"):
                 answer = client.post(target, fields)
                 assert answer.status_code < 500, (target, fields, answer.status_code)
-    raw = client.http.post(live_server.url + "/console/review/O2/resolve", timeout=10,
+    raw = client.http.post(live_server.url + "/console/review/1/resolve", timeout=10,
                            data=b"\xff\xfe&&&=%%%" * 100,
                            headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert raw.status_code in (400, 403)  # too many fields, or no valid token

@@ -7,8 +7,9 @@ import re
 import string
 from pathlib import Path
 
-from server_stub.console import sources
+from server_stub.console import worklists
 from server_stub.console.texts import TEXTS, text
+from server_stub.schemas import REVIEW_KINDS
 
 CONSOLE = Path(__file__).resolve().parents[2] / "server_stub" / "console"
 LITERAL_KEY = re.compile(r"""(?:t|text|both|ConsoleRefusal\(\d+,)\s*\(?\s*['"]([a-z_]+\.[a-z_.]+)['"]""")
@@ -39,10 +40,16 @@ def test_worded_states_and_reasons_exist_in_both_languages():
     for state in ("pending", "arrived", "picked_up", "partially_picked_up", "cancelled",
                   "returned"):
         assert f"order.{state}" in TEXTS
-    for state in sources.NOTICE_STATES:
+    for state in worklists.NOTICE_STATES:
         assert f"notice.{state}" in TEXTS
-    for state in sources.REVIEW_STATES:
-        assert f"review.{state}" in TEXTS
+    for kind in worklists.NOTICE_KINDS:
+        assert f"notice_kind.{kind}" in TEXTS
+    for state in worklists.REVIEW_STATES:
+        assert f"review.{state}" in TEXTS and f"review.empty_{state}" in TEXTS
+    for kind in REVIEW_KINDS:
+        assert f"review_kind.{kind}" in TEXTS
+    for status in ("accepted", "rejected", "reported"):
+        assert f"detail.{status}" in TEXTS
     for reason in ("handed_over_before_cancel", "handed_over_offline_after_cancel"):
         assert f"reason.{reason}" in TEXTS
     assert all(any(k.startswith(p) for k in TEXTS) for p in prefixes)

@@ -105,9 +105,11 @@ def test_resolve_with_a_note_reaches_the_station_on_its_next_pull(any_world):
     assert r.status_code == 200, r.text
     done = r.json()
     assert (done["state"], done["note"]) == ("resolved", "已联系顾客，第二单作废")
-    assert done["resolved_at"]
+    assert done["resolved_at"] and done["resolved_by"] == "api"  # the admin token
+    assert item["resolved_by"] is None
     assert _review(w, state="open")["items"] == []
-    assert [i["id"] for i in _review(w, state="resolved")["items"]] == [item["id"]]
+    assert [(i["id"], i["resolved_by"]) for i in _review(w, state="resolved")["items"]] == [
+        (item["id"], "api")]
 
     changes, _ = w.s1.pull_all(cursor)
     (seen,) = [c for c in changes if c["kind"] == "review"]
@@ -117,6 +119,7 @@ def test_resolve_with_a_note_reaches_the_station_on_its_next_pull(any_world):
         item["id"], "double_redemption", "resolved", "已联系顾客，第二单作废", "O1")
     assert second["event_id"] in data["event_ids"] and len(data["event_ids"]) == 2
     assert "张三" not in str(data) and "13800001234" not in str(data)
+    assert "resolved_by" not in data  # who at HQ resolved it stays at HQ
     # only its own station sees it
     assert [c for c in w.s2.pull_all()[0] if c["kind"] == "review"] == []
     # resolved once

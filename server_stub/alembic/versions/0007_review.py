@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("state", sa.Text(), nullable=False, server_default=sa.text("'open'")),
         sa.Column("note", sa.Text()),
         sa.Column("resolved_at", sa.Text()),
+        sa.Column("resolved_by", sa.Text()),  # HQ console user, or "api" (the admin token)
         sa.UniqueConstraint("station_id", "event_id"),
         sqlite_autoincrement=True,
     )
