@@ -26,6 +26,7 @@ the previous found nothing) and `available_decoders()` pick from what this machi
 from __future__ import annotations
 
 import logging
+import sys
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
@@ -54,9 +55,15 @@ class DecoderUnavailable(UserFacingError):
 
 
 def to_gray(frame: np.ndarray) -> np.ndarray:
-    """Luma of a BGR or BGRA frame (BT.601 weights in 8-bit fixed point, as OpenCV's cvtColor)."""
+    """Luma of a BGR or BGRA frame (BT.601 weights in 8-bit fixed point, as OpenCV's cvtColor).
+    Qt's capture gives gray already; a colour frame comes from OpenCV (development and the
+    tests), and then OpenCV's conversion is used (~10x faster than numpy's)."""
     if frame.ndim == 2:
         return frame
+    cv2 = sys.modules.get("cv2")
+    if cv2 is not None:
+        code = cv2.COLOR_BGRA2GRAY if frame.shape[2] == 4 else cv2.COLOR_BGR2GRAY
+        return cv2.cvtColor(frame, code)
     b = frame[..., 0].astype(np.uint16)
     b *= 29
     g = frame[..., 1].astype(np.uint16)

@@ -41,10 +41,17 @@ LIVE_QUEUE = 2  # a camera or stream: the newest frames only
 _LINGERING: set = set()  # media threads that outlived release(), kept until they end
 
 
+_FFMPEG_QUIET = False
+
+
 def quiet_ffmpeg() -> None:
-    """FFmpeg (inside Qt's media plugin) prints its warnings to stderr by itself (every MJPG
-    frame: "deprecated pixel format used"); keep only its errors. Best effort: the library is
-    found by the name Qt's plugin loaded it under."""
+    """FFmpeg (inside Qt's media plugin) prints to stderr by itself (every MJPG frame:
+    "deprecated pixel format used"; probing hardware decoders that are not there); Qt reports
+    what matters through its own signals and log, so FFmpeg keeps only fatal errors. Best
+    effort, once Qt's plugin has loaded the library (found by its name)."""
+    global _FFMPEG_QUIET
+    if _FFMPEG_QUIET:
+        return
     names = (["avutil-59.dll", "avutil-60.dll"] if sys.platform == "win32" else
              ["libavutil.59.dylib", "libavutil.60.dylib"] if sys.platform == "darwin" else
              ["libavutil.so.59", "libavutil.so.60"])
@@ -52,7 +59,8 @@ def quiet_ffmpeg() -> None:
 
     for name in names:
         try:
-            ctypes.CDLL(name).av_log_set_level(16)  # AV_LOG_ERROR
+            ctypes.CDLL(name).av_log_set_level(8)  # AV_LOG_FATAL
+            _FFMPEG_QUIET = True
             return
         except (OSError, AttributeError):
             continue
@@ -94,7 +102,6 @@ class _MediaThread(QThread):
         if keep is None:
             cap._opened(False)
             return
-        quiet_ffmpeg()
         self.exec()  # until release() calls quit() (which may come first: exec() returns then)
         for obj in keep:  # stopped on their own thread, before the thread ends
             stop = getattr(obj, "stop", None)
@@ -107,6 +114,7 @@ class _MediaThread(QThread):
 
         cap = self.capture
         player = QMediaPlayer()
+        quiet_ffmpeg()  # the media plugin (and its FFmpeg) is loaded by now
         player.setVideoOutput(sink)
         status = QMediaPlayer.MediaStatus
 
@@ -142,6 +150,7 @@ class _MediaThread(QThread):
         if device is None:
             return None
         camera = QCamera(device)
+        quiet_ffmpeg()
         fmt = best_format(device)
         if fmt is not None:
             camera.setCameraFormat(fmt)
