@@ -68,7 +68,7 @@ def _video_frames(path: Path):
 
     from pickup_station.ui.qt_capture import QtCapture
 
-    _app = QCoreApplication.instance() or QCoreApplication([])  # noqa: F841 - Qt needs one
+    _app = QCoreApplication.instance() or QCoreApplication([])  # Qt Multimedia needs one
     cap = QtCapture(str(path), rate=8.0)
     try:
         if not cap.isOpened():

@@ -258,7 +258,7 @@ class QtCapture:
         self._thread: _MediaThread | None = None
 
     # -- the VideoCapture shape -----------------------------------------------------------------
-    def isOpened(self) -> bool:  # noqa: N802 - the VideoCapture name the worker calls
+    def isOpened(self) -> bool:  # the VideoCapture name the worker calls
         if self._thread is None:
             if self.kind is SourceKind.FILE and not os.path.isfile(self.source):
                 return False
