@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 FILE_QUEUE = 16  # frames a file may run ahead of the decoder before it is paused
 LIVE_QUEUE = 2  # a camera or stream: the newest frames only
+END_GRACE_S = 0.15  # after the end of a file, how long read() still waits for a late frame
 _LINGERING: set = set()  # media threads that outlived release(), kept until they end
 
 
@@ -67,6 +68,8 @@ def quiet_ffmpeg() -> None:
 
 
 class _FrameReceiver(QObject):
+    """Lives on the capture's thread: takes each frame the sink shows, as a queued call."""
+
     def __init__(self, capture: QtCapture):
         super().__init__()
         self.capture = capture
@@ -77,7 +80,7 @@ class _FrameReceiver(QObject):
 
 
 class _MediaThread(QThread):
-    """Owns the QCamera or QMediaPlayer; frames go straight from the sink into the queue."""
+    """Owns the QCamera or QMediaPlayer and runs their event loop until release()."""
 
     def __init__(self, capture: QtCapture):
         super().__init__()
@@ -252,7 +255,7 @@ class QtCapture:
         self._frames: collections.deque = collections.deque()
         self._cv = threading.Condition()
         self._state: bool | None = None  # None: opening; True: opened; False: failed
-        self._ended = False
+        self._ended_at: float | None = None  # when the file ended or the source failed
         self._paused = False
         self._released = threading.Event()
         self._thread: _MediaThread | None = None
@@ -277,7 +280,10 @@ class QtCapture:
         deadline = time.monotonic() + self.read_timeout_s
         with self._cv:
             while not self._frames:
-                if self._ended or self._released.is_set() or time.monotonic() > deadline:
+                now = time.monotonic()
+                # a frame queued just before the end of the file may still be on its way
+                ended = self._ended_at is not None and now - self._ended_at > END_GRACE_S
+                if ended or self._released.is_set() or now > deadline:
                     return False, None
                 self._cv.wait(0.05)
             gray = self._frames.popleft()
@@ -315,7 +321,8 @@ class QtCapture:
 
     def _finish(self) -> None:
         with self._cv:
-            self._ended = True
+            if self._ended_at is None:
+                self._ended_at = time.monotonic()
             self._cv.notify_all()
 
     def _frame_arrived(self, frame) -> None:
