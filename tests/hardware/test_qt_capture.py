@@ -122,3 +122,46 @@ def test_qimage_to_gray_keeps_size_and_luma():
     img.fill(0xFF808080)
     gray = qimage_to_gray(img)
     assert gray.shape == (3, 7) and int(gray[1, 1]) == 128
+
+
+def test_a_stream_url_is_read_as_a_live_source(qapp, counter_video):
+    """An IP camera's HTTP stream through QMediaPlayer: frames come, only the newest are kept."""
+    import http.server
+    import socketserver
+
+    path, _ = counter_video
+    data = path.read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "video/x-msvideo")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            try:
+                self.wfile.write(data)
+            except OSError:
+                pass
+
+        def log_message(self, *args):
+            pass
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    cap = QtCapture(f"http://127.0.0.1:{server.server_address[1]}/cam.avi", open_timeout_s=10)
+    try:
+        assert cap.live
+        assert cap.isOpened()
+        frames = []
+        for _ in range(10):
+            ok, frame = cap.read()
+            assert ok
+            frames.append(frame)
+        assert all(f.shape == (720, 1280) for f in frames)
+        with cap._cv:
+            assert len(cap._frames) <= 2  # a live source never queues up latency
+    finally:
+        cap.release()
+        server.shutdown()
+        server.server_close()
