@@ -1,8 +1,9 @@
 """`pickup-station` / `python -m pickup_station`: the counter app, and its self-test.
 
 `--self-test` is answered here, at the entry point (a composition root like app.py: it opens a
-store, Qt, the printers' encoders, the decoders and the window, and touches nothing of the
-station's own data): does this installation (a bundle, or the venv) hold together?
+store, Qt, the printers' encoders, the decoders, the camera's road (Qt Multimedia plays a short
+QR video) and the window, and touches nothing of the station's own data): does this
+installation (a bundle, or the venv) hold together?
 
 One line per check on stdout — `ok store`, ... or `FAILED translations: <why>` — then
 `self-test passed` (exit 0) or `self-test FAILED: <names>` (exit 1). Nothing of the station's
@@ -26,6 +27,7 @@ from pathlib import Path
 
 QR_FILE = ("selftest", "demo-pickup-qr.png")
 QR_TEXT = ("selftest", "demo-pickup-qr.txt")
+QR_VIDEO = ("selftest", "demo-pickup-qr.avi")  # 6 MJPG frames, the last 4 show the QR
 
 
 class Check:
@@ -136,6 +138,34 @@ class Check:
         if found != [want]:
             raise RuntimeError(f"decoded {found!r}, expected the demo token")
 
+    def camera(self) -> None:
+        """The camera's road in this installation: Qt Multimedia's media plugin (and its FFmpeg)
+        plays a short video into a video sink, the frames are decoded (no OpenCV needed)."""
+        from pickup_station.hardware.decoders import make_decoder
+        from pickup_station.paths import resource
+        from pickup_station.ui.qt_capture import QtCapture
+
+        path, expected = resource(*QR_VIDEO), resource(*QR_TEXT)
+        if not path.is_file():
+            raise RuntimeError(f"{path} is missing")
+        cap = QtCapture(str(path), rate=4.0)
+        frames, found = 0, set()
+        try:
+            if not cap.isOpened():
+                raise RuntimeError("Qt Multimedia could not open the test video (media plugin?)")
+            decoder = make_decoder("auto")
+            while True:
+                ok, frame = cap.read()
+                if not ok:
+                    break
+                frames += 1
+                found.update(d.text for d in decoder.decode(frame))
+        finally:
+            cap.release()
+        want = expected.read_text(encoding="ascii").strip()
+        if frames < 4 or found != {want}:
+            raise RuntimeError(f"{frames} frames read, decoded {sorted(found)!r}")
+
     def window(self) -> None:
         from PySide6.QtWidgets import QApplication
 
@@ -170,9 +200,10 @@ CHECKS: list[tuple[str, Callable[[Check], None]]] = [
     ("receipt-text", Check.receipt_text),
     ("receipt-raster", Check.receipt_raster),
     ("qr", Check.qr),
+    ("camera", Check.camera),
     ("window", Check.window),
 ]
-NEEDS_QT = {"translations", "receipt-raster", "window"}
+NEEDS_QT = {"translations", "receipt-raster", "camera", "window"}
 
 
 def run(out=None) -> int:
@@ -181,6 +212,7 @@ def run(out=None) -> int:
             sys.platform in ("win32", "darwin") or os.environ.get("DISPLAY")
             or os.environ.get("WAYLAND_DISPLAY")):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia*=false")  # its library probing
     failed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="pickup-selftest-") as tmp:
         check = Check(Path(tmp))

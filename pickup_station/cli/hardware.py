@@ -46,16 +46,40 @@ def register(sub, common) -> None:
 
 
 def _read_image(path: Path):
-    import cv2
+    """The image as a gray numpy frame (Pillow: png, jpg, bmp, ...), None if it is not one."""
     import numpy as np
+    from PIL import Image, UnidentifiedImageError
 
     try:
-        data = np.fromfile(str(path), dtype=np.uint8)  # works with non-ASCII paths too
-    except OSError:
+        with Image.open(path) as img:
+            return np.asarray(img.convert("L"))
+    except (OSError, UnidentifiedImageError, ValueError):
         return None
-    if data.size == 0:
-        return None
-    return cv2.imdecode(data, cv2.IMREAD_COLOR)
+
+
+def _video_frames(path: Path):
+    """Every frame of a video file, gray, through Qt Multimedia (what the bundle has; the
+    player is paused whenever decoding falls behind, so no frame is skipped). Raises
+    UnreadableFile when Qt cannot play it."""
+    import os
+
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia*=false")
+    from PySide6.QtCore import QCoreApplication
+
+    from pickup_station.ui.qt_capture import QtCapture
+
+    _app = QCoreApplication.instance() or QCoreApplication([])  # Qt Multimedia needs one
+    cap = QtCapture(str(path), rate=8.0)
+    try:
+        if not cap.isOpened():
+            raise _unreadable(path, "cli.decode.not_media")
+        while True:
+            ok, frame = cap.read()
+            if not ok:
+                return
+            yield frame
+    finally:
+        cap.release()
 
 
 def _unreadable(path: Path, why: str) -> UnreadableFile:
@@ -64,8 +88,6 @@ def _unreadable(path: Path, why: str) -> UnreadableFile:
 
 def decode_file(path: Path, decoder) -> dict:
     """Decode every frame of an image or video; the JSON payload of `decode`."""
-    import cv2
-
     if not path.exists():
         raise _unreadable(path, "cli.decode.missing")
     if path.is_dir():
@@ -92,18 +114,9 @@ def decode_file(path: Path, decoder) -> dict:
         feed(image, 0)
     else:
         kind = "video"
-        cap = cv2.VideoCapture(str(path))
-        try:
-            if not cap.isOpened():
-                raise _unreadable(path, "cli.decode.not_media")
-            while True:
-                ok, frame = cap.read()
-                if not ok or frame is None:
-                    break
-                feed(frame, frames)
-                frames += 1
-        finally:
-            cap.release()
+        for frame in _video_frames(path):
+            feed(frame, frames)
+            frames += 1
         if frames == 0:
             raise _unreadable(path, "cli.decode.no_frame")
     return {"ok": True, "file": str(path), "kind": kind, "frames": frames,

@@ -1,7 +1,11 @@
-"""The counter camera: OpenCV capture and QR decoding on worker threads, no Qt.
+"""The counter camera: capture and QR decoding on worker threads, no Qt.
 
 `CameraWorker(source, ...)` reads from a device index ("0"), a device path ("/dev/video2"), a
-video file or a stream URL (rtsp://, http://). Two plain Python threads:
+video file or a stream URL (rtsp://, http://), through a capture made by its `opener`: anything
+with `isOpened()`, `read() -> (ok, frame)`, `get(CAP_PROP_FPS)` and `release()`. The window
+passes Qt Multimedia's (`pickup_station.ui.qt_capture`, what the bundle ships); the default,
+`open_capture`, is OpenCV's VideoCapture where OpenCV is installed (development, diagnostics).
+Two plain Python threads:
 
 - the grabber opens the source, reads frames and hands them over (a live source keeps only the
   newest frame, so decoding never lags behind the camera; a file hands over every frame), and
@@ -23,7 +27,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
-import cv2
 import numpy as np
 
 from pickup_station.hardware.decoders import Decoded, QrDecoder, make_decoder
@@ -48,8 +51,15 @@ def source_kind(source: str) -> SourceKind:
     return SourceKind.FILE
 
 
-def open_capture(source: str, timeout_ms: int = 5000) -> cv2.VideoCapture:
-    """Open a cv2.VideoCapture the way each kind of source needs (may not be opened)."""
+CAP_PROP_FPS = 5  # OpenCV's number for the frame rate; every capture answers get() with it
+
+
+def open_capture(source: str, timeout_ms: int = 5000):
+    """Open a cv2.VideoCapture the way each kind of source needs (may not be opened).
+    OpenCV is optional (not in the bundle): without it this raises ImportError, which the
+    worker reports as a camera not found."""
+    import cv2
+
     s = str(source).strip()
     kind = source_kind(s)
     if kind is SourceKind.DEVICE:
@@ -94,7 +104,7 @@ class CameraStatus:
 class FrameResult:
     """One processed frame: the image, the codes to outline, and timing for diagnostics."""
 
-    frame: np.ndarray  # BGR, as captured
+    frame: np.ndarray  # BGR (OpenCV) or gray (Qt Multimedia), as captured
     index: int  # frame number since the source was (re)opened
     captured_at: float  # time.monotonic() when the grabber got it
     codes: list[Decoded] = field(default_factory=list)  # to outline (latest decode)
@@ -250,7 +260,7 @@ class CameraWorker:
 
     def _read_frames(self, cap, gen: int) -> bool:
         """Read until the source fails; True when a video file came to its end."""
-        fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
+        fps = cap.get(CAP_PROP_FPS) or 30.0
         period = 1.0 / fps if self.realtime and self.kind is SourceKind.FILE and fps > 0 else 0
         live = self.kind is not SourceKind.FILE
         index = 0

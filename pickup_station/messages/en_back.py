@@ -127,6 +127,8 @@ TEXTS: dict[str, str] = {
                             "another area"),
     # --- QR decoders (hardware/decoders.py) ---------------------------------------------------
     "decoder.no_aruco": "This OpenCV build has no QRCodeDetectorAruco.",
+    "decoder.no_opencv": ("OpenCV is not installed (the bundle leaves it out); use the zxing "
+                          "decoders."),
     "decoder.no_zbar": ("The zbar system library (libzbar0) was not found, so the pyzbar "
                         "decoder is unavailable; install libzbar0 or use the zxing-cpp decoder."),
     "decoder.no_zxing": "zxing-cpp is not installed.",

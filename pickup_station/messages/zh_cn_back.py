@@ -122,6 +122,7 @@ TEXTS: dict[str, str] = {
     "shelves.slot_in_use": "货位 {slot} 上还有货，不能删除或改到其他区域",
     # --- QR decoders (hardware/decoders.py) ---------------------------------------------------
     "decoder.no_aruco": "此版本的 OpenCV 没有 QRCodeDetectorAruco。",
+    "decoder.no_opencv": "未安装 OpenCV（安装包不含它），请使用 zxing 解码器。",
     "decoder.no_zbar": "未找到 zbar 系统库（libzbar0），pyzbar 解码器不可用；请安装 libzbar0，或使用 zxing-cpp 解码器。",
     "decoder.no_zxing": "缺少 zxing-cpp，无法使用该解码器。",
     "decoder.none_available": "没有可用的二维码解码器。",

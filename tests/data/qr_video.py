@@ -202,6 +202,22 @@ def write_one_code_video(path: str | Path, text: str, empty: int = 10, shown: in
     return str(path)
 
 
+def write_selftest_video(path: str | Path, qr_png: str | Path) -> str:
+    """resources/selftest/demo-pickup-qr.avi, the bundle's camera self-test: 2 empty frames,
+    then 4 of the demo QR image (320x320 MJPG, ~60 kB). Remade with
+    `python -c "from tests.data.qr_video import write_selftest_video as w;
+    w('resources/selftest/demo-pickup-qr.avi', 'resources/selftest/demo-pickup-qr.png')"`."""
+    code = cv2.imread(str(qr_png), cv2.IMREAD_GRAYSCALE)
+    blank = np.full((320, 320, 3), 150, np.uint8)
+    frame = blank.copy()
+    frame[28:28 + code.shape[0], 28:28 + code.shape[1]] = code[..., None]
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30, (320, 320))
+    for f in [blank] * 2 + [frame] * 4:
+        writer.write(f)
+    writer.release()
+    return str(path)
+
+
 def read_video_frames(path: str | Path) -> list[np.ndarray]:
     """All frames of a video as the camera would deliver them (after JPEG loss)."""
     cap = cv2.VideoCapture(str(path))

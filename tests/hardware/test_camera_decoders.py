@@ -135,3 +135,48 @@ def test_micro_qr_is_not_read():
     assert [b.text for b in zxingcpp.read_barcodes(frame)] == ["16316"]  # it is readable
     for name in ("zxing", "zxing-sharpen"):
         assert dec.make_decoder(name).decode(frame) == []
+
+
+@pytest.fixture
+def no_opencv(monkeypatch):
+    """The bundle: OpenCV is not there at all."""
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name == "cv2" or name.startswith("cv2."):
+            raise ImportError("No module named 'cv2'", name="cv2")
+        return real_import(name, *args, **kwargs)
+
+    for mod in [m for m in sys.modules if m == "cv2" or m.startswith("cv2.")]:
+        monkeypatch.delitem(sys.modules, mod)
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+
+
+def test_without_opencv_the_zxing_decoders_work_and_opencv_ones_say_why(no_opencv):
+    for name in ("opencv", "opencv-aruco"):
+        with pytest.raises(dec.DecoderUnavailable) as err:
+            dec.make_decoder(name)
+        assert "OpenCV" in err.value.en and "OpenCV" in err.value.zh
+    assert dec.available_decoders()["opencv"] is not None
+    assert dec.make_decoder("auto").name == "zxing-sharpen"
+    frame = frame_with_code(URL)  # BGR: gray by numpy here
+    assert [c.text for c in dec.make_decoder("auto").decode(frame)] == [URL]
+    bgra = np.dstack([frame, np.full(frame.shape[:2], 255, np.uint8)])
+    assert [c.text for c in dec.make_decoder("zxing").decode(bgra)] == [URL]
+
+
+def test_numpy_gray_matches_opencv(monkeypatch):
+    frame = np.random.default_rng(3).integers(0, 256, (72, 128, 3), dtype=np.uint8)
+    expected = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+    monkeypatch.delitem(sys.modules, "cv2")  # to_gray uses OpenCV only when it is loaded
+    got = dec.to_gray(frame)
+    assert got.shape == expected.shape and got.dtype == np.uint8
+    assert np.abs(got.astype(int) - expected).max() <= 1
+
+
+def test_sharpened_retry_needs_no_opencv(no_opencv):
+    frames, truth = make_frames(40, seed=12)
+    sharp = dec.make_decoder("zxing-sharpen")
+    idx = [i for i, t in enumerate(truth) if t]
+    hits = sum(truth[i] in [c.text for c in sharp.decode(frames[i])] for i in idx)
+    assert hits >= 0.85 * len(idx)

@@ -1,6 +1,6 @@
 """`pickup-station --self-test` from the venv: passes on this checkout; fails naming
 `translations` (exit 1) when the resources folder has no .qm file; fails naming `qr` when the
-shipped QR image is gone. Each run is the real program in a child process."""
+shipped QR image is gone; fails naming `camera` when the QR video is not a video. Each run is the real program in a child process."""
 
 from __future__ import annotations
 
@@ -32,7 +32,8 @@ def test_self_test_passes_from_the_venv(tmp_path):
     out = self_test(tmp_path)
     assert out.returncode == 0, out.stdout + out.stderr
     got = lines(out)
-    for name in ("store", "translations", "receipt-text", "receipt-raster", "qr", "window"):
+    for name in ("store", "translations", "receipt-text", "receipt-raster", "qr", "camera",
+                 "window"):
         assert f"ok {name}" in got, got
     assert got[-1] == "self-test passed"
     assert not list((tmp_path / "data").glob("**/station.sqlite3"))  # nothing of a station
@@ -60,3 +61,13 @@ def test_self_test_fails_naming_qr_when_the_qr_image_is_gone(tmp_path):
     out = self_test(tmp_path, copy)
     assert out.returncode == 1
     assert lines(out)[-1] == "self-test FAILED: qr", out.stdout
+
+
+def test_self_test_fails_naming_camera_when_the_video_is_not_one(tmp_path):
+    copy = tmp_path / "resources"
+    shutil.copytree(resources_dir(), copy)
+    (copy / "selftest" / "demo-pickup-qr.avi").write_bytes(b"not a video\n" * 100)
+    out = self_test(tmp_path, copy)
+    assert out.returncode == 1
+    assert lines(out)[-1] == "self-test FAILED: camera", out.stdout
+    assert "ok qr" in lines(out) and "ok window" in lines(out)

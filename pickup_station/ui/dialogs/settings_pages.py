@@ -187,8 +187,8 @@ class CameraPage(_Page):
 
     @staticmethod
     def _cameras(current: str) -> list[str]:
-        """One entry per camera: its description from QMediaDevices where Qt lists it (the
-        order of OpenCV's device numbers, on the usual systems), at least the saved one."""
+        """One entry per camera: its description from QMediaDevices (the camera opens "N" as
+        Qt's N-th video input, ui/qt_capture.py), at least the saved one."""
         try:
             from PySide6.QtMultimedia import QMediaDevices
 

@@ -1,18 +1,20 @@
 """The camera preview at the counter: live picture, the code outlined, and the camera's status.
 
 `CameraPanel(parent)` wraps `pickup_station.hardware.camera.CameraWorker` (capture and decode on
-plain Python threads) in Qt signals. `start(source)` / `stop()`; `codeScanned(str)` fires once
+plain Python threads) in Qt signals; its frames come through Qt Multimedia
+(`pickup_station.ui.qt_capture`: QCamera / QMediaPlayer into a QVideoSink), not OpenCV. `start(source)` / `stop()`; `codeScanned(str)` fires once
 per code on the UI thread (not again while the code stays in view and for 3 s after). The child
 label `cameraStatus` says whether the camera is connected, missing, unplugged or stalled; the
 worker keeps retrying with backoff and reconnects by itself when the camera returns.
 
-Frames are wrapped as QImage (Format_BGR888) on the worker thread with `.copy()` (~0.3 ms at
+Frames (gray from Qt Multimedia; BGR from an OpenCV capture) are wrapped as QImage on the worker thread with `.copy()` (~0.3 ms at
 720p, where a numpy `frame[..., ::-1].copy()` costs ~3 ms), and only when the previous one was
 painted, so a slow UI drops preview frames instead of queueing them.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -25,14 +27,16 @@ from pickup_station.config import CameraSettings
 from pickup_station.hardware import make_camera_worker
 from pickup_station.hardware.camera import CameraState, CameraStatus, CameraWorker, FrameResult
 from pickup_station.ui import pyside_none_guard  # noqa: F401  (must run before Qt is used)
+from pickup_station.ui.qt_capture import open_qt_capture
 
 log = logging.getLogger(__name__)
 
 
 def frame_to_qimage(frame) -> QImage:
-    """A deep-copied QImage of a BGR (or gray) numpy frame, safe to hand to the UI thread."""
+    """A deep-copied QImage of a BGRA, BGR or gray numpy frame, safe to hand to the UI thread."""
     h, w = frame.shape[:2]
-    fmt = QImage.Format.Format_Grayscale8 if frame.ndim == 2 else QImage.Format.Format_BGR888
+    fmt = (QImage.Format.Format_Grayscale8 if frame.ndim == 2 else
+           QImage.Format.Format_RGB32 if frame.shape[2] == 4 else QImage.Format.Format_BGR888)
     return QImage(frame.data, w, h, frame.strides[0], fmt).copy()
 
 
@@ -171,9 +175,14 @@ class CameraPanel(QWidget):
         """Start showing and decoding `source` (device index, device path, file or URL)."""
         self.stop()
         b = self._bridge
+        options = dict(self.worker_options)
+        # a file played "as fast as it goes" (realtime=False) runs its player at 8x; it is
+        # paused whenever the decoder falls behind, so no frame is skipped
+        rate = 1.0 if options.get("realtime", True) else 8.0
+        options.setdefault("opener", functools.partial(open_qt_capture, rate=rate))
         self.worker = make_camera_worker(
             CameraSettings(enabled=True, source=str(source), decoder=self.decoder_name),
-            on_frame=b.on_frame, on_code=b.on_code, on_status=b.on_status, **self.worker_options)
+            on_frame=b.on_frame, on_code=b.on_code, on_status=b.on_status, **options)
         self.worker.start()
 
     def stop(self) -> None:
