@@ -14,7 +14,7 @@ from .config import ServerConfig, ensure_admin_token, ensure_server_secret
 from .db import Database
 from .deps import ServerContext
 from .limits import BodyLimitMiddleware, StationBuckets
-from .routes import batches, imports, leader, meta, orders, pickups, stations, sync
+from .routes import batches, hq, imports, leader, meta, orders, pickups, stations, sync
 
 API_DESCRIPTION = """Sync server of the pickup-station system (社区团购自提点).
 
@@ -53,6 +53,6 @@ def create_app(config: ServerConfig, *, announce_token: bool = True) -> FastAPI:
     # Manifest pages are repetitive JSON: gzip cuts a 2,000-order page about tenfold, which
     # matters on a shop's mobile hotspot. requests asks for it and unpacks it by itself.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
-    for module in (stations, imports, batches, orders, pickups, sync, meta, leader):
+    for module in (stations, imports, batches, orders, pickups, sync, meta, leader, hq):
         app.include_router(module.router)
     return app
