@@ -97,10 +97,14 @@ def _stations(conn: Connection, station_id: str | None) -> list:
     return conn.execute(stmt).all()
 
 
-def _grouped(conn: Connection, stmt, station_col, station_id: str | None) -> dict:
+def _grouped(conn: Connection, stmt, station_col, station_id: str | None, *,
+             group: bool = True) -> dict:
+    """station_id -> the rest of its row (grouped by station unless `group` is False)."""
     if station_id is not None:
         stmt = stmt.where(station_col == station_id)
-    return {r[0]: r[1:] for r in conn.execute(stmt.group_by(station_col))}
+    if group:
+        stmt = stmt.group_by(station_col)
+    return {r[0]: r[1:] for r in conn.execute(stmt)}
 
 
 def day_figures(conn: Connection, day: date, station_id: str | None = None
@@ -126,7 +130,7 @@ def day_figures(conn: Connection, day: date, station_id: str | None = None
     returns = _grouped(conn, select(r.station_id, func.count()).where(
         r.returned_at >= lo, r.returned_at < hi), r.station_id, station_id)
     closings = _grouped(conn, select(c.station_id, c.closed_at, c.totals, c.discrepancy_count)
-                        .where(c.day == d), c.station_id, station_id)
+                        .where(c.day == d), c.station_id, station_id, group=False)
     out = []
     for s in _stations(conn, station_id):
         f = DayFigures(s.station_id, s.name, d, s.last_seen_at)
@@ -171,9 +175,10 @@ def station_day(conn: Connection, station_id: str, day: date) -> StationDay:
         .where(e.station_id == station_id, e.occurred_at >= lo, e.occurred_at < hi,
                e.type.in_(SHORT_TYPES), e.status == "accepted")
         .order_by(e.occurred_at, e.id))]
-    out.returns = [{**x._mapping, "items": json.loads(x.items)} for x in conn.execute(
+    out.returns = [{**x._mapping, "items": json.loads(x._mapping["items"])}
+                   for x in conn.execute(
         select(r.order_id, r.batch_id, r.returned_at, r.operator_id, r.reason, r.shelf_slot,
-               r.items)
+               r["items"])
         .where(r.station_id == station_id, r.returned_at >= lo, r.returned_at < hi)
         .order_by(r.returned_at, r.order_id))]
     row = conn.execute(select(m.day_closings).where(
