@@ -38,19 +38,30 @@ OptId = Annotated[str | None, Query(pattern=r"^$|" + ID_PATTERN)]
 PageSize = Annotated[str | None, Query(pattern=PAGE_SIZE,
                                        description=f"page size, default 50, capped at "
                                                    f"{FEED_MAX_LIMIT}")]
-Cursor = Annotated[str | None, Query(max_length=400,
-                                     description="`next` of the previous page")]
+# The patterns are published in the schema and checked here (not by FastAPI), so a bad value
+# gets its own code: `invalid_date`, `invalid_month`, `invalid_phone_last4`, `invalid_cursor`.
+_YEAR = r"(?:19[7-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
+DAY_PATTERN = rf"^{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
+MONTH_PATTERN = rf"^{_YEAR}-(?:0[1-9]|1[0-2])$"
+LAST4_PATTERN = r"^[0-9]{4}$"
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,400}$"
+_DAY, _MONTH, _LAST4, _CURSOR = (re.compile(p) for p in (DAY_PATTERN, MONTH_PATTERN,
+                                                          LAST4_PATTERN, CURSOR_PATTERN))
+
+
+def _published(pattern: str, optional: bool = True) -> dict:
+    return {"pattern": f"^$|{pattern}" if optional else pattern}
+
+
+Cursor = Annotated[str | None, Query(description="`next` of the previous page",
+                                     json_schema_extra=_published(CURSOR_PATTERN))]
 Format = Annotated[Literal["json", "csv", "xlsx"], Query(
     description="`csv` (UTF-8 with BOM) or `xlsx`: every matching row as a file (streamed; "
                 "`limit` and `cursor` are ignored)")]
-DayText = Annotated[str, Query(description="YYYY-MM-DD, HQ's day (UTC+8)")]
 EXPORTS: dict = {200: {"description": "JSON, or the file when `format` is csv or xlsx",
                        "content": {"text/csv": {"schema": {"type": "string"}},
                                    hq_export.XLSX_MIME: {"schema": {"type": "string",
                                                                     "format": "binary"}}}}}
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
-_LAST4 = re.compile(r"[0-9]{4}")
 
 
 def parse_day(text: str | None, name: str = "date") -> date:
@@ -60,14 +71,20 @@ def parse_day(text: str | None, name: str = "date") -> date:
             return date.fromisoformat(text)
         except ValueError:
             pass
-    raise invalid(f"{name} must be a calendar date YYYY-MM-DD (ASCII digits)", "invalid_date")
+    raise invalid(f"{name} must be a calendar date YYYY-MM-DD (ASCII digits, 1970-9998)",
+                  "invalid_date")
 
 
 def parse_month(text: str | None) -> tuple[int, int]:
-    found = _MONTH.fullmatch(text or "")
-    if found is None or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1970:
-        raise invalid("month must be YYYY-MM (ASCII digits, 1970 or later)", "invalid_month")
-    return int(found.group(1)), int(found.group(2))
+    if not _MONTH.fullmatch(text or ""):
+        raise invalid("month must be YYYY-MM (ASCII digits, 1970-9998)", "invalid_month")
+    return int(text[:4]), int(text[5:])
+
+
+def check_cursor(text: str | None, size: int) -> None:
+    if text and not _CURSOR.fullmatch(text):
+        raise invalid("cursor is not a `next` value of this list", "invalid_cursor")
+    hq_lists.decode_cursor(text, size)
 
 
 def _page_size(limit: str | None) -> int:
@@ -94,15 +111,16 @@ def _export(ctx: ServerContext, fmt: str, stem: str, columns: list[str],
             summary="Batches of every station, newest day first (filter, page, export)")
 def list_batches(
     _admin: AdminDep, ctx: CtxDep, station_id: OptId = None,
-    date_: Annotated[str | None, Query(alias="date", description="YYYY-MM-DD: the batch's "
-                                                                 "day at HQ (UTC+8)")] = None,
+    date_: Annotated[str | None, Query(
+        alias="date", description="YYYY-MM-DD: the batch's day at HQ (UTC+8)",
+        json_schema_extra=_published(DAY_PATTERN))] = None,
     status: Literal["created", "dispatched", "arrived", "closed"] | None = None,
     limit: PageSize = None, cursor: Cursor = None, format: Format = "json",
 ):
     flt = BatchFilter(station_id or None, parse_day(date_).isoformat() if date_ else None,
                       status)
     size = _page_size(limit)
-    hq_lists.decode_cursor(cursor, 2)
+    check_cursor(cursor, 2)
     if format != "json":
         return _export(ctx, format, "batches", hq_export.columns_of(BatchRow), lambda conn:
                        hq_lists.all_rows(lambda *a, **k: hq_lists.list_batches(conn, *a, **k),
@@ -117,7 +135,9 @@ def list_batches(
             summary="Orders of every station by order_id (search, filter, page, export)")
 def list_orders(
     _admin: AdminDep, ctx: CtxDep, station_id: OptId = None, order_id: OptId = None,
-    phone_last4: Annotated[str | None, Query(description="the phone's last 4 digits")] = None,
+    phone_last4: Annotated[str | None, Query(
+        description="the phone's last 4 digits", json_schema_extra=_published(LAST4_PATTERN))
+    ] = None,
     batch_id: OptId = None,
     status: Literal["pending", "arrived", "picked_up", "returned", "cancelled"] | None = None,
     limit: PageSize = None, cursor: Cursor = None, format: Format = "json",
@@ -128,7 +148,7 @@ def list_orders(
     flt = OrderFilter(station_id or None, order_id or None, phone_last4 or None,
                       batch_id or None, status)
     size = _page_size(limit)
-    hq_lists.decode_cursor(cursor, 1)
+    check_cursor(cursor, 1)
     if format != "json":
         return _export(ctx, format, "orders", hq_export.columns_of(OrderRow), lambda conn:
                        hq_lists.all_rows(lambda *a, **k: hq_lists.list_orders(conn, *a, **k),
@@ -143,7 +163,8 @@ def list_orders(
             responses={**QUERY_ERRORS, **NOT_FOUND},
             summary="One station's day: arrivals, pickups, shortages, returns, closing")
 def station_day(station_id: Annotated[str, Path(pattern=ID_PATTERN)],
-                day: Annotated[str, Path(description="YYYY-MM-DD, HQ's day (UTC+8)")],
+                day: Annotated[str, Path(description="YYYY-MM-DD, HQ's day (UTC+8)",
+                                         json_schema_extra=_published(DAY_PATTERN, False))],
                 _admin: AdminDep, ctx: CtxDep):
     when = parse_day(day, "day")
     with ctx.db.read() as conn:
@@ -155,7 +176,8 @@ def station_day(station_id: Annotated[str, Path(pattern=ID_PATTERN)],
             responses={**QUERY_ERRORS, **EXPORTS},
             summary="Every station's day side by side (one row a station)")
 def daily_report(_admin: AdminDep, ctx: CtxDep, date_: Annotated[str, Query(
-        alias="date", description="YYYY-MM-DD, HQ's day (UTC+8)")], format: Format = "json"):
+        alias="date", description="YYYY-MM-DD, HQ's day (UTC+8)",
+        json_schema_extra=_published(DAY_PATTERN, False))], format: Format = "json"):
     when = parse_day(date_)
     if format != "json":
         return _export(ctx, format, f"daily-{when.isoformat()}",
@@ -170,7 +192,8 @@ def daily_report(_admin: AdminDep, ctx: CtxDep, date_: Annotated[str, Query(
             responses={**QUERY_ERRORS, **EXPORTS},
             summary="Commission per station for a month, from the batches' rates")
 def commission_report(_admin: AdminDep, ctx: CtxDep, month: Annotated[str, Query(
-        description="YYYY-MM, HQ's month (UTC+8)")], format: Format = "json"):
+        description="YYYY-MM, HQ's month (UTC+8)",
+        json_schema_extra=_published(MONTH_PATTERN, False))], format: Format = "json"):
     """Hand-overs that stand, made in the month, times their batch's `commission_rate`
     (basis points), rounded half up per batch."""
     year, mon = parse_month(month)
