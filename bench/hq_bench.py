@@ -185,7 +185,9 @@ def main() -> None:
                 stop()
             notices = notices_per_s(url)
         finally:
-            if not args.keep:
+            if args.keep:
+                print(f"database kept: {url}")
+            else:
                 drop()
     p95 = {name: percentile(ms, 95) for name, ms in times.items()}
     slowest = max(p95, key=p95.get)

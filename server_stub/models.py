@@ -300,7 +300,9 @@ Index("ix_batches_station_day", batches.c.station_id, batches.c.day, batches.c.b
 Index("ix_batches_arrived", batches.c.arrived_at)
 Index("ix_orders_station_order", orders.c.station_id, orders.c.order_id)
 Index("ix_orders_last4", orders.c.phone_last4, orders.c.order_id)
-Index("ix_orders_active_pickup", orders.c.active_pickup)
+Index("ix_orders_status_order", orders.c.status, orders.c.order_id)
+Index("ix_orders_batch_figures", orders.c.batch_id, orders.c.status, orders.c.removed,
+      orders.c.active_pickup, orders.c.value_cents)
 Index("ix_pickups_picked_up", pickups.c.picked_up_at)
-Index("ix_events_occurred", events.c.occurred_at)
+Index("ix_events_type_occurred", events.c.type, events.c.occurred_at)
 Index("ix_order_returns_returned", order_returns.c.returned_at)

@@ -14,7 +14,9 @@ from pickup_station.sync.protocol import Open
 
 
 class Paged(Open):
-    total: int = Field(description="rows matching the filters (all pages)")
+    total: int = Field(description="rows matching the filters (all pages); orders are counted "
+                                   "up to 10,000 (then `total_exact` is false)")
+    total_exact: bool = Field(description="false when `total` is a lower bound")
     next: str | None = Field(description="`cursor` of the next page; null on the last page")
 
 

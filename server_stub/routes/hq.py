@@ -128,7 +128,7 @@ def list_batches(
     with ctx.db.read() as conn:
         page = hq_lists.list_batches(conn, flt, size, cursor)
     return FastJSON({"batches": [asdict(r) for r in page.rows], "total": page.total,
-                     "next": page.next})
+                     "total_exact": page.total_exact, "next": page.next})
 
 
 @router.get("/orders", response_model=OrderListOut, responses={**QUERY_ERRORS, **EXPORTS},
@@ -156,7 +156,7 @@ def list_orders(
     with ctx.db.read() as conn:
         page = hq_lists.list_orders(conn, flt, size, cursor)
     return FastJSON({"orders": [asdict(r) for r in page.rows], "total": page.total,
-                     "next": page.next})
+                     "total_exact": page.total_exact, "next": page.next})
 
 
 @router.get("/stations/{station_id}/days/{day}", response_model=StationDayOut,
@@ -194,8 +194,8 @@ def daily_report(_admin: AdminDep, ctx: CtxDep, date_: Annotated[str, Query(
 def commission_report(_admin: AdminDep, ctx: CtxDep, month: Annotated[str, Query(
         description="YYYY-MM, HQ's month (UTC+8)",
         json_schema_extra=_published(MONTH_PATTERN, False))], format: Format = "json"):
-    """Hand-overs that stand, made in the month, times their batch's `commission_rate`
-    (basis points), rounded half up per batch."""
+    """The month's batches (by their day at HQ): the value of their orders whose hand-over
+    stands, times the batch's `commission_rate` (basis points), rounded half up per batch."""
     year, mon = parse_month(month)
     if format != "json":
         return _export(ctx, format, f"commission-{year:04d}-{mon:02d}",

@@ -35,11 +35,17 @@ BATCH_STATUSES = ("created", "dispatched", "arrived", "closed")
 ORDER_STATUSES = ("pending", "arrived", "picked_up", "returned", "cancelled")
 
 
+# Orders counted at most this far: past it `total` stops there and `total_exact` is False (a
+# count of half a million rows per page view would cost more than the page).
+ORDER_COUNT_CAP = 10_000
+
+
 @dataclass(slots=True)
 class Page(Generic[Row]):
     rows: list[Row]
     total: int
     next: str | None = None
+    total_exact: bool = True
 
 
 @dataclass(slots=True)
@@ -219,7 +225,7 @@ def _order_status_condition(status: str):
     return {
         "cancelled": o.status == "cancelled",
         "picked_up": and_(o.status == "active", o.active_pickup.is_not(None)),
-        "returned": and_(waiting, returned),
+        "returned": and_(waiting, o.order_id.in_(select(r.order_id))),
         "arrived": and_(waiting, ~returned, b.arrived_at.is_not(None)),
         "pending": and_(waiting, ~returned, b.arrived_at.is_(None)),
     }[status]
@@ -259,11 +265,14 @@ def list_orders(conn: Connection, flt: OrderFilter, limit: int,
     rows = _order_rows(conn, found)
     total = -1
     if with_total:
-        count = select(func.count()).select_from(m.orders)
+        matching = select(o.order_id).where(*where).limit(ORDER_COUNT_CAP + 1)
         if flt.status in ("arrived", "pending"):
-            count = count.join(m.batches, b.batch_id == o.batch_id)
-        total = conn.execute(count.where(*where)).scalar_one()
-    return Page(rows, total, encode_cursor([rows[-1].order_id]) if more else None)
+            matching = matching.join(m.batches, b.batch_id == o.batch_id)
+        total = conn.execute(select(func.count()).select_from(matching.subquery())
+                             ).scalar_one()
+    return Page(rows, min(total, ORDER_COUNT_CAP),
+                encode_cursor([rows[-1].order_id]) if more else None,
+                total_exact=total <= ORDER_COUNT_CAP)
 
 
 def _order_rows(conn: Connection, found: list) -> list[OrderRow]:

@@ -12,14 +12,15 @@ over that range, whatever the number of stations. Plain functions, no commit, ty
 - shortages: units reported short or damaged (accepted `item_short` / `item_damaged` events)
   in the day; returns: orders sent back to HQ in the day;
 - closing: the station's own day closing (`day_closed`) and its count discrepancies.
-Commission: hand-overs that stand, made in the month, at their batch's rate (basis points),
-rounded half up per batch; value in batches without a rate is shown as `unrated_value_cents`.
+Commission: the month's batches (by their day at HQ), the value of their orders whose hand-over
+stands (whenever it was made), at the batch's rate (basis points), rounded half up per batch;
+value in batches without a rate is shown as `unrated_value_cents`. A partial hand-over counts
+the whole order's value (the hand-over's lines are not priced here).
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -81,12 +82,6 @@ class StationDay:
 def day_range(day: date) -> tuple[str, str]:
     start = datetime.combine(day, time(), HQ_TZ)
     return iso(start), iso(start + timedelta(days=1))
-
-
-def month_range(year: int, month: int) -> tuple[str, str]:
-    start = datetime(year, month, 1, tzinfo=HQ_TZ)
-    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=HQ_TZ)
-    return iso(start), iso(end)
 
 
 def _stations(conn: Connection, station_id: str | None) -> list:
@@ -193,29 +188,32 @@ def station_day(conn: Connection, station_id: str, day: date) -> StationDay:
 
 
 def commission(conn: Connection, year: int, month: int) -> list[CommissionRow]:
-    """Commission per station for the month, every station (ordered by station_id)."""
-    lo, hi = month_range(year, month)
-    p, o, b = m.pickups.c, m.orders.c, m.batches.c
+    """Commission per station for the month's batches (by their day at HQ), every station
+    (ordered by station_id). Read from the batches' day index and the orders' covering index
+    (ix_orders_batch_figures): no pickup row is touched."""
+    first = date(year, month, 1)
+    after = date(year + month // 12, month % 12 + 1, 1)
+    o, b = m.orders.c, m.batches.c
     rows = {s.station_id: CommissionRow(s.station_id, s.name, f"{year:04d}-{month:02d}")
             for s in _stations(conn, None)}
-    batches: dict[str, set] = defaultdict(set)
-    for station_id, batch_id, rate, n, value in conn.execute(
-            select(p.station_id, o.batch_id, b.commission_rate, func.count(),
-                   func.sum(o.value_cents))
-            .join(m.orders, o.active_pickup == p.id)
-            .join(m.batches, b.batch_id == o.batch_id)
-            .where(p.picked_up_at >= lo, p.picked_up_at < hi, o.status == "active")
-            .group_by(p.station_id, o.batch_id, b.commission_rate)):
+    in_month = and_(b.day >= first.isoformat(), b.day < after.isoformat())
+    for station_id, n in conn.execute(select(b.station_id, func.count()).where(in_month)
+                                      .group_by(b.station_id)):
+        if station_id in rows:
+            rows[station_id].batches = n
+    for station_id, rate, n, value in conn.execute(
+            select(b.station_id, b.commission_rate, func.count(), func.sum(o.value_cents))
+            .join(m.orders, o.batch_id == b.batch_id)
+            .where(in_month, o.status == "active", o.removed == 0,
+                   o.active_pickup.is_not(None))
+            .group_by(b.station_id, b.batch_id, b.commission_rate)):
         row = rows.get(station_id)
         if row is None:
             continue
         value = int(value or 0)
-        batches[station_id].add(batch_id)
         row.orders_picked_up += n
         row.picked_up_value_cents += value
         if rate is None:
             row.unrated_value_cents += value
         row.commission_cents += commission_of(value, rate)
-    for station_id, ids in batches.items():
-        rows[station_id].batches = len(ids)
     return list(rows.values())

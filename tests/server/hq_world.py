@@ -7,7 +7,7 @@ spreadsheet formula).
   up; O3 王五 2580 arrived, 1 unit short; O4 欧阳娜娜 2580 returned. S1 closes day D.
 - B2 (S2, day D, 5 %): P1 2580 picked up; P2 2580 picked up then undone. Closed at the station.
 - B3 (S1, day D+1, no rate): Q1 cancelled by HQ; Q2 pending; Q3 picked up on 1 December
-  00:30 at HQ (30 November 16:30 UTC).
+  00:30 at HQ (30 November 16:30 UTC), in November's commission (the batch's month).
 """
 
 from __future__ import annotations

@@ -43,8 +43,8 @@ def test_wire_rows_and_service_rows_have_the_same_fields():
 def test_batches_by_station_date_status_with_figures_and_paging(any_live_server):
     hq = build_chain(any_live_server).hq
     page = BatchListOut.model_validate(_get(hq, "/api/v1/batches")).model_dump()
-    assert (_ids(page, "batches", "batch_id"), page["total"], page["next"]) == (
-        ["B3", "B1", "B2"], 3, None)  # newest day first, then batch_id
+    assert (_ids(page, "batches", "batch_id"), page["total"], page["next"],
+            page["total_exact"]) == (["B3", "B1", "B2"], 3, None, True)  # newest day first
     b1 = page["batches"][1]
     assert {k: b1[k] for k in ("station_id", "station_name", "day", "status", "commission_rate",
                                "order_count", "picked_up", "returned", "cancelled",
@@ -74,7 +74,7 @@ def test_batches_by_station_date_status_with_figures_and_paging(any_live_server)
 def test_orders_search_filters_masking_and_paging(any_live_server):
     hq = build_chain(any_live_server).hq
     page = OrderListOut.model_validate(_get(hq, "/api/v1/orders")).model_dump()
-    assert page["total"] == 9 and page["next"] is None
+    assert (page["total"], page["total_exact"], page["next"]) == (9, True, None)
     status = {r["order_id"]: r["status"] for r in page["orders"]}
     assert status == {"O1": "picked_up", "O2": "partially_picked_up", "O3": "arrived",
                       "O4": "returned", "P1": "picked_up", "P2": "arrived", "Q1": "cancelled",
@@ -133,3 +133,24 @@ def test_lists_are_for_hq_only(live_server):
                  "/api/v1/orders?format=csv"):
         assert_error(station.request("GET", path), 403, "forbidden")
         assert_error(HQClient(live_server, "nope").request("GET", path), 401, "unauthorized")
+
+
+def test_order_totals_stop_counting_at_the_cap(live_server, monkeypatch):
+    """Past ORDER_COUNT_CAP the total is a lower bound, said so; paging goes on regardless."""
+    from server_stub.services import hq_lists
+    from tests.server_fixtures import HQClient, make_order
+
+    monkeypatch.setattr(hq_lists, "ORDER_COUNT_CAP", 3)  # the server runs in this process
+    hq = HQClient(live_server)
+    hq.create_station("S1")
+    hq.put_batch("B1", "S1", [make_order(f"O{n}") for n in range(5)])
+    page = _get(hq, "/api/v1/orders", limit=2)
+    assert (page["total"], page["total_exact"]) == (3, False)
+    assert _get(hq, "/api/v1/orders", order_id="O1")["total_exact"] is True
+    ids, cursor = [], None
+    while True:
+        page = _get(hq, "/api/v1/orders", limit=2, **({"cursor": cursor} if cursor else {}))
+        ids += _ids(page, "orders", "order_id")
+        if not (cursor := page["next"]):
+            break
+    assert ids == [f"O{n}" for n in range(5)]

@@ -79,13 +79,14 @@ def test_commission_per_station_per_month_from_the_batches_rates(any_live_server
     rows = {r["station_id"]: r for r in nov["stations"]}
     pick = ("batches", "orders_picked_up", "picked_up_value_cents", "commission_cents",
             "unrated_value_cents")
+    # B3's day is 24 November: Q3 counts in November though handed over on 1 December at HQ
     assert {s: tuple(r[k] for k in pick) for s, r in rows.items()} == {
-        "S1": (1, 2, 4380, 438, 0), "S2": (1, 1, 2580, 129, 0), "S3": (0, 0, 0, 0, 0)}
+        "S1": (2, 3, 4380 + 2580, 438, 2580), "S2": (1, 1, 2580, 129, 0),
+        "S3": (0, 0, 0, 0, 0)}
     assert nov["commission_cents"] == 567 and nov["month"] == "2026-11"
-    # Q3 was handed over at 00:30 on 1 December at HQ (16:30 UTC on 30 November)
     dec = {r["station_id"]: r for r in _get(hq, "/api/v1/reports/commission",
                                             month="2026-12").json()["stations"]}
-    assert tuple(dec["S1"][k] for k in pick) == (1, 1, 2580, 0, 2580)
+    assert tuple(dec["S1"][k] for k in pick) == (0, 0, 0, 0, 0)
     for bad in ("2026-13", "2026-1", "26-11", "２０２６-11", ""):
         assert_error(hq.request("GET", "/api/v1/reports/commission", params={"month": bad}),
                      422, "invalid_month")

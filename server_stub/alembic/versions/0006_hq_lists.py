@@ -24,9 +24,12 @@ _INDEXES = (
     ("ix_batches_arrived", "batches", ["arrived_at"]),
     ("ix_orders_station_order", "orders", ["station_id", "order_id"]),
     ("ix_orders_last4", "orders", ["phone_last4", "order_id"]),
-    ("ix_orders_active_pickup", "orders", ["active_pickup"]),
+    ("ix_orders_status_order", "orders", ["status", "order_id"]),
+    # covers the per-batch sums (batch list, commission): read from the index alone
+    ("ix_orders_batch_figures", "orders",
+     ["batch_id", "status", "removed", "active_pickup", "value_cents"]),
     ("ix_pickups_picked_up", "pickups", ["picked_up_at"]),
-    ("ix_events_occurred", "events", ["occurred_at"]),
+    ("ix_events_type_occurred", "events", ["type", "occurred_at"]),
     ("ix_order_returns_returned", "order_returns", ["returned_at"]),
 )
 
