@@ -300,7 +300,8 @@ Index("ix_batches_station_day", batches.c.station_id, batches.c.day, batches.c.b
 Index("ix_batches_arrived", batches.c.arrived_at)
 Index("ix_orders_station_order", orders.c.station_id, orders.c.order_id)
 Index("ix_orders_last4", orders.c.phone_last4, orders.c.order_id)
-Index("ix_orders_status_order", orders.c.status, orders.c.order_id)
+Index("ix_orders_state", orders.c.status, orders.c.active_pickup, orders.c.removed,
+      orders.c.order_id)
 Index("ix_orders_batch_figures", orders.c.batch_id, orders.c.status, orders.c.removed,
       orders.c.active_pickup, orders.c.value_cents)
 Index("ix_pickups_picked_up", pickups.c.picked_up_at)

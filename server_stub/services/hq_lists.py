@@ -6,7 +6,8 @@ exports (services/hq_export.py) and the browser console call the same ones. Each
 opaque cursor for the following page, None on the last one).
 
 Paging is keyset, so a page never skips or repeats a row while others are written:
-- batches: the batch's day at HQ (UTC+8) newest first, then batch_id;
+- batches: the batch's day at HQ (UTC+8) newest first, then batch_id descending (a batch
+  always has a day: the batch PUT sets it, migration 0006 filled it in);
 - orders: order_id.
 Personal data is masked in every row: `phone_masked` (`138****1234`), `customer_masked`
 (`张*`). Pickup tokens and codes are not in the lists (a spreadsheet travels; a code collects
@@ -171,15 +172,14 @@ def list_batches(conn: Connection, flt: BatchFilter, limit: int,
                  cursor: str | None = None, *, with_total: bool = True) -> Page[BatchRow]:
     b, s = m.batches.c, m.stations.c
     where = _batch_where(flt)
-    day = func.coalesce(b.day, "")
     key = decode_cursor(cursor, 2)
     stmt = (select(b.batch_id, b.station_id, s.name, b.day, b.expected_at, b.status,
                    b.dispatched_at, b.arrived_at, b.closed_at, b.station_state,
                    b.commission_rate)
             .join(m.stations, s.station_id == b.station_id)
-            .where(*where).order_by(day.desc(), b.batch_id).limit(limit + 1))
-    if key is not None:
-        stmt = stmt.where(or_(day < key[0], and_(day == key[0], b.batch_id > key[1])))
+            .where(*where).order_by(b.day.desc(), b.batch_id.desc()).limit(limit + 1))
+    if key is not None:  # (day, batch_id) descending: one backward index scan
+        stmt = stmt.where(or_(b.day < key[0], and_(b.day == key[0], b.batch_id < key[1])))
     found = conn.execute(stmt).all()
     more = len(found) > limit
     found = found[:limit]
@@ -266,6 +266,9 @@ def list_orders(conn: Connection, flt: OrderFilter, limit: int,
     total = -1
     if with_total:
         matching = select(o.order_id).where(*where).limit(ORDER_COUNT_CAP + 1)
+        if flt.status == "returned":  # few: counted from the returns, not over every order
+            matching = matching.select_from(m.order_returns.join(
+                m.orders, o.order_id == m.order_returns.c.order_id))
         if flt.status in ("arrived", "pending"):
             matching = matching.join(m.batches, b.batch_id == o.batch_id)
         total = conn.execute(select(func.count()).select_from(matching.subquery())

@@ -44,8 +44,8 @@ def test_batches_by_station_date_status_with_figures_and_paging(any_live_server)
     hq = build_chain(any_live_server).hq
     page = BatchListOut.model_validate(_get(hq, "/api/v1/batches")).model_dump()
     assert (_ids(page, "batches", "batch_id"), page["total"], page["next"],
-            page["total_exact"]) == (["B3", "B1", "B2"], 3, None, True)  # newest day first
-    b1 = page["batches"][1]
+            page["total_exact"]) == (["B3", "B2", "B1"], 3, None, True)  # newest day first
+    b1 = page["batches"][2]
     assert {k: b1[k] for k in ("station_id", "station_name", "day", "status", "commission_rate",
                                "order_count", "picked_up", "returned", "cancelled",
                                "value_cents", "picked_up_value_cents", "commission_cents")} == {
@@ -53,12 +53,12 @@ def test_batches_by_station_date_status_with_figures_and_paging(any_live_server)
         "commission_rate": 1000, "order_count": 4, "picked_up": 2, "returned": 1,
         "cancelled": 0, "value_cents": 1800 + 3 * 2580, "picked_up_value_cents": 1800 + 2580,
         "commission_cents": 438}
-    b2, b3 = page["batches"][2], page["batches"][0]
+    b2, b3 = page["batches"][1], page["batches"][0]
     assert (b2["status"], b2["picked_up"], b2["picked_up_value_cents"], b2["commission_cents"],
             b2["closed_at"] is not None) == ("closed", 1, 2580, 129, True)  # 2580 × 5 % half up
     assert (b3["status"], b3["commission_rate"], b3["cancelled"], b3["value_cents"],
             b3["commission_cents"]) == ("created", None, 1, 2 * 2580, 0)
-    assert _ids(_get(hq, "/api/v1/batches", date=DAY), "batches", "batch_id") == ["B1", "B2"]
+    assert _ids(_get(hq, "/api/v1/batches", date=DAY), "batches", "batch_id") == ["B2", "B1"]
     assert _ids(_get(hq, "/api/v1/batches", station_id="S1"), "batches", "batch_id") == [
         "B3", "B1"]
     for status, expected in (("closed", ["B2"]), ("arrived", ["B1"]), ("created", ["B3"]),
@@ -66,7 +66,7 @@ def test_batches_by_station_date_status_with_figures_and_paging(any_live_server)
         got = _get(hq, "/api/v1/batches", status=status)
         assert (_ids(got, "batches", "batch_id"), got["total"]) == (expected, len(expected))
     assert _get(hq, "/api/v1/batches", station_id="S2", date="2026-11-24")["total"] == 0
-    assert _walk(hq, "/api/v1/batches", "batches", "batch_id", 1) == ["B3", "B1", "B2"]
+    assert _walk(hq, "/api/v1/batches", "batches", "batch_id", 1) == ["B3", "B2", "B1"]
     assert _walk(hq, "/api/v1/batches", "batches", "batch_id", 2, station_id="S1") == [
         "B3", "B1"]
 

@@ -119,7 +119,7 @@ def test_every_list_exports_and_reads_back(any_live_server, fmt):
     assert [r[0] for r in picked[1:]] == ["O1", "O2", "Q3"]
     batches = read(_get(hq, "/api/v1/batches", format=fmt))
     assert list(batches[0]) == columns_of(BatchRow)
-    assert [r[0] for r in batches[1:]] == ["B3", "B1", "B2"]
+    assert [r[0] for r in batches[1:]] == ["B3", "B2", "B1"]
     daily = read(_get(hq, "/api/v1/reports/daily", format=fmt, date=DAY))
     assert list(daily[0]) == columns_of(DayFigures) and len(daily) == 4
     assert daily[3][1] == "'=1+1 三号店"  # a formula-like text is not run by the spreadsheet

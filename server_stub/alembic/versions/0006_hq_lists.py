@@ -24,7 +24,8 @@ _INDEXES = (
     ("ix_batches_arrived", "batches", ["arrived_at"]),
     ("ix_orders_station_order", "orders", ["station_id", "order_id"]),
     ("ix_orders_last4", "orders", ["phone_last4", "order_id"]),
-    ("ix_orders_status_order", "orders", ["status", "order_id"]),
+    # status counts (waiting, returned, cancelled...) from the index alone
+    ("ix_orders_state", "orders", ["status", "active_pickup", "removed", "order_id"]),
     # covers the per-batch sums (batch list, commission): read from the index alone
     ("ix_orders_batch_figures", "orders",
      ["batch_id", "status", "removed", "active_pickup", "value_cents"]),
