@@ -35,9 +35,9 @@ import requests
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from _common import percentile, print_json_last  # noqa: E402
-from _hq_seed import Writer, seed  # noqa: E402
-from server_ingest import start_subprocess_server  # noqa: E402
+from _common import percentile, print_json_last
+from _hq_seed import Writer, seed
+from server_ingest import start_subprocess_server
 
 PG_CONNINFO = "host=127.0.0.1 port=5432 dbname=test user=postgres connect_timeout=3"
 TARGET_MS = 300.0
@@ -98,13 +98,13 @@ def requests_for(chain, rnd: random.Random, n: int) -> dict[str, list[tuple[str,
     """A few dozen requests per endpoint with varied filters."""
     days = [chain.day(d).isoformat() for d in range(chain.days)]
     months = sorted({d[:7] for d in days})
-    station = lambda: chain.station(rnd.randrange(chain.stations))  # noqa: E731
-    batch_f = [lambda: {}, lambda: {"station_id": station()}, lambda: {"date": rnd.choice(days)},
+    station = lambda: chain.station(rnd.randrange(chain.stations))
+    batch_f = [dict, lambda: {"station_id": station()}, lambda: {"date": rnd.choice(days)},
                lambda: {"status": rnd.choice(("created", "dispatched", "arrived", "closed"))},
                lambda: {"station_id": station(), "date": rnd.choice(days)},
                lambda: {"station_id": station(), "status": "arrived"}]
     order_statuses = ("pending", "arrived", "picked_up", "returned", "cancelled")
-    order_f = [lambda: {}, lambda: {"station_id": station()},
+    order_f = [dict, lambda: {"station_id": station()},
                lambda: {"order_id": rnd.choice(chain.order_ids)},
                lambda: {"phone_last4": rnd.choice(chain.last4 or ["1234"])},
                lambda: {"status": rnd.choice(order_statuses)},
