@@ -8,7 +8,7 @@ opaque cursor for the following page, None on the last one).
 Paging is keyset, so a page never skips or repeats a row while others are written:
 - batches: the batch's day at HQ (UTC+8) newest first, then batch_id descending (a batch
   always has a day: the batch PUT sets it, migration 0006 filled it in);
-- orders: order_id.
+- orders: newest first (order_id descending).
 Personal data is masked in every row: `phone_masked` (`138****1234`), `customer_masked`
 (`张*`). Pickup tokens and codes are not in the lists (a spreadsheet travels; a code collects
 goods).
@@ -218,20 +218,28 @@ def _batch_figures(conn: Connection, rows: list[BatchRow]) -> None:
 
 # --- orders ----------------------------------------------------------------------------------
 
-def _order_status_condition(status: str):
+def _order_status_condition(status: str, indexed: bool):
+    """The SQL of an order status. `indexed=False` writes the order's own columns so that no
+    index can serve them (coalesce): the planner then walks the index of the order (order_id)
+    or of a selective filter (station, batch, phone) instead of the status index, which would
+    mean sorting or scanning most orders (SQLite's statistics take `active_pickup IS NULL` for
+    a rare value)."""
     o, b, r = m.orders.c, m.batches.c, m.order_returns.c
+    state = o.status if indexed else func.coalesce(o.status, "")
+    pickup = o.active_pickup if indexed else func.coalesce(o.active_pickup, 0)
+    held = pickup.is_not(None) if indexed else pickup != 0
+    waiting = and_(state == "active", pickup.is_(None) if indexed else pickup == 0)
     returned = exists().where(r.order_id == o.order_id)
-    waiting = and_(o.status == "active", o.active_pickup.is_(None))
     return {
-        "cancelled": o.status == "cancelled",
-        "picked_up": and_(o.status == "active", o.active_pickup.is_not(None)),
+        "cancelled": state == "cancelled",
+        "picked_up": and_(state == "active", held),
         "returned": and_(waiting, o.order_id.in_(select(r.order_id))),
         "arrived": and_(waiting, ~returned, b.arrived_at.is_not(None)),
         "pending": and_(waiting, ~returned, b.arrived_at.is_(None)),
     }[status]
 
 
-def _order_where(flt: OrderFilter) -> list:
+def _order_where(flt: OrderFilter, *, indexed: bool = False) -> list:
     o = m.orders.c
     where = [o.removed == 0]
     if flt.station_id:
@@ -243,39 +251,50 @@ def _order_where(flt: OrderFilter) -> list:
     if flt.batch_id:
         where.append(o.batch_id == flt.batch_id)
     if flt.status:
-        where.append(_order_status_condition(flt.status))
+        where.append(_order_status_condition(flt.status, indexed))
     return where
+
+
+def _selective(flt: OrderFilter) -> bool:
+    return bool(flt.station_id or flt.order_id or flt.phone_last4 or flt.batch_id)
 
 
 def list_orders(conn: Connection, flt: OrderFilter, limit: int,
                 cursor: str | None = None, *, with_total: bool = True) -> Page[OrderRow]:
+    """Newest first (order_id descending)."""
     o, b = m.orders.c, m.batches.c
-    where = _order_where(flt)
     key = decode_cursor(cursor, 1)
     stmt = (select(o.order_id, o.batch_id, o.station_id, b.day, b.arrived_at,
                    o.customer_name, o.phone, o.status, o.value_cents, o.shelf_slot,
                    o.needs_review, o.active_pickup, o.cancelled_at)
             .join(m.batches, b.batch_id == o.batch_id)
-            .where(*where).order_by(o.order_id).limit(limit + 1))
+            .where(*_order_where(flt)).order_by(o.order_id.desc()).limit(limit + 1))
     if key is not None:
-        stmt = stmt.where(o.order_id > key[0])
+        stmt = stmt.where(o.order_id < key[0])
     found = conn.execute(stmt).all()
     more = len(found) > limit
     found = found[:limit]
     rows = _order_rows(conn, found)
-    total = -1
-    if with_total:
-        matching = select(o.order_id).where(*where).limit(ORDER_COUNT_CAP + 1)
-        if flt.status == "returned":  # few: counted from the returns, not over every order
-            matching = matching.select_from(m.order_returns.join(
-                m.orders, o.order_id == m.order_returns.c.order_id))
-        if flt.status in ("arrived", "pending"):
-            matching = matching.join(m.batches, b.batch_id == o.batch_id)
-        total = conn.execute(select(func.count()).select_from(matching.subquery())
-                             ).scalar_one()
+    total = _count_orders(conn, flt) if with_total else -1
     return Page(rows, min(total, ORDER_COUNT_CAP),
                 encode_cursor([rows[-1].order_id]) if more else None,
                 total_exact=total <= ORDER_COUNT_CAP)
+
+
+def _count_orders(conn: Connection, flt: OrderFilter) -> int:
+    """Matching orders, counted up to ORDER_COUNT_CAP + 1. Over the whole chain the status
+    index counts (index only); with a selective filter, or for pending orders (a few batches
+    not arrived), that filter or the batches lead."""
+    o, b = m.orders.c, m.batches.c
+    indexed = not _selective(flt) and flt.status != "pending"
+    matching = select(o.order_id).where(*_order_where(flt, indexed=indexed)).limit(
+        ORDER_COUNT_CAP + 1)
+    if flt.status == "returned":  # few: counted from the returns, not over every order
+        matching = matching.select_from(m.order_returns.join(
+            m.orders, o.order_id == m.order_returns.c.order_id))
+    if flt.status in ("arrived", "pending"):
+        matching = matching.join(m.batches, b.batch_id == o.batch_id)
+    return conn.execute(select(func.count()).select_from(matching.subquery())).scalar_one()
 
 
 def _order_rows(conn: Connection, found: list) -> list[OrderRow]:

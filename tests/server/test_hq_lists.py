@@ -96,11 +96,13 @@ def test_orders_search_filters_masking_and_paging(any_live_server):
             ({"station_id": "S2"}, ["P1", "P2"]), ({"batch_id": "B3"}, ["Q1", "Q2", "Q3"]),
             ({"station_id": "S1", "status": "arrived"}, ["O3"])):
         got = _get(hq, "/api/v1/orders", **flt)
-        assert (_ids(got, "orders", "order_id"), got["total"]) == (expected, len(expected)), flt
+        newest_first = sorted(expected, reverse=True)
+        assert (_ids(got, "orders", "order_id"), got["total"]) == (newest_first,
+                                                                   len(expected)), flt
     assert _walk(hq, "/api/v1/orders", "orders", "order_id", 2) == [
-        "O1", "O2", "O3", "O4", "P1", "P2", "Q1", "Q2", "Q3"]
+        "Q3", "Q2", "Q1", "P2", "P1", "O4", "O3", "O2", "O1"]
     assert _walk(hq, "/api/v1/orders", "orders", "order_id", 1, status="picked_up") == [
-        "O1", "O2", "P1", "Q3"]
+        "Q3", "P1", "O2", "O1"]
 
 
 @pytest.mark.parametrize(("path", "params", "code"), [
@@ -153,4 +155,4 @@ def test_order_totals_stop_counting_at_the_cap(live_server, monkeypatch):
         ids += _ids(page, "orders", "order_id")
         if not (cursor := page["next"]):
             break
-    assert ids == [f"O{n}" for n in range(5)]
+    assert ids == [f"O{n}" for n in reversed(range(5))]

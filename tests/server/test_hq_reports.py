@@ -116,7 +116,7 @@ def test_every_list_exports_and_reads_back(any_live_server, fmt):
         "139****5678", "李*", "partially_picked_up")
     assert str(o2[col["value_cents"]]) == "2580"
     picked = read(_get(hq, "/api/v1/orders", format=fmt, status="picked_up", station_id="S1"))
-    assert [r[0] for r in picked[1:]] == ["O1", "O2", "Q3"]
+    assert [r[0] for r in picked[1:]] == ["Q3", "O2", "O1"]  # newest first
     batches = read(_get(hq, "/api/v1/batches", format=fmt))
     assert list(batches[0]) == columns_of(BatchRow)
     assert [r[0] for r in batches[1:]] == ["B3", "B2", "B1"]
@@ -144,4 +144,4 @@ def test_a_large_export_streams_every_row(live_server):
     r = hq.request("GET", "/api/v1/orders", params={"format": "csv"}, stream=True)
     assert r.status_code == 200 and "content-length" not in r.headers  # streamed
     rows = _csv(type("R", (), {"headers": r.headers, "content": r.raw.read(decode_content=True)}))
-    assert [row[0] for row in rows[1:]] == [f"O{n:05d}" for n in range(2500)]
+    assert [row[0] for row in rows[1:]] == [f"O{n:05d}" for n in reversed(range(2500))]
