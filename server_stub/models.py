@@ -305,5 +305,6 @@ Index("ix_orders_state", orders.c.status, orders.c.active_pickup, orders.c.remov
 Index("ix_orders_batch_figures", orders.c.batch_id, orders.c.status, orders.c.removed,
       orders.c.active_pickup, orders.c.value_cents)
 Index("ix_pickups_picked_up", pickups.c.picked_up_at)
+Index("ix_pickups_station_time", pickups.c.station_id, pickups.c.picked_up_at)
 Index("ix_events_type_occurred", events.c.type, events.c.occurred_at)
 Index("ix_order_returns_returned", order_returns.c.returned_at)

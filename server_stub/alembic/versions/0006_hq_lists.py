@@ -30,6 +30,7 @@ _INDEXES = (
     ("ix_orders_batch_figures", "orders",
      ["batch_id", "status", "removed", "active_pickup", "value_cents"]),
     ("ix_pickups_picked_up", "pickups", ["picked_up_at"]),
+    ("ix_pickups_station_time", "pickups", ["station_id", "picked_up_at"]),
     ("ix_events_type_occurred", "events", ["type", "occurred_at"]),
     ("ix_order_returns_returned", "order_returns", ["returned_at"]),
 )
