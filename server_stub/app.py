@@ -18,6 +18,7 @@ from .notifier import make_notifier
 from .notifier.worker import NoticeWorker
 from .routes import (
     batches,
+    hq,
     imports,
     journal,
     leader,
@@ -74,7 +75,7 @@ def create_app(config: ServerConfig, *, announce_token: bool = True) -> FastAPI:
     # matters on a shop's mobile hotspot. requests asks for it and unpacks it by itself.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     for module in (stations, imports, batches, orders, pickups, sync, meta, leader, review,
-                   notices, journal):
+                   notices, journal, hq):
         app.include_router(module.router)
     console.install(app)  # the HQ console's pages under /console (not in the API schema)
     return app

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from datetime import UTC, datetime, timedelta, timezone
 
 
 def new_pickup_token() -> str:
@@ -52,10 +53,23 @@ def customer_key(phone: str, secret: str) -> str:
 
 
 def name_masked(name: str) -> str:
-    """`王芳` → `王*`, `欧阳娜娜` → `欧**娜`: enough to check, not to dox (as the station masks)."""
+    """`王芳` → `王*`, `欧阳娜娜` → `欧**娜`, `Alice` → `A***e` (the station's rule)."""
     name = (name or "").strip()
     if len(name) <= 1:
         return name
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+# HQ's days and months are China Standard Time (UTC+8, no daylight saving), as CSV import reads
+# a time without an offset.
+HQ_TZ = timezone(timedelta(hours=8))
+
+
+def hq_day(stamp: str) -> str:
+    """The HQ-local date (YYYY-MM-DD) of a stored UTC ISO time."""
+    dt = datetime.fromisoformat(stamp)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(HQ_TZ).date().isoformat()

@@ -404,3 +404,26 @@ journal_entries = Table(
     Index("ix_journal_entries_seq", "station_id", "seq"),
     sqlite_autoincrement=True,
 )
+
+
+# --- HQ's one view of the chain (issue 11; services/hq_lists.py, hq_reports.py) -------------
+# Columns kept by `PUT /api/v1/batches/{id}` so the lists filter and sum with an index instead
+# of a scan: the batch's day at HQ (UTC+8 date of expected_at, else of its creation) and its
+# commission rate; the order's ordered value and the last 4 digits of its phone.
+batches.append_column(Column("day", Text))
+batches.append_column(Column("commission_rate", Integer))  # basis points (1000 = 10 %)
+orders.append_column(Column("phone_last4", Text, nullable=False, server_default=text("''")))
+orders.append_column(Column("value_cents", BigInteger, nullable=False, server_default=text("0")))
+Index("ix_batches_day", batches.c.day, batches.c.batch_id)
+Index("ix_batches_station_day", batches.c.station_id, batches.c.day, batches.c.batch_id)
+Index("ix_batches_arrived", batches.c.arrived_at)
+Index("ix_orders_station_order", orders.c.station_id, orders.c.order_id)
+Index("ix_orders_last4", orders.c.phone_last4, orders.c.order_id)
+Index("ix_orders_state", orders.c.status, orders.c.active_pickup, orders.c.removed,
+      orders.c.order_id)
+Index("ix_orders_batch_figures", orders.c.batch_id, orders.c.status, orders.c.removed,
+      orders.c.active_pickup, orders.c.value_cents)
+Index("ix_pickups_picked_up", pickups.c.picked_up_at)
+Index("ix_pickups_station_time", pickups.c.station_id, pickups.c.picked_up_at)
+Index("ix_events_type_occurred", events.c.type, events.c.occurred_at)
+Index("ix_order_returns_returned", order_returns.c.returned_at)

@@ -102,6 +102,9 @@ class BatchIn(Loose):
     station_id: Ident
     expected_at: Time | None = None
     orders: Annotated[list[OrderIn], Field(max_length=50_000)]
+    commission_rate: Annotated[StrictInt, Field(
+        ge=0, le=10_000, description="the leader's commission on this batch's picked-up value, "
+        "in basis points (1000 = 10 %); absent keeps the stored rate, null clears it")] | None = None
 
 
 class CancelIn(Loose):

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from .. import models as m
 from ..db import iso, now_iso
 from ..errors import Conflict, conflict, invalid, not_found
-from ..identifiers import new_pickup_code, new_pickup_token, token_sha256
+from ..identifiers import hq_day, new_pickup_code, new_pickup_token, phone_last4, token_sha256
 from ..schemas import BatchIn
 from . import chunked
 
@@ -63,7 +63,7 @@ def put_batch(conn: Connection, batch_id: str, body: BatchIn) -> dict:
             m.stations.c.station_id == station_id)).first() is None:
         raise invalid(f"station {station_id} is not registered", "unknown_station")
     b = m.batches.c
-    batch = conn.execute(select(b.station_id).where(b.batch_id == batch_id)).first()
+    batch = conn.execute(select(b.station_id, b.created_at).where(b.batch_id == batch_id)).first()
     if batch is not None and batch.station_id != station_id:
         raise conflict(f"batch {batch_id} belongs to station {batch.station_id}")
 
@@ -118,24 +118,28 @@ def put_batch(conn: Connection, batch_id: str, body: BatchIn) -> dict:
             taken.add(codes[order.order_id])
 
     expected = iso(body.expected_at) if body.expected_at else None
+    hq = {"day": hq_day(expected or (batch.created_at if batch else now))}  # issue 11
+    if batch is None or "commission_rate" in body.model_fields_set:
+        hq["commission_rate"] = body.commission_rate
     if batch is None:
         conn.execute(insert(m.batches).values(
             batch_id=batch_id, station_id=station_id, expected_at=expected, status="created",
-            created_at=now, updated_at=now))
+            created_at=now, updated_at=now, **hq))
     else:
         conn.execute(update(m.batches).where(b.batch_id == batch_id)
-                     .values(expected_at=expected, updated_at=now))
+                     .values(expected_at=expected, updated_at=now, **hq))
 
     rows = [{
         "order_id": order.order_id, "batch_id": batch_id, "station_id": station_id,
         "position": pos, "customer_name": order.customer_name, "phone": order.phone,
         "pickup_token": tokens[order.order_id], "token_sha256": hashes[order.order_id],
         "pickup_code": codes[order.order_id], "shelf_slot": order.shelf_slot,
-        "updated_at": now,
+        "updated_at": now, "phone_last4": phone_last4(order.phone),
+        "value_cents": sum(it.qty * it.unit_price_cents for it in order.items),
     } for pos, order in enumerate(body.orders)]
     new_rows = [r for r in rows if r["order_id"] not in existing]
     upd_cols = ("position", "customer_name", "phone", "pickup_token", "token_sha256",
-                "pickup_code", "shelf_slot", "updated_at")
+                "pickup_code", "shelf_slot", "updated_at", "phone_last4", "value_cents")
     old_rows = [{"p_order_id": r["order_id"], **{"p_" + k: r[k] for k in upd_cols}}
                 for r in rows if r["order_id"] in existing]
     if old_rows:

@@ -121,6 +121,7 @@ def test_every_command_speaks_the_language_asked_for(capsys, station, data_dir, 
            "--out", str(tmp_path / "out.csv"))
     r.both(lang, "day-summary")
     r.both(lang, "check-store")
+    r.both(lang, "journal", "verify")
     r.both(lang, "backup")
     r.both(lang, "restore", str(tmp_path / "missing.sqlite3"))
     r.both(lang, "serial-ports")

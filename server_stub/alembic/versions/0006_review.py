@@ -1,7 +1,7 @@
 """HQ's needs-review queue (issue 11): hand-overs after a cancel, double redemptions, shelf-count
 discrepancies, returns; each resolved with a note.
 
-Revision ID: 0007
+Revision ID: 0006
 Revises: 0005
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
