@@ -91,7 +91,9 @@ def test_slow_answers_and_timeouts(live_server, station, proxy):
     late = engine.run_round()
     assert not late.ok and late.pending_events == 3
     import time
-    time.sleep(1.0)  # the slow request reaches the server meanwhile
+    deadline = time.monotonic() + 15  # the slow request reaches the server meanwhile
+    while len(server_events(live_server)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
     # the retry itself is not what is timed here: a patient client (a busy CI machine may take
     # more than 0.4 s for a whole round), so only the slow answers above time out
     engine.client.timeout = (engine.client.timeout[0], 10.0)
