@@ -9,9 +9,6 @@ over a fresh data folder with demo data, opens Settings and grabs the dialog on 
 
 from __future__ import annotations
 
-import argparse
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,27 +57,7 @@ def shoot(out: Path, lang: str) -> None:
     window.close()
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("out", type=Path)
-    ap.add_argument("--lang", default="zh_CN")
-    ap.add_argument("--size", default="1366x768")
-    args = ap.parse_args()
-    if os.environ.get("PICKUP_SHOT_CHILD"):
-        shoot(args.out, args.lang)
-        return 0
-    w, h = args.size.split("x")
-    display = ":97"
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{w}x{h}x24", "-nolisten", "tcp"])
-    try:
-        time.sleep(1.0)
-        env = {**os.environ, "DISPLAY": display, "PICKUP_SHOT_CHILD": "1"}
-        env.pop("QT_QPA_PLATFORM", None)
-        return subprocess.call([sys.executable, __file__, *sys.argv[1:]], env=env)
-    finally:
-        xvfb.terminate()
-        xvfb.wait()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from scripts.xvfb_child import main
+
+    sys.exit(main(__file__, shoot, ":97"))
