@@ -89,6 +89,7 @@ orders = Table(
     Column("token_sha256", Text, nullable=False, unique=True),
     Column("pickup_code", Text, nullable=False),
     Column("shelf_slot", Text),
+    Column("station_slot", Text),  # where the station put it at sign-off (slots_assigned)
     Column("status", Text, nullable=False, server_default=text("'active'")),
     Column("cancel_reason", Text),
     Column("cancelled_at", Text),

@@ -3,8 +3,10 @@
 Everything counts as received unless listed as short (缺货) or damaged (破损). Signing off
 marks the batch arrived, records shortages on the order items, gives the orders their shelf
 slots (core/shelves.py) and queues `arrival_checked` plus one `item_short` / `item_damaged`
-event per line, all in one transaction. Receiving by product (the pick list, the shortfall
-assigned to orders by a rule, corrections after sign-off) is in core/receiving.py.
+event per line, all in one transaction; `slots_assigned` (just before `arrival_checked`) tells
+HQ which slot each order is in, for the customer's "ready for pickup" notice. Receiving by
+product (the pick list, the shortfall assigned to orders by a rule, corrections after sign-off)
+is in core/receiving.py.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from pickup_station.core.timezone import local_text, station_tz
 from pickup_station.errors import Refused
 from pickup_station.store.db import Store, iso, utcnow
 from pickup_station.store.models import Batch, BatchReceipt, Order, OrderItem
+
+SLOTS_PER_EVENT = 2000  # orders per `slots_assigned` (the wire allows event_data.MAX_SLOT_LINES)
 
 
 @dataclass
@@ -105,9 +109,22 @@ def sign_off(store: Store, batch_id: str, operator_id: str,
                 s.merge(BatchReceipt(batch_id=batch_id, sku=p["sku"], name=p["name"],
                                      expected=p["expected"], received=p["received"],
                                      rule=by_product.get("rule"), updated_at=now))
+        _record_slots(s, batch_id, now)
         record_event(s, "arrival_checked", data, batch_id=batch_id, occurred_at=now)
     return ArrivalResult(batch_id, n_orders, counted["short"], counted["damaged"], now,
                          len(slots.slots))
+
+
+def _record_slots(s: Session, batch_id: str, now: str) -> None:
+    """`slots_assigned` (before `arrival_checked`, so HQ knows the slots when it tells the
+    customers their goods are ready): each order of the batch with its slot text."""
+    rows = s.execute(select(Order.order_id, Order.shelf_slot).where(
+        Order.batch_id == batch_id, Order.shelf_slot.is_not(None))
+        .order_by(Order.order_id)).all()
+    for start in range(0, len(rows), SLOTS_PER_EVENT):
+        lines = [{"order_id": oid, "slot": slot}
+                 for oid, slot in rows[start:start + SLOTS_PER_EVENT]]
+        record_event(s, "slots_assigned", {"lines": lines}, batch_id=batch_id, occurred_at=now)
 
 
 def _apply_issues(s: Session, batch_id: str, issues: list[ArrivalIssue], operator_id: str):

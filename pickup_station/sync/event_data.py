@@ -181,7 +181,31 @@ class DayClosedData(Data):
         return self
 
 
+MAX_SLOT_LINES = 2000  # orders per `slots_assigned` event (a big batch sends several)
+SlotText = Annotated[StrictStr, Field(min_length=1, max_length=100)]  # `A-1-03 / R-2-01`
+
+
+class SlotLine(Data):
+    order_id: OrderId
+    slot: SlotText
+
+
+class SlotsAssignedData(Data):
+    """`slots_assigned`: where the station put orders of a batch at sign-off (its own shelf
+    slots, which HQ's "ready" notice tells the customer). Sent just before `arrival_checked`;
+    several events for a batch of more than MAX_SLOT_LINES orders. Applying it twice gives the
+    same result."""
+
+    lines: Annotated[list[SlotLine], Field(min_length=1, max_length=MAX_SLOT_LINES)]
+
+    @model_validator(mode="after")
+    def _once(self) -> Self:
+        _unique([ln.order_id for ln in self.lines], "order_id")
+        return self
+
+
 LEADER_EVENT_DATA: dict[str, type[BaseModel]] = {
+    "slots_assigned": SlotsAssignedData,
     "arrival_corrected": ArrivalCorrectedData,
     "reminder_requested": ReminderRequestedData,
     "order_returned": OrderReturnedData,

@@ -49,14 +49,20 @@ class Notifier(Protocol):
 
 
 def build_body(row, *, send_phone: bool) -> dict:
-    """The webhook body of a notice row joined with its order's name and phone."""
+    """The webhook body of a notice row joined with its order's name, phone and the slot its
+    station gave it (`slots_assigned`; it wins over the manifest's slot written in the content
+    when it arrived later than the notice was written; a station's reminder names its own)."""
     phone = row.phone or ""
     customer = {"name": row.customer_name, "phone_masked": phone_masked(phone)}
     if send_phone:
         customer["phone"] = phone
+    content = json.loads(row.content)
+    station_slot = getattr(row, "station_slot", None)
+    if station_slot and row.kind != "reminder":
+        content["shelf_slot"] = station_slot
     return {"idempotency_key": row.idempotency_key, "notice_id": row.id, "kind": row.kind,
             "created_at": row.created_at, "order_id": row.order_id, "batch_id": row.batch_id,
-            "customer": customer, **json.loads(row.content)}
+            "customer": customer, **content}
 
 
 def masked_line(notice: Outgoing) -> str:

@@ -170,7 +170,7 @@ class NoticeWorker:
             if not ids:
                 return []
             conn.execute(update(m.notices).where(n.id.in_(ids)).values(lease_until=lease))
-            rows = conn.execute(select(m.notices, o.customer_name, o.phone)
+            rows = conn.execute(select(m.notices, o.customer_name, o.phone, o.station_slot)
                                 .outerjoin(m.orders, o.order_id == n.order_id)
                                 .where(n.id.in_(ids)).order_by(n.id)).all()
         send_phone = self.config.notify_send_phone

@@ -8,6 +8,7 @@ writes in the push's transaction. No import of events.py (the services have no c
 push session is seen through the `Push` protocol.
 These events are few (a handful per batch and day): plain statements, one event at a time.
 
+- `slots_assigned`: the slot each order of a batch was given at the station's sign-off.
 - `arrival_checked`: the sign-off (first one stands); by product: the counts per product.
 - `arrival_corrected`: a product's received count and its lines' short quantities
   (absolute: the correction that occurred last wins, whatever the order they arrive in).
@@ -23,7 +24,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from .. import models as m
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
         DayClosedData,
         OrderReturnedData,
         ReminderRequestedData,
+        SlotsAssignedData,
     )
 
     from ..schemas import EventIn
@@ -133,6 +135,27 @@ def arrival_checked(session: Push, event: EventIn, data: ArrivalData) -> None:
             for p in data.received or [] if p.sku not in known]
     if rows:
         session.conn.execute(m.batch_receipts.insert(), rows)
+
+
+def slots_assigned(session: Push, event: EventIn, data: SlotsAssignedData) -> None:
+    """`orders.station_slot` of the batch's orders (all listed orders must be in the batch)."""
+    batch = _batch(session, event)
+    o = m.orders.c
+    ids = [ln.order_id for ln in data.lines]
+    found: set[str] = set()
+    for start in range(0, len(ids), 900):
+        found.update(session.conn.execute(select(o.order_id).where(
+            o.order_id.in_(ids[start:start + 900]), o.batch_id == batch.batch_id))
+            .scalars())
+    missing = [oid for oid in ids if oid not in found]
+    if missing:
+        raise Refused("invalid_event", {
+            "message": f"{len(missing)} order(s) not in batch {batch.batch_id}",
+            "order_ids": missing[:20]})
+    session.conn.execute(
+        update(m.orders).where(o.order_id == bindparam("oid"))
+        .values(station_slot=bindparam("slot")),
+        [{"oid": ln.order_id, "slot": ln.slot} for ln in data.lines])
 
 
 def arrival_corrected(session: Push, event: EventIn, data: ArrivalCorrectedData) -> None:
@@ -257,6 +280,7 @@ def day_closed(session: Push, event: EventIn, data: DayClosedData) -> None:
 
 
 HANDLERS: dict[str, Callable] = {
+    "slots_assigned": slots_assigned,
     "arrival_checked": arrival_checked,
     "arrival_corrected": arrival_corrected,
     "order_returned": order_returned,

@@ -24,7 +24,7 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import and_, exists, literal, select
+from sqlalchemy import and_, exists, func, literal, select
 from sqlalchemy.engine import Connection
 
 from .. import models as m
@@ -134,7 +134,8 @@ class Outbox:
         ids = sorted(set(order_ids))
         for part in chunked(ids):
             for row in self.conn.execute(
-                    select(o.order_id, o.batch_id, o.station_id, o.pickup_code, o.shelf_slot,
+                    select(o.order_id, o.batch_id, o.station_id, o.pickup_code,
+                           func.coalesce(o.station_slot, o.shelf_slot).label("shelf_slot"),
                            o.status, o.removed, o.active_pickup, o.cancel_reason,
                            o.cancelled_at, b.arrived_at, s.name, s.address,
                            r.order_id.label("returned"))

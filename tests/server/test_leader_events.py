@@ -309,9 +309,11 @@ def test_hq_lists_reminders_and_day_closings(any_world):
     w.s2.push([event("reminder_requested", order_id="P1", batch_id="B2", data={})])
     page = w.hq.request("GET", "/api/v1/reminders",
                         params={"station_id": "S1", "limit": "2"}).json()
-    assert [(r["order_id"], r["shelf_slot"], r["days_waiting"], r["requested_at"],
-             r["notified_at"]) for r in page["reminders"]] == [
-        ("O1", "A-1-01", 2.0, T1, None), ("O2", "A-1-02", 2.0, T1, None)]
+    assert [(r["order_id"], r["shelf_slot"], r["days_waiting"], r["requested_at"])
+            for r in page["reminders"]] == [("O1", "A-1-01", 2.0, T1), ("O2", "A-1-02", 2.0, T1)]
+    # the server's notifier may have told the customer already (it runs in the background)
+    assert all(r["notified_at"] is None or r["notified_at"] >= r["received_at"]
+               for r in page["reminders"])
     assert page["has_more"] is True
     rest = w.hq.request("GET", "/api/v1/reminders",
                         params={"station_id": "S1", "after": page["next_after"]}).json()

@@ -334,3 +334,47 @@ def test_two_servers_on_one_database_do_not_send_a_notice_twice(two_servers):
     finally:
         rx.close()
     assert len(rx.unique) == 300 and max(rx.arrivals.values()) == 1
+
+
+def slots(lines, batch="B1"):
+    return event("slots_assigned", batch_id=batch,
+                 data={"lines": [{"order_id": o, "slot": s} for o, s in lines]})
+
+
+def test_ready_notices_carry_the_slot_the_station_gave_at_sign_off(start_server):
+    accepting = threading.Event()  # the receiver is down until every push is in
+    rx = LoopbackReceiver(SECRET, lambda key, n: 200 if accepting.is_set() else 503)
+    try:
+        server = start_server(notify_webhook_url=rx.url, notify_webhook_secret=SECRET, **FAST)
+        hq = HQClient(server)
+        token = hq.create_station("S1", "一号店", address="幸福路 1 号")
+        # HQ's manifest suggests slots; the station puts the goods where it has room
+        hq.put_batch("B1", "S1", [make_order("O1", shelf_slot="HQ-1"),
+                                  make_order("O2", shelf_slot="HQ-2"), make_order("O3")])
+        hq.put_batch("B2", "S1", [make_order("O4", shelf_slot="HQ-4")])
+        st = StationClient(server, token)
+        given = slots([("O1", "A-1-03 / R-2-01"), ("O2", "A-1-04")])
+        results = st.push([given, short("O3", "SKU-1", 2), arrival()])
+        assert [r["status"] for r in results] == ["accepted"] * 3
+        # a slot list naming an order of another batch is refused whole
+        bad = st.push([slots([("O3", "A-1-05"), ("O4", "A-1-06")])])[0]
+        assert (bad["status"], bad["reason"]) == ("rejected", "invalid_event")
+        # B2: the sign-off came in a push before its slots (a split upload); the notice
+        # written at the sign-off still reaches the customer with the station's slot
+        st.push([arrival("B2")])
+        listed = notices(hq)
+        by = {n["order_id"]: n for n in listed}
+        assert by["O1"]["content"]["shelf_slot"] == "A-1-03 / R-2-01"
+        assert by["O2"]["content"]["shelf_slot"] == "A-1-04"
+        assert by["O3"]["kind"] == "short" and by["O3"]["content"]["shelf_slot"] is None
+        assert by["O4"]["content"]["shelf_slot"] == "HQ-4"
+        assert st.push([slots([("O4", "B-2-01")], batch="B2")])[0]["status"] == "accepted"
+        assert st.push([given])[0]["status"] == "duplicate"
+        accepting.set()
+        assert rx.wait_for(4, timeout=30)
+    finally:
+        rx.close()
+    sent = {b["order_id"]: b for b in rx.unique.values()}
+    assert {o: (b["kind"], b["shelf_slot"]) for o, b in sent.items()} == {
+        "O1": ("ready", "A-1-03 / R-2-01"), "O2": ("ready", "A-1-04"),
+        "O3": ("short", None), "O4": ("ready", "B-2-01")}

@@ -88,8 +88,11 @@ def test_slow_answers_and_timeouts(live_server, station, proxy):
 
     # a push whose answer comes too late: the server still gets it (later); retried → duplicate
     proxy.plan("/sync/push", "slow:0.8")
-    late = engine.run_round()
-    assert not late.ok and late.pending_events == 3
+    for _ in range(10):  # on a busy machine the round's pull may time out before the push
+        late = engine.run_round()
+        assert not late.ok and late.pending_events == 3
+        if late.pulled.pages:  # the pull went through: the push was the one that timed out
+            break
     import time
     deadline = time.monotonic() + 15  # the slow request reaches the server meanwhile
     while len(server_events(live_server)) < 3 and time.monotonic() < deadline:

@@ -166,3 +166,28 @@ def test_leader_day_reaches_hq_batch_view(any_live_server, station):
     assert hq.get_batch("B1") == before
     assert len(_server_rows(any_live_server, "SELECT 1 FROM reminder_requests")) == 1
     assert len(_server_rows(any_live_server, "SELECT 1 FROM day_closings")) == 1
+
+
+def test_the_slots_given_at_sign_off_reach_hq_and_the_ready_notices(any_live_server, station):
+    from pickup_station.store.models import Order
+    hq = HQClient(any_live_server)
+    token = _seed(hq)
+    engine = new_engine(station, any_live_server.url, token)
+    _sync(engine)
+    receiving.sign_off_received(station, "B1", "leader",
+                                receiving.preview(station, "B1", {"FRU-1": 6}))
+    with station.reader() as s:
+        local = dict(s.query(Order.order_id, Order.shelf_slot).all())
+    assert all(local.values()) and len(set(local.values())) >= 2
+    with station.reader() as s:  # the slots travel just before the sign-off itself
+        types = [t for (t,) in s.execute(text(
+            "SELECT type FROM outbox WHERE batch_id = 'B1' ORDER BY seq")).all()]
+    assert types.index("slots_assigned") < types.index("arrival_checked")
+    _sync(engine)
+    assert dict(_server_rows(any_live_server,
+                             "SELECT order_id, station_slot FROM orders")) == local
+    r = hq.request("GET", "/api/v1/notices", params={"limit": 100})
+    assert r.status_code == 200, r.text
+    told = {n["order_id"]: (n["kind"], n["content"]["shelf_slot"]) for n in r.json()["notices"]}
+    assert told == {"O1": ("ready", local["O1"]), "O2": ("ready", local["O2"]),
+                    "O3": ("short", local["O3"]), "O4": ("ready", local["O4"])}

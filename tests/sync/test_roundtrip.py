@@ -52,11 +52,11 @@ def test_full_round_trip_with_offline_handover(any_live_server, station):
     handed = Counter(station).hand_over([OrderChoice("B1-O0")], "leader", proxy_name="邻居")
     offline = new_engine(station, DEAD_URL, token, retries=0).run_round()
     assert not offline.ok and isinstance(offline.error, SyncOffline)
-    assert offline.pending_events == 2  # arrival_checked + pickup_confirmed wait
+    assert offline.pending_events == 3  # slots_assigned + arrival_checked + pickup_confirmed
 
     back = engine.run_round()
     assert back.ok, back.error
-    assert back.pushed.accepted == 2 and back.pending_events == 0
+    assert back.pushed.accepted == 3 and back.pending_events == 0
     batch = hq.get_batch("B1")
     o0 = next(o for o in batch["orders"] if o["order_id"] == "B1-O0")
     assert o0["status"] == "picked_up"

@@ -149,3 +149,30 @@ def ops_model():
     from pickup_station.store.models import Operator
 
     return Operator
+
+
+def test_the_sign_off_tells_hq_each_orders_slot_in_wire_valid_events(store, monkeypatch):
+    import json
+
+    from pickup_station.store.models import OutboxEvent
+    from pickup_station.sync.event_data import MAX_SLOT_LINES, SlotsAssignedData
+    assert arrival.SLOTS_PER_EVENT <= MAX_SLOT_LINES
+    monkeypatch.setattr(arrival, "SLOTS_PER_EVENT", 2)  # a "big" batch: several events
+    load(store, "B1", [order("O1", "13800001111", APPLE), order("O2", "13800001111", RICE),
+                       order("O3", "13900002222", APPLE, MILK, SHRIMP),
+                       order("O4", "13700003333", MILK), order("O5", "13600004444", APPLE)])
+    arrival.sign_off(store, "B1", "leader", [arrival.ArrivalIssue("O5", APPLE["sku"],
+                                                                  APPLE["qty"])])
+    with store.reader() as s:
+        rows = s.execute(select(OutboxEvent.type, OutboxEvent.payload)
+                         .order_by(OutboxEvent.seq)).all()
+    types = [t for t, _p in rows]
+    assert types[-3:] == ["slots_assigned", "slots_assigned", "arrival_checked"]
+    sent = {}
+    for t, payload in rows:
+        if t == "slots_assigned":
+            data = SlotsAssignedData.model_validate(json.loads(payload))
+            sent.update((ln.order_id, ln.slot) for ln in data.lines)
+    # every order with goods on the shelf, with the slot the counter shows (O5 got nothing)
+    assert sent == {o: slot_of(store, o) for o in ("O1", "O2", "O3", "O4")}
+    assert sent["O3"] == "A-1-02 / R-1-01 / Z-1-01"
