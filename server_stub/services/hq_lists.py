@@ -268,7 +268,8 @@ def list_orders(conn: Connection, flt: OrderFilter, limit: int,
     # the fast ones); SQLite's do not: there the page walks the order_id or filter index
     indexed = conn.dialect.name != "sqlite"
     stmt = (select(o.order_id, o.batch_id, o.station_id, b.day, b.arrived_at,
-                   o.customer_name, o.phone, o.status, o.value_cents, o.shelf_slot,
+                   o.customer_name, o.phone, o.status, o.value_cents,
+                   func.coalesce(o.station_slot, o.shelf_slot).label("shelf_slot"),
                    o.needs_review, o.active_pickup, o.cancelled_at)
             .join(m.batches, b.batch_id == o.batch_id)
             .where(*_order_where(flt, indexed=indexed)).order_by(o.order_id.desc())

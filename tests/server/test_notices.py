@@ -368,6 +368,9 @@ def test_ready_notices_carry_the_slot_the_station_gave_at_sign_off(start_server)
         assert by["O2"]["content"]["shelf_slot"] == "A-1-04"
         assert by["O3"]["kind"] == "short" and by["O3"]["content"]["shelf_slot"] is None
         assert by["O4"]["content"]["shelf_slot"] == "HQ-4"
+        listed_orders = hq.request("GET", "/api/v1/orders", params={"station_id": "S1"}).json()
+        assert {o["order_id"]: o["shelf_slot"] for o in listed_orders["orders"]} == {
+            "O1": "A-1-03 / R-2-01", "O2": "A-1-04", "O3": None, "O4": "HQ-4"}
         assert st.push([slots([("O4", "B-2-01")], batch="B2")])[0]["status"] == "accepted"
         assert st.push([given])[0]["status"] == "duplicate"
         accepting.set()
