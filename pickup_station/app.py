@@ -167,8 +167,9 @@ def load_translations(app, lang: str) -> list:
 
 
 def build_services(paths: Paths, settings, lang: str, demo_sheet=None):
-    """Everything the window needs, built from settings. Qt must already be running."""
-    escpos_cache.prepare()  # before the print queue imports escpos: no temp folder per start
+    """Everything the window needs, built from settings. Qt must already be running.
+    The sounds are not looked for yet and the print queue has not loaded its printing
+    machinery: `after_first_paint` does both (the window's first paint waits for neither)."""
     from pickup_station.core.counter import Counter
     from pickup_station.store.db import Store
     from pickup_station.ui.print_queue import PrintQueue
@@ -179,7 +180,8 @@ def build_services(paths: Paths, settings, lang: str, demo_sheet=None):
     store = Store.in_dir(paths.data_dir)
     tasks = Tasks()
     services = Services(store=store, settings=settings, paths=paths, counter=Counter(store),
-                        tasks=tasks, sounds=Sounds(settings.sounds), demo_sheet=demo_sheet,
+                        tasks=tasks, sounds=Sounds(settings.sounds, later=True),
+                        demo_sheet=demo_sheet,
                         lang=lang, printer=PrintQueue(store, lambda: settings, lang=lang))
     if settings.paired:
         from pickup_station.ui.sync_controller import SyncController
@@ -194,6 +196,33 @@ def attach_hardware(window, services) -> None:
     window.apply_scanner_settings()
     if settings.camera.enabled:
         window.apply_camera_settings()
+
+
+def start_printing(services) -> None:
+    """The print queue loads its printing machinery (python-escpos) on its own thread now, so
+    the first receipt does not wait for it; escpos's cache is set up first (escpos_cache)."""
+    escpos_cache.prepare()  # before the print queue imports escpos: no temp folder per start
+    warm_up = getattr(services.printer, "warm_up", None)
+    if warm_up is not None:
+        warm_up()
+
+
+def start_sounds(window, services) -> None:
+    services.sounds.load()  # Qt Multimedia and the audio back-end start here
+    window.say_if_no_audio()
+
+
+def after_first_paint(window, services) -> list:
+    """What the counter does not need for its first paint, in the order `open_window` runs it
+    (one step per turn of the event loop, so a key pressed meanwhile is not kept waiting):
+    scanners and camera, sounds, printing, backups, sync."""
+    from pickup_station.ui.backup_timer import BackupTimer
+
+    def backups() -> None:
+        window.backup_timer = BackupTimer(services.store, services.tasks, window)
+
+    return [lambda: attach_hardware(window, services), lambda: start_sounds(window, services),
+            backups, lambda: services.sync.start(), lambda: start_printing(services)]
 
 
 def _demo_dir(args) -> str | None:
@@ -284,10 +313,12 @@ def main(argv: list[str] | None = None) -> int:
         if demo is not None:
             demo.stop()
         return 1
-    from pickup_station.ui.wizard.first_start import first_start, open_first_start
+    from pickup_station.ui.wizard.needed import first_start
 
     scripted = bool(args.screenshot or args.scan)
     if not scripted and first_start(config_existed, settings, services.store):
+        from pickup_station.ui.wizard.first_start import open_first_start
+
         log.info("first start: the set-up wizard opens")
         app.setQuitOnLastWindowClosed(False)  # between the wizard and the window
         wizard = open_first_start(services, lambda new: _switch_language(app, new))
@@ -323,31 +354,45 @@ def _after_wizard(app, args, services, wizard) -> None:
 
 
 def open_window(args, services, notice=None):
-    """The counter window, its hardware, backups and sync; the scan field takes the focus."""
+    """The counter window; the scan field takes the focus. Once the window is painted with the
+    scan field focused (usable), the start-up time is logged and `after_first_paint` runs."""
     from PySide6.QtCore import QTimer
 
+    from pickup_station.ui.first_paint import FirstPaint
     from pickup_station.ui.main_window import MainWindow
 
     lang = services.lang
     window = MainWindow(services)
-    attach_hardware(window, services)
     _show(window)
-    log.info("window shown after %.3f s", time.perf_counter() - T0)
-    settle_runtime()
-    from pickup_station.ui.backup_timer import BackupTimer
-
-    window.backup_timer = BackupTimer(services.store, services.tasks, window)
-    if notice is not None:  # the settings file was broken: say once what was used
-        QTimer.singleShot(0, lambda: _notice(window, notice.message(lang), lang))
-    if services.sync is not None:
-        services.sync.start()
-    for text in args.scan:
-        QTimer.singleShot(300, lambda t=text: window.submit_scan(t))
-    if args.screenshot:
-        def shoot():
-            window.grab().save(args.screenshot)
-            window.close()
-        QTimer.singleShot(2500, shoot)
     window.activateWindow()
     QTimer.singleShot(0, window.counter_view.focus_scan)
+    steps = after_first_paint(window, services)
+
+    def run_steps() -> None:
+        if steps and window.isVisible():  # (a window closed at once starts nothing more)
+            steps.pop(0)()
+            QTimer.singleShot(0, run_steps)
+        else:  # what start-up made lives as long as the app
+            settle_runtime()
+
+    def usable(focus: str) -> None:
+        took = window.first_paint.at - T0
+        if focus == "field":
+            log.info("window shown after %.3f s", took)
+        elif focus == "dialog":  # e.g. a new store's leader must change the default PIN first
+            log.info("window shown after %.3f s (a dialog of the window has the focus)", took)
+        else:
+            log.info("window shown after %.3f s (the scan field did not get the focus)", took)
+        QTimer.singleShot(0, run_steps)
+        if notice is not None:  # the settings file was broken: say once what was used
+            QTimer.singleShot(0, lambda: _notice(window, notice.message(lang), lang))
+        for text in args.scan:
+            QTimer.singleShot(300, lambda t=text: window.submit_scan(t))
+        if args.screenshot:
+            def shoot():
+                window.grab().save(args.screenshot)
+                window.close()
+            QTimer.singleShot(2500, shoot)
+
+    window.first_paint = FirstPaint(window, window.scan_input, usable)
     return window

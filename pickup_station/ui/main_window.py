@@ -229,6 +229,11 @@ class MainWindow(QMainWindow):
         printer.statusChanged.connect(self.printer_status.setText)
         if printer.status_text():
             self.printer_status.setText(printer.status_text())
+        self.say_if_no_audio()
+
+    def say_if_no_audio(self) -> None:
+        """Sounds are on but there is no audio output: said once in the status bar (the app
+        calls this again after loading the sounds once the window is up)."""
         if self.sv.sounds.enabled and self.sv.sounds.available is False:
             QTimer.singleShot(0, lambda: self.statusBar().showMessage(
                 render("app.no_audio_device", self.sv.lang), 20_000))

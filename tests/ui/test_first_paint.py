@@ -1,0 +1,118 @@
+"""The start-up's "usable" moment (`ui/first_paint.py`): the scan field painted with the focus on
+it, or a dialog of the window holding the focus; and the real app logs its start-up time at that
+moment and only then starts its devices, sounds, printing and backups."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QDialog, QLineEdit, QMainWindow, QPushButton, QVBoxLayout, QWidget
+
+from pickup_station.ui.first_paint import FirstPaint
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class PaintSeen(QObject):
+    def __init__(self, widget):
+        super().__init__(widget)
+        self.painted = False
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            self.painted = True
+        return False
+
+
+def _window(qtbot):
+    window = QMainWindow()
+    body = QWidget(window)
+    field, other = QLineEdit(body), QPushButton("other", body)
+    layout = QVBoxLayout(body)
+    layout.addWidget(other)
+    layout.addWidget(field)
+    window.setCentralWidget(body)
+    qtbot.addWidget(window)
+    return window, field, other
+
+
+def test_usable_once_the_field_is_painted_with_the_focus(qtbot):
+    window, field, _other = _window(qtbot)
+    painted = PaintSeen(field)
+    seen = []
+    window.show()
+    watch = FirstPaint(window, field, lambda focus: seen.append(
+        (focus, painted.painted, field.hasFocus())))
+    window.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+    assert seen == [("field", True, True)]
+    assert watch.at is not None
+
+
+def test_a_dialog_of_the_window_holding_the_focus_counts(qtbot):
+    window, field, _other = _window(qtbot)
+    seen = []
+    window.show()
+    FirstPaint(window, field, seen.append)
+    window.activateWindow()
+    dialog = QDialog(window)  # the forced PIN change opens like this on a new store
+    dialog_field = QLineEdit(dialog)
+    dialog.open()
+    dialog_field.setFocus()
+    qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+    assert seen == ["dialog"]
+    dialog.close()
+
+
+def test_without_the_focus_it_says_so_after_the_wait(qtbot):
+    window, field, other = _window(qtbot)
+    seen = []
+    window.show()
+    FirstPaint(window, field, seen.append, focus_wait_ms=300)
+    window.activateWindow()
+    other.setFocus()  # the focus is elsewhere in the window: not usable for scanning
+    qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+    assert seen == ["none"]
+
+
+def test_the_app_logs_its_start_when_usable_and_starts_the_rest_after(tmp_path):
+    data = tmp_path / "data"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen",
+           "TMPDIR": str(tmp_path)}
+    child = r"""
+import sys
+from PySide6.QtWidgets import QApplication
+import pickup_station.app as A
+import pickup_station.ui.first_paint as fp
+ready = fp.FirstPaint._finish
+def finish(self, focus):
+    w = QApplication.focusWidget()
+    A.log.info("probe: focus on %s, sounds looked for: %s, escpos loaded: %s",
+               w.objectName() if w is not None else None,
+               self.parent().sv.sounds.available is not None, "escpos" in sys.modules)
+    ready(self, focus)
+fp.FirstPaint._finish = finish
+sys.exit(A.main(sys.argv[1:]))
+"""
+    out = subprocess.run([sys.executable, "-c", child, "--data-dir", str(data), "--lang", "en",
+                          "--screenshot", str(tmp_path / "shot.png")], check=False, cwd=ROOT,
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-3000:]
+    log = (data / "logs" / "station.log").read_text(encoding="utf-8").splitlines()
+    probe = next(i for i, ln in enumerate(log) if "probe:" in ln)
+    shown = next(i for i, ln in enumerate(log) if "window shown after" in ln)
+    assert shown == probe + 1
+    # usable: the scan field, or (a new store) the leader's forced PIN dialog has the focus
+    focus = re.search(r"focus on (\w+)", log[probe]).group(1)
+    assert focus in ("scanInput", "newPin"), log[probe]
+    assert ("(a dialog of the window has the focus)" in log[shown]) == (focus == "newPin")
+    assert "sounds looked for: False, escpos loaded: False" in log[probe]
+    audio = [i for i, ln in enumerate(log) if "no audio device" in ln or "Qt multimedia" in ln]
+    assert audio and min(audio) > shown  # the sounds were looked for after the window was up
+    assert (tmp_path / ".cache" / "pickup-station" / "escpos").is_dir()  # printing started
