@@ -376,13 +376,15 @@ def open_window(args, services, notice=None):
             settle_runtime()
 
     def usable(focus: str) -> None:
-        took = window.first_paint.at - T0
+        took, cpu = window.first_paint.at - T0, time.process_time()  # CPU: since launch
         if focus == "field":
-            log.info("window shown after %.3f s", took)
+            log.info("window shown after %.3f s (CPU %.3f s)", took, cpu)
         elif focus == "dialog":  # e.g. a new store's leader must change the default PIN first
-            log.info("window shown after %.3f s (a dialog of the window has the focus)", took)
+            log.info("window shown after %.3f s (CPU %.3f s; a dialog of the window has the "
+                     "focus)", took, cpu)
         else:
-            log.info("window shown after %.3f s (the scan field did not get the focus)", took)
+            log.info("window shown after %.3f s (CPU %.3f s; the scan field did not get the "
+                     "focus)", took, cpu)
         QTimer.singleShot(0, run_steps)
         if notice is not None:  # the settings file was broken: say once what was used
             QTimer.singleShot(0, lambda: _notice(window, notice.message(lang), lang))
