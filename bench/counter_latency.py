@@ -430,7 +430,7 @@ import pickup_station.ui.print_queue
 mark("import_print_queue")
 services = build_services(paths, settings, settings.lang)
 mark("build_services_rest")
-window = MainWindow(services)
+window = MainWindow(services, later_tabs=True)  # as app.main: the other tabs after the paint
 mark("main_window")
 window.show()
 mark("show")

@@ -215,14 +215,17 @@ def start_sounds(window, services) -> None:
 def after_first_paint(window, services) -> list:
     """What the counter does not need for its first paint, in the order `open_window` runs it
     (one step per turn of the event loop, so a key pressed meanwhile is not kept waiting):
-    scanners and camera, sounds, printing, backups, sync."""
+    the other tabs (a window built with `later_tabs`), scanners and camera, sounds, backups,
+    sync, printing."""
     from pickup_station.ui.backup_timer import BackupTimer
+    from pickup_station.ui.window_tabs import add_tabs
 
     def backups() -> None:
         window.backup_timer = BackupTimer(services.store, services.tasks, window)
 
-    return [lambda: attach_hardware(window, services), lambda: start_sounds(window, services),
-            backups, lambda: services.sync.start(), lambda: start_printing(services)]
+    return [lambda: add_tabs(window), lambda: attach_hardware(window, services),
+            lambda: start_sounds(window, services), backups, lambda: services.sync.start(),
+            lambda: start_printing(services)]
 
 
 def _demo_dir(args) -> str | None:
@@ -362,7 +365,7 @@ def open_window(args, services, notice=None):
     from pickup_station.ui.main_window import MainWindow
 
     lang = services.lang
-    window = MainWindow(services)
+    window = MainWindow(services, later_tabs=True)  # the counter tab first (after_first_paint)
     _show(window)
     window.activateWindow()
     QTimer.singleShot(0, window.counter_view.focus_scan)

@@ -81,6 +81,40 @@ def test_without_the_focus_it_says_so_after_the_wait(qtbot):
     assert seen == ["none"]
 
 
+def test_the_other_tabs_can_come_after_the_counter(qtbot, station, data_dir):
+    """`later_tabs`: the counter tab alone at first; `add_tabs` then adds the same tabs, in the
+    same order, as a window built all at once has (and a second call adds nothing)."""
+    from pickup_station.config import Paths, Settings
+    from pickup_station.core.counter import Counter
+    from pickup_station.ui.main_window import MainWindow
+    from pickup_station.ui.services import Services
+    from pickup_station.ui.sounds import Sounds
+    from pickup_station.ui.tasks import Tasks
+    from pickup_station.ui.window_tabs import add_tabs
+
+    def window(**kw):
+        sv = Services(store=station.store, settings=Settings(), paths=Paths.resolve(data_dir),
+                      counter=Counter(station.store), tasks=Tasks(), sounds=Sounds(False))
+        w = MainWindow(sv, **kw)
+        qtbot.addWidget(w)
+        return w
+
+    def tabs(w):
+        return [(w.tabs.tabText(i), w.tabs.widget(i)) for i in range(w.tabs.count())]
+
+    whole, later = window(), window(later_tabs=True)
+    assert tabs(later) == [(whole.tabs.tabText(0), later.counter_view)]
+    assert getattr(later, "arrival_view", None) is None
+    add_tabs(later)
+    add_tabs(later)
+    assert [t for t, _ in tabs(later)] == [t for t, _ in tabs(whole)]
+    assert [w for _, w in tabs(later)] == [later.counter_view, later.arrival_view,
+                                          later.reports_view, later.leader_tabs]
+    later.show()
+    with qtbot.waitSignal(later.reports_view.refreshed, timeout=5000):
+        later.tabs.setCurrentWidget(later.reports_view)  # the figures load when opened
+
+
 def test_the_app_logs_its_start_when_usable_and_starts_the_rest_after(tmp_path):
     data = tmp_path / "data"
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen",
@@ -93,11 +127,18 @@ import pickup_station.ui.first_paint as fp
 ready = fp.FirstPaint._finish
 def finish(self, focus):
     w = QApplication.focusWidget()
-    A.log.info("probe: focus on %s, sounds looked for: %s, escpos loaded: %s",
+    A.log.info("probe: focus on %s, sounds looked for: %s, escpos loaded: %s, tabs: %d",
                w.objectName() if w is not None else None,
-               self.parent().sv.sounds.available is not None, "escpos" in sys.modules)
+               self.parent().sv.sounds.available is not None, "escpos" in sys.modules,
+               self.parent().tabs.count())
     ready(self, focus)
 fp.FirstPaint._finish = finish
+import pickup_station.ui.window_tabs as wt
+add = wt.add_tabs
+def add_tabs(window):
+    add(window)
+    A.log.info("probe: tabs added: %d", window.tabs.count())
+wt.add_tabs = add_tabs
 sys.exit(A.main(sys.argv[1:]))
 """
     out = subprocess.run([sys.executable, "-c", child, "--data-dir", str(data), "--lang", "en",
@@ -112,7 +153,9 @@ sys.exit(A.main(sys.argv[1:]))
     focus = re.search(r"focus on (\w+)", log[probe]).group(1)
     assert focus in ("scanInput", "newPin"), log[probe]
     assert ("a dialog of the window has the focus" in log[shown]) == (focus == "newPin")
-    assert "sounds looked for: False, escpos loaded: False" in log[probe]
+    assert "sounds looked for: False, escpos loaded: False, tabs: 1" in log[probe]
+    added = next(i for i, ln in enumerate(log) if "probe: tabs added: 4" in ln)
+    assert added > shown
     audio = [i for i, ln in enumerate(log) if "no audio device" in ln or "Qt multimedia" in ln]
     assert audio and min(audio) > shown  # the sounds were looked for after the window was up
     assert (tmp_path / ".cache" / "pickup-station" / "escpos").is_dir()  # printing started
