@@ -428,7 +428,7 @@ mark("import_window")
 # only names the time
 import pickup_station.ui.print_queue
 mark("import_print_queue")
-services = build_services(paths, settings, settings.lang)
+services = build_services(paths, settings, settings.lang, check_store=False)  # as app.main
 mark("build_services_rest")
 window = MainWindow(services, later_tabs=True)  # as app.main: the other tabs after the paint
 mark("main_window")

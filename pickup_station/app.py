@@ -166,10 +166,13 @@ def load_translations(app, lang: str) -> list:
     return translators
 
 
-def build_services(paths: Paths, settings, lang: str, demo_sheet=None):
+def build_services(paths: Paths, settings, lang: str, demo_sheet=None, *,
+                   check_store: bool = True):
     """Everything the window needs, built from settings. Qt must already be running.
     The sounds are not looked for yet and the print queue has not loaded its printing
-    machinery: `after_first_paint` does both (the window's first paint waits for neither)."""
+    machinery: `after_first_paint` does both (the window's first paint waits for neither).
+    `check_store=False`: the store's quick_check (0.1-0.25 s on 100,000 orders) is left to
+    `after_first_paint` too, unless the schema is to be migrated (`Store`)."""
     from pickup_station.core.counter import Counter
     from pickup_station.store.db import Store
     from pickup_station.ui.print_queue import PrintQueue
@@ -177,7 +180,7 @@ def build_services(paths: Paths, settings, lang: str, demo_sheet=None):
     from pickup_station.ui.sounds import Sounds
     from pickup_station.ui.tasks import Tasks
 
-    store = Store.in_dir(paths.data_dir)
+    store = Store.in_dir(paths.data_dir, check_on_open=check_store)
     tasks = Tasks()
     services = Services(store=store, settings=settings, paths=paths, counter=Counter(store),
                         tasks=tasks, sounds=Sounds(settings.sounds, later=True),
@@ -212,20 +215,34 @@ def start_sounds(window, services) -> None:
     window.say_if_no_audio()
 
 
-def after_first_paint(window, services) -> list:
+def after_first_paint(window, services, check_store: bool = False) -> list:
     """What the counter does not need for its first paint, in the order `open_window` runs it
     (one step per turn of the event loop, so a key pressed meanwhile is not kept waiting):
-    the other tabs (a window built with `later_tabs`), scanners and camera, sounds, backups,
-    sync, printing."""
+    the other tabs (a window built with `later_tabs`), scanners and camera, sounds, printing,
+    then backups and sync; with `check_store`, these two wait for the store's quick_check
+    (`Store.check_now`, on the read lane): neither copies nor uploads a store not yet checked."""
     from pickup_station.ui.backup_timer import BackupTimer
     from pickup_station.ui.window_tabs import add_tabs
 
-    def backups() -> None:
+    def backups_and_sync() -> None:
         window.backup_timer = BackupTimer(services.store, services.tasks, window)
+        services.sync.start()
+
+    def store_checked() -> None:
+        if not check_store:
+            backups_and_sync()
+            return
+
+        def failed(exc: BaseException) -> None:  # too broken to check: marked, said, no upload
+            log.error("the store's check after start failed", exc_info=exc)
+            services.tasks.errors.present(exc)
+            backups_and_sync()
+        services.tasks.op(services.store.check_now, lane="read", parent=window) \
+            .success(lambda _r: backups_and_sync()).failure(failed).run()
 
     return [lambda: add_tabs(window), lambda: attach_hardware(window, services),
-            lambda: start_sounds(window, services), backups, lambda: services.sync.start(),
-            lambda: start_printing(services)]
+            lambda: start_sounds(window, services), lambda: start_printing(services),
+            store_checked]
 
 
 def _demo_dir(args) -> str | None:
@@ -309,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     app._translators = load_translations(app, lang)
 
     try:
-        services = build_services(paths, settings, lang, demo.sheet if demo else None)
+        services = build_services(paths, settings, lang, demo.sheet if demo else None,
+                                  check_store=False)  # after the window's first paint
     except UserFacingError as exc:  # a damaged store, a read-only or full disk: say it, stop
         log.error("cannot start: %s", exc.message("en"))
         _cannot_start(exc.message(lang), lang)
@@ -369,7 +387,7 @@ def open_window(args, services, notice=None):
     _show(window)
     window.activateWindow()
     QTimer.singleShot(0, window.counter_view.focus_scan)
-    steps = after_first_paint(window, services)
+    steps = after_first_paint(window, services, check_store=True)
 
     def run_steps() -> None:
         if steps and window.isVisible():  # (a window closed at once starts nothing more)

@@ -159,3 +159,41 @@ sys.exit(A.main(sys.argv[1:]))
     audio = [i for i, ln in enumerate(log) if "no audio device" in ln or "Qt multimedia" in ln]
     assert audio and min(audio) > shown  # the sounds were looked for after the window was up
     assert (tmp_path / ".cache" / "pickup-station" / "escpos").is_dir()  # printing started
+
+
+def test_the_store_is_checked_after_the_first_paint_and_before_sync(tmp_path, station,
+                                                                    data_dir):
+    """A station whose store has a bad sector in an index: the window still comes up at once;
+    right after its first paint the quick_check finds the damage (marker written), and sync
+    starts only then, so it never uploads from the damaged store."""
+    from pickup_station.config import Settings, save_settings
+    from tests.sync.test_damaged_store import break_index_pages
+
+    station.store.close()
+    break_index_pages(data_dir / "station.sqlite3")
+    save_settings(Settings(server_url="http://127.0.0.1:9", station_token="tok", lang="en"),
+                  data_dir / "config.json")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen",
+           "TMPDIR": str(tmp_path)}
+    child = r"""
+import sys
+import pickup_station.app as A
+from pickup_station.ui.sync_controller import SyncController
+start = SyncController.start
+def probe(self):
+    damage = self.store.damage
+    A.log.info("probe: sync starts, damage: %s", damage.check if damage else None)
+    start(self)
+SyncController.start = probe
+sys.exit(A.main(sys.argv[1:]))
+"""
+    out = subprocess.run([sys.executable, "-c", child, "--data-dir", str(data_dir),
+                          "--screenshot", str(tmp_path / "shot.png")], check=False, cwd=ROOT,
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-3000:]
+    log = (data_dir / "logs" / "station.log").read_text(encoding="utf-8").splitlines()
+    shown = next(i for i, ln in enumerate(log) if "window shown after" in ln)
+    found = next(i for i, ln in enumerate(log) if "is damaged (quick_check)" in ln)
+    sync = next(i for i, ln in enumerate(log) if "probe: sync starts" in ln)
+    assert shown < found < sync
+    assert log[sync].endswith("damage: quick_check")
