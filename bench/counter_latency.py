@@ -408,10 +408,12 @@ marks = {}
 def mark(name):
     marks[name] = round(time.perf_counter() - _t0, 4)
 from pathlib import Path
-from pickup_station.app import build_services, load_translations, setup_logging
+from pickup_station.app import (build_services, load_translations, setup_logging,
+                                skip_pyside_source_scan)
 from pickup_station.config import Paths, load_settings
 mark("import_app")
 from PySide6.QtWidgets import QApplication
+skip_pyside_source_scan()  # as app.main does
 app = QApplication([sys.argv[0]])
 mark("qapplication")
 paths = Paths.resolve(sys.argv[1])

@@ -90,6 +90,17 @@ def route_qt_messages() -> None:
     _route_alsa_errors()
 
 
+def skip_pyside_source_scan() -> None:
+    """PySide6 looks at every module imported after it for `from __feature__ import` by
+    reading its source file (`shibokensupport.feature._mod_uses_pyside`: `inspect.getsource`,
+    ~0.1 s over the start's ~450 modules in the venv). The app selects no __feature__, so the
+    answer is always "no": give it without reading, as a bundle (no source files) does already.
+    Call right after PySide6's first import; a PySide6 without the hook is left alone."""
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
+        feature._mod_uses_pyside = lambda _module: False
+
+
 def _route_alsa_errors() -> None:
     """libasound prints its errors straight to stderr; send them to the log (Linux only)."""
     global _ALSA_HANDLER
@@ -308,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     log.info("pickup-station %s starting, data in %s", __version__, paths.data_dir)
 
     route_qt_messages()
+    skip_pyside_source_scan()  # PySide6 has just been imported (route_qt_messages)
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
