@@ -342,7 +342,7 @@ def build_window(data_dir: Path):
     while not window.scan_input.hasFocus() and time.perf_counter() - t0 < WAIT_S:
         app.processEvents()
     services.sounds.load()
-    start_printing(services)
+    start_printing(services, then=settle_runtime)
     settle_runtime()  # as app.main does once its start-up steps have run
     return app, window
 

@@ -212,13 +212,14 @@ def attach_hardware(window, services) -> None:
         window.apply_camera_settings()
 
 
-def start_printing(services) -> None:
+def start_printing(services, then=None) -> None:
     """The print queue loads its printing machinery (python-escpos) on its own thread now, so
-    the first receipt does not wait for it; escpos's cache is set up first (escpos_cache)."""
+    the first receipt does not wait for it; escpos's cache is set up first (escpos_cache).
+    `then()` runs on the print queue's thread once it has."""
     escpos_cache.prepare()  # before the print queue imports escpos: no temp folder per start
     warm_up = getattr(services.printer, "warm_up", None)
     if warm_up is not None:
-        warm_up()
+        warm_up(then)
 
 
 def start_sounds(window, services) -> None:
@@ -238,6 +239,7 @@ def after_first_paint(window, services, check_store: bool = False) -> list:
     def backups_and_sync() -> None:
         window.backup_timer = BackupTimer(services.store, services.tasks, window)
         services.sync.start()
+        settle_runtime()  # the sync machinery was imported just now
 
     def store_checked() -> None:
         if not check_store:
@@ -252,8 +254,8 @@ def after_first_paint(window, services, check_store: bool = False) -> list:
             .success(lambda _r: backups_and_sync()).failure(failed).run()
 
     return [lambda: add_tabs(window), lambda: attach_hardware(window, services),
-            lambda: start_sounds(window, services), lambda: start_printing(services),
-            store_checked]
+            lambda: start_sounds(window, services),
+            lambda: start_printing(services, then=settle_runtime), store_checked]
 
 
 def _demo_dir(args) -> str | None:
@@ -272,7 +274,9 @@ def settle_runtime() -> None:
     """Once the window is up: what start-up made (modules, Qt wrappers, SQLAlchemy's caches)
     lives as long as the app, so take it out of the cyclic collector's view. Otherwise, now
     and then, a full collection walks all of it and the counter freezes for a quarter of a
-    second (measured: one 205-254 ms gen-2 collection per bench run, the worst confirm)."""
+    second (measured: one 205-254 ms gen-2 collection per bench run, the worst confirm).
+    Called again when start-up work that ends later has ended (the print queue's warm-up,
+    sync's start): `gc.freeze` is cheap and takes what is new since the last call."""
     import gc
 
     gc.freeze()

@@ -131,10 +131,11 @@ class PrintQueue(QObject):
         """Ask the printer how it is (no paper used); the answer comes by statusChanged."""
         return self._enqueue("status", None)
 
-    def warm_up(self) -> None:
+    def warm_up(self, then: Callable[[], None] | None = None) -> None:
         """Have the worker import the printing machinery now (the app asks once its window is
-        up), so the first receipt does not wait for it. Nothing is printed or reported."""
-        self._queue.put(PrintJob(-1, "warm_up"))
+        up), so the first receipt does not wait for it; `then()` is called on the worker once
+        it has. Nothing is printed or reported."""
+        self._queue.put(PrintJob(-1, "warm_up", then))
 
     def retry_failed(self) -> list[int]:
         """Print every kept paper again (receipts as they were, not as 补打)."""
@@ -203,7 +204,12 @@ class PrintQueue(QObject):
                 job.target.set()  # type: ignore[union-attr]
                 continue
             if job.kind == "warm_up":
-                self._machinery()
+                try:
+                    self._machinery()
+                    if job.target is not None:
+                        job.target()
+                except Exception:  # the first real job will say what is missing
+                    log.exception("print queue warm-up failed")
                 continue
             if job.kind == "dismiss":
                 self._store_call(print_jobs.dismiss, self._store, job.target)
