@@ -317,10 +317,16 @@ def pre_pick(data_dir: Path, batches: list[dict], n: int, rng: random.Random) ->
 
 
 def build_window(data_dir: Path):
-    """The window as `app.main` builds it (no demo server, no hardware attached)."""
+    """The window as `app.main` builds it (no demo server, no hardware attached; the sounds
+    and the print queue's machinery started once the scan field has the focus, as there)."""
     from PySide6.QtWidgets import QApplication
 
-    from pickup_station.app import build_services, load_translations, settle_runtime
+    from pickup_station.app import (
+        build_services,
+        load_translations,
+        settle_runtime,
+        start_printing,
+    )
     from pickup_station.config import Paths, load_settings
     from pickup_station.ui.main_window import MainWindow
 
@@ -331,11 +337,13 @@ def build_window(data_dir: Path):
     services = build_services(paths, settings, settings.lang)
     window = MainWindow(services)
     window.show()
-    settle_runtime()  # as app.main does right after showing the window
     window.activateWindow()
     t0 = time.perf_counter()
     while not window.scan_input.hasFocus() and time.perf_counter() - t0 < WAIT_S:
         app.processEvents()
+    services.sounds.load()
+    start_printing(services, then=settle_runtime)
+    settle_runtime()  # as app.main does once its start-up steps have run
     return app, window
 
 
@@ -400,10 +408,12 @@ marks = {}
 def mark(name):
     marks[name] = round(time.perf_counter() - _t0, 4)
 from pathlib import Path
-from pickup_station.app import build_services, load_translations, setup_logging
+from pickup_station.app import (build_services, load_translations, setup_logging,
+                                skip_pyside_source_scan)
 from pickup_station.config import Paths, load_settings
 mark("import_app")
 from PySide6.QtWidgets import QApplication
+skip_pyside_source_scan()  # as app.main does
 app = QApplication([sys.argv[0]])
 mark("qapplication")
 paths = Paths.resolve(sys.argv[1])
@@ -415,33 +425,30 @@ import pickup_station.core.counter, pickup_station.store.db  # the core: SQLAlch
 mark("import_core")
 from pickup_station.ui.main_window import MainWindow
 mark("import_window")
-# build_services imports these itself (after its explicit escpos cache step, taken here
-# first as it does); importing them first only names the time
-from pickup_station.hardware import escpos_cache
-escpos_cache.prepare()
-try:
-    import pickup_station.ui.print_queue
-except ImportError:
-    pass
+# build_services imports the print queue itself (its printing machinery, escpos, and the
+# sounds' Qt Multimedia wait until the window is up, as in app.main); importing it first
+# only names the time
+import pickup_station.ui.print_queue
 mark("import_print_queue")
-try:
-    import PySide6.QtMultimedia
-except ImportError:
-    pass
-mark("import_qtmultimedia")
-services = build_services(paths, settings, settings.lang)
+services = build_services(paths, settings, settings.lang, check_store=False)  # as app.main
 mark("build_services_rest")
-window = MainWindow(services)
+window = MainWindow(services, later_tabs=True)  # as app.main: the other tabs after the paint
 mark("main_window")
 window.show()
 mark("show")
-while not window.scan_input.hasFocus():
-    app.processEvents()
-    if time.perf_counter() - _t0 > 30:
-        break
+# usable as app.main counts it: the scan field painted, with the focus (ui/first_paint.py)
+from PySide6.QtCore import QTimer
+from pickup_station.ui.first_paint import FirstPaint
+window.activateWindow()
+QTimer.singleShot(0, window.counter_view.focus_scan)
+got = []
+watch = FirstPaint(window, window.scan_input, lambda focus: (got.append(focus), app.quit()))
+QTimer.singleShot(30_000, app.quit)
+app.exec()
 mark("scan_focus")
-print(json.dumps({"ready_s": time.perf_counter() - _t0, "focused": window.scan_input.hasFocus(),
-                  "cpu_s": time.process_time(), "marks": marks}), flush=True)
+print(json.dumps({"ready_s": watch.at - _t0 if watch.at else time.perf_counter() - _t0,
+                  "focused": got == ["field"], "cpu_s": time.process_time(),
+                  "marks": marks}), flush=True)
 os._exit(0)
 """
 

@@ -90,6 +90,17 @@ def route_qt_messages() -> None:
     _route_alsa_errors()
 
 
+def skip_pyside_source_scan() -> None:
+    """PySide6 looks at every module imported after it for `from __feature__ import` by
+    reading its source file (`shibokensupport.feature._mod_uses_pyside`: `inspect.getsource`,
+    ~0.1 s over the start's ~450 modules in the venv). The app selects no __feature__, so the
+    answer is always "no": give it without reading, as a bundle (no source files) does already.
+    Call right after PySide6's first import; a PySide6 without the hook is left alone."""
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
+        feature._mod_uses_pyside = lambda _module: False
+
+
 def _route_alsa_errors() -> None:
     """libasound prints its errors straight to stderr; send them to the log (Linux only)."""
     global _ALSA_HANDLER
@@ -166,9 +177,13 @@ def load_translations(app, lang: str) -> list:
     return translators
 
 
-def build_services(paths: Paths, settings, lang: str, demo_sheet=None):
-    """Everything the window needs, built from settings. Qt must already be running."""
-    escpos_cache.prepare()  # before the print queue imports escpos: no temp folder per start
+def build_services(paths: Paths, settings, lang: str, demo_sheet=None, *,
+                   check_store: bool = True):
+    """Everything the window needs, built from settings. Qt must already be running.
+    The sounds are not looked for yet and the print queue has not loaded its printing
+    machinery: `after_first_paint` does both (the window's first paint waits for neither).
+    `check_store=False`: the store's quick_check (0.1-0.25 s on 100,000 orders) is left to
+    `after_first_paint` too, unless the schema is to be migrated (`Store`)."""
     from pickup_station.core.counter import Counter
     from pickup_station.store.db import Store
     from pickup_station.ui.print_queue import PrintQueue
@@ -176,10 +191,11 @@ def build_services(paths: Paths, settings, lang: str, demo_sheet=None):
     from pickup_station.ui.sounds import Sounds
     from pickup_station.ui.tasks import Tasks
 
-    store = Store.in_dir(paths.data_dir)
+    store = Store.in_dir(paths.data_dir, check_on_open=check_store)
     tasks = Tasks()
     services = Services(store=store, settings=settings, paths=paths, counter=Counter(store),
-                        tasks=tasks, sounds=Sounds(settings.sounds), demo_sheet=demo_sheet,
+                        tasks=tasks, sounds=Sounds(settings.sounds, later=True),
+                        demo_sheet=demo_sheet,
                         lang=lang, printer=PrintQueue(store, lambda: settings, lang=lang))
     if settings.paired:
         from pickup_station.ui.sync_controller import SyncController
@@ -194,6 +210,52 @@ def attach_hardware(window, services) -> None:
     window.apply_scanner_settings()
     if settings.camera.enabled:
         window.apply_camera_settings()
+
+
+def start_printing(services, then=None) -> None:
+    """The print queue loads its printing machinery (python-escpos) on its own thread now, so
+    the first receipt does not wait for it; escpos's cache is set up first (escpos_cache).
+    `then()` runs on the print queue's thread once it has."""
+    escpos_cache.prepare()  # before the print queue imports escpos: no temp folder per start
+    warm_up = getattr(services.printer, "warm_up", None)
+    if warm_up is not None:
+        warm_up(then)
+
+
+def start_sounds(window, services) -> None:
+    services.sounds.load()  # Qt Multimedia and the audio back-end start here
+    window.say_if_no_audio()
+
+
+def after_first_paint(window, services, check_store: bool = False) -> list:
+    """What the counter does not need for its first paint, in the order `open_window` runs it
+    (one step per turn of the event loop, so a key pressed meanwhile is not kept waiting):
+    the other tabs (a window built with `later_tabs`), scanners and camera, sounds, printing,
+    then backups and sync; with `check_store`, these two wait for the store's quick_check
+    (`Store.check_now`, on the read lane): neither copies nor uploads a store not yet checked."""
+    from pickup_station.ui.backup_timer import BackupTimer
+    from pickup_station.ui.window_tabs import add_tabs
+
+    def backups_and_sync() -> None:
+        window.backup_timer = BackupTimer(services.store, services.tasks, window)
+        services.sync.start()
+        settle_runtime()  # the sync machinery was imported just now
+
+    def store_checked() -> None:
+        if not check_store:
+            backups_and_sync()
+            return
+
+        def failed(exc: BaseException) -> None:  # too broken to check: marked, said, no upload
+            log.error("the store's check after start failed", exc_info=exc)
+            services.tasks.errors.present(exc)
+            backups_and_sync()
+        services.tasks.op(services.store.check_now, lane="read", parent=window) \
+            .success(lambda _r: backups_and_sync()).failure(failed).run()
+
+    return [lambda: add_tabs(window), lambda: attach_hardware(window, services),
+            lambda: start_sounds(window, services),
+            lambda: start_printing(services, then=settle_runtime), store_checked]
 
 
 def _demo_dir(args) -> str | None:
@@ -212,7 +274,9 @@ def settle_runtime() -> None:
     """Once the window is up: what start-up made (modules, Qt wrappers, SQLAlchemy's caches)
     lives as long as the app, so take it out of the cyclic collector's view. Otherwise, now
     and then, a full collection walks all of it and the counter freezes for a quarter of a
-    second (measured: one 205-254 ms gen-2 collection per bench run, the worst confirm)."""
+    second (measured: one 205-254 ms gen-2 collection per bench run, the worst confirm).
+    Called again when start-up work that ends later has ended (the print queue's warm-up,
+    sync's start): `gc.freeze` is cheap and takes what is new since the last call."""
     import gc
 
     gc.freeze()
@@ -259,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     log.info("pickup-station %s starting, data in %s", __version__, paths.data_dir)
 
     route_qt_messages()
+    skip_pyside_source_scan()  # PySide6 has just been imported (route_qt_messages)
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -277,17 +342,20 @@ def main(argv: list[str] | None = None) -> int:
     app._translators = load_translations(app, lang)
 
     try:
-        services = build_services(paths, settings, lang, demo.sheet if demo else None)
+        services = build_services(paths, settings, lang, demo.sheet if demo else None,
+                                  check_store=False)  # after the window's first paint
     except UserFacingError as exc:  # a damaged store, a read-only or full disk: say it, stop
         log.error("cannot start: %s", exc.message("en"))
         _cannot_start(exc.message(lang), lang)
         if demo is not None:
             demo.stop()
         return 1
-    from pickup_station.ui.wizard.first_start import first_start, open_first_start
+    from pickup_station.ui.wizard.needed import first_start
 
     scripted = bool(args.screenshot or args.scan)
     if not scripted and first_start(config_existed, settings, services.store):
+        from pickup_station.ui.wizard.first_start import open_first_start
+
         log.info("first start: the set-up wizard opens")
         app.setQuitOnLastWindowClosed(False)  # between the wizard and the window
         wizard = open_first_start(services, lambda new: _switch_language(app, new))
@@ -323,31 +391,47 @@ def _after_wizard(app, args, services, wizard) -> None:
 
 
 def open_window(args, services, notice=None):
-    """The counter window, its hardware, backups and sync; the scan field takes the focus."""
+    """The counter window; the scan field takes the focus. Once the window is painted with the
+    scan field focused (usable), the start-up time is logged and `after_first_paint` runs."""
     from PySide6.QtCore import QTimer
 
+    from pickup_station.ui.first_paint import FirstPaint
     from pickup_station.ui.main_window import MainWindow
 
     lang = services.lang
-    window = MainWindow(services)
-    attach_hardware(window, services)
+    window = MainWindow(services, later_tabs=True)  # the counter tab first (after_first_paint)
     _show(window)
-    log.info("window shown after %.3f s", time.perf_counter() - T0)
-    settle_runtime()
-    from pickup_station.ui.backup_timer import BackupTimer
-
-    window.backup_timer = BackupTimer(services.store, services.tasks, window)
-    if notice is not None:  # the settings file was broken: say once what was used
-        QTimer.singleShot(0, lambda: _notice(window, notice.message(lang), lang))
-    if services.sync is not None:
-        services.sync.start()
-    for text in args.scan:
-        QTimer.singleShot(300, lambda t=text: window.submit_scan(t))
-    if args.screenshot:
-        def shoot():
-            window.grab().save(args.screenshot)
-            window.close()
-        QTimer.singleShot(2500, shoot)
     window.activateWindow()
     QTimer.singleShot(0, window.counter_view.focus_scan)
+    steps = after_first_paint(window, services, check_store=True)
+
+    def run_steps() -> None:
+        if steps and window.isVisible():  # (a window closed at once starts nothing more)
+            steps.pop(0)()
+            QTimer.singleShot(0, run_steps)
+        else:  # what start-up made lives as long as the app
+            settle_runtime()
+
+    def usable(focus: str) -> None:
+        took, cpu = window.first_paint.at - T0, time.process_time()  # CPU: since launch
+        if focus == "field":
+            log.info("window shown after %.3f s (CPU %.3f s)", took, cpu)
+        elif focus == "dialog":  # e.g. a new store's leader must change the default PIN first
+            log.info("window shown after %.3f s (CPU %.3f s; a dialog of the window has the "
+                     "focus)", took, cpu)
+        else:
+            log.info("window shown after %.3f s (CPU %.3f s; the scan field did not get the "
+                     "focus)", took, cpu)
+        QTimer.singleShot(0, run_steps)
+        if notice is not None:  # the settings file was broken: say once what was used
+            QTimer.singleShot(0, lambda: _notice(window, notice.message(lang), lang))
+        for text in args.scan:
+            QTimer.singleShot(300, lambda t=text: window.submit_scan(t))
+        if args.screenshot:
+            def shoot():
+                window.grab().save(args.screenshot)
+                window.close()
+            QTimer.singleShot(2500, shoot)
+
+    window.first_paint = FirstPaint(window, window.scan_input, usable)
     return window

@@ -74,8 +74,10 @@ class Store:
 
     def __init__(self, path: Path, *, check_on_open: bool = True):
         """`check_on_open`: `quick_check` first (about 0.1-0.25 s for 100,000 orders). A caller
-        that must not wait (a window's start) may pass False and leave the check to the sync
-        runner's worker (`check_if_due`); a known damage marker still counts either way."""
+        that must not wait (the window's start) may pass False and run `check_now()` itself
+        soon, on a worker, before it syncs or backs up; a store whose schema is to be migrated
+        is checked at once all the same (a damaged file is never migrated), and a known damage
+        marker counts either way."""
         self.path = Path(path)
         self._damage: Damage | None = None  # found by this process, marker not writable
         try:
@@ -83,7 +85,7 @@ class Store:
             raw = sqlite3.connect(self.path, isolation_level=None)
             try:
                 raw.execute("PRAGMA journal_mode=WAL")
-                if check_on_open:
+                if check_on_open or self._migration_due(raw):
                     self._check_on_open(raw)
                 self.migrated_from, self.version = self._migrate(raw)
             finally:
@@ -116,6 +118,31 @@ class Store:
             log.warning("store %s passed the full integrity check: damage marker removed",
                         self.path)
             health.clear_marker(self.path)
+
+    @staticmethod
+    def _migration_due(raw: sqlite3.Connection) -> bool:
+        try:
+            return migrations.current_version(raw) != migrations.LATEST
+        except sqlite3.DatabaseError:
+            return True  # the check says what is wrong
+
+    def check_now(self) -> None:
+        """The check `check_on_open` makes (quick_check; the full one when a marker says the
+        store was found damaged), for a store opened without it: marks or clears the damage
+        the same way; a store too broken to be checked raises `StoreCorrupt` (marked too)."""
+        try:
+            raw = sqlite3.connect(self.path, isolation_level=None, timeout=10)
+            try:
+                self._check_on_open(raw)
+            finally:
+                raw.close()
+        except UserFacingError:
+            raise
+        except (sqlite3.Error, OSError) as exc:
+            machine = failure_of(exc, self.path)
+            if machine is None:
+                raise
+            raise machine from exc
 
     def _migrate(self, raw: sqlite3.Connection) -> tuple[int, int]:
         if self.damage is None:

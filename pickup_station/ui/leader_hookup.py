@@ -11,13 +11,17 @@ from PySide6.QtWidgets import QMainWindow, QToolBar
 from pickup_station.core import operators as ops
 
 
-def install(window: QMainWindow) -> None:
+def add_leader_tab(window: QMainWindow) -> None:
+    """The "Leader" tab (`ui/window_tabs.py` adds it after the arrival check and figures)."""
     from pickup_station.ui.views.leader_tab import LeaderTabs
 
-    sv = window.sv
-    window.leader_tabs = LeaderTabs(sv, lambda: window.operator, window)
+    window.leader_tabs = LeaderTabs(window.sv, lambda: window.operator, window)
     window.leader_tabs.localChange.connect(window._local_change)
     window.tabs.addTab(window.leader_tabs, QCoreApplication.translate("LeaderHookup", "Leader"))
+
+
+def install(window: QMainWindow) -> None:
+    sv = window.sv
     bar = window.findChild(QToolBar, "mainToolbar")
     basket = bar.addAction(QCoreApplication.translate("LeaderHookup", "Delegate's basket"), lambda: open_basket(window))
     basket.setObjectName("basketAction")

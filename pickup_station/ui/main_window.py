@@ -29,15 +29,15 @@ from pickup_station.ui import leader_hookup
 from pickup_station.ui.dialogs.common import SignInDialog
 from pickup_station.ui.services import Services
 from pickup_station.ui.tasks import DeviceLoop
-from pickup_station.ui.views.arrival_view import ArrivalView
 from pickup_station.ui.views.counter_view import CounterView
-from pickup_station.ui.views.reports_view import ReportsView
+from pickup_station.ui.window_tabs import add_tabs
 
 log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services, parent: QWidget | None = None):
+    def __init__(self, services: Services, parent: QWidget | None = None, *,
+                 later_tabs: bool = False):
         super().__init__(parent)
         self.sv = services
         self.setObjectName("mainWindow")
@@ -48,7 +48,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.addTab(self.counter_view, self.tr("Counter"))
-        self._add_optional_tabs()
+        if not later_tabs:  # else window_tabs.add_tabs, after the first paint (app.py)
+            add_tabs(self)
         self.setCentralWidget(self.tabs)
         self._build_toolbar()
         self._build_help_menu()
@@ -103,15 +104,6 @@ class MainWindow(QMainWindow):
                 ops.ensure_default_operators(s)
         self.sv.tasks.op(seed, lane="write", parent=self).run()
         return ops.OperatorInfo(op_id, name, "leader")
-
-    def _add_optional_tabs(self) -> None:
-        self.arrival_view = ArrivalView(self.sv, lambda: self._operator, self)
-        self.arrival_view.localChange.connect(self._local_change)
-        self.tabs.addTab(self.arrival_view, self.tr("Arrival check"))
-        self.reports_view = ReportsView(self.sv.store, settings=self.sv.settings,
-                                        tasks=self.sv.tasks, printer=self.sv.printer,
-                                        parent=self)
-        self.tabs.addTab(self.reports_view, self.tr("Figures"))
 
     def _build_toolbar(self) -> None:
         bar = QToolBar(self.tr("Counter"), self)
@@ -229,6 +221,11 @@ class MainWindow(QMainWindow):
         printer.statusChanged.connect(self.printer_status.setText)
         if printer.status_text():
             self.printer_status.setText(printer.status_text())
+        self.say_if_no_audio()
+
+    def say_if_no_audio(self) -> None:
+        """Sounds are on but there is no audio output: said once in the status bar (the app
+        calls this again after loading the sounds once the window is up)."""
         if self.sv.sounds.enabled and self.sv.sounds.available is False:
             QTimer.singleShot(0, lambda: self.statusBar().showMessage(
                 render("app.no_audio_device", self.sv.lang), 20_000))
@@ -287,14 +284,15 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     def _remote_changes(self) -> None:
-        self.arrival_view.refresh()
+        if getattr(self, "arrival_view", None) is not None:  # (window_tabs)
+            self.arrival_view.refresh()
         self._refresh_figures_if_shown()
 
     def _refresh_figures_if_shown(self) -> None:
         """The figures tab reloads after a change only while it is on screen: a reload reads
         the whole day, and doing that behind the counter after every hand-over slows the next
         customer down. `_tab_changed` reloads it when the host opens the tab."""
-        if self.tabs.currentWidget() is self.reports_view:
+        if self.tabs.currentWidget() is getattr(self, "reports_view", None):
             self.reports_view.refresh()
 
     def _download_progress(self, done: int, total: int) -> None:

@@ -7,6 +7,11 @@ at once); the worker reads the store, lays the paper out, and prints. A print th
 `printerStatus` line says so. Any receipt can be printed again with `reprint(pickup_id)` (补打).
 Kept papers are also written to the store (`core/print_jobs.py`, by kind and ids, never the
 text), so after a restart the worker loads them back first and "retry all" still finds them.
+
+The printing machinery (the paper layouts, `hardware.printers`, python-escpos: ~0.3 s to
+import) is imported by the worker at its first job, or when `warm_up()` asks for it: the
+window's start does not wait for it. Call `hardware.escpos_cache.prepare()` before that first
+job, as `app.py` does.
 """
 
 from __future__ import annotations
@@ -19,36 +24,20 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from pickup_station.config import PrinterSettings, Settings
-from pickup_station.core import day_close, print_jobs
-from pickup_station.core.papers import (
-    DaySummary,
-    Printable,
-    make_test_page,
-    pickup_receipt_from_store,
-    shelf_label_from_store,
-    station_info,
-)
-from pickup_station.core.papers.combined import combined_slip_from_store
-from pickup_station.core.papers.layout import layout
-from pickup_station.core.papers.packing import packing_list_from_store
+from pickup_station.core import print_jobs
 from pickup_station.errors import UserFacingError
-from pickup_station.hardware.escpos_cn import PrinterState
-from pickup_station.hardware.printers import (
-    PrinterError,
-    PrinterNotConfigured,
-    ReceiptPrinter,
-    describe,
-    make_printer,
-    read_state,
-)
-from pickup_station.hardware.printers import error_for as printer_error_for
 from pickup_station.messages import render
-from pickup_station.store.db import Store
 from pickup_station.ui import pyside_none_guard  # noqa: F401  (must run before Qt is used)
+
+if TYPE_CHECKING:
+    from pickup_station.core.papers import DaySummary, Printable
+    from pickup_station.hardware.escpos_cn import PrinterState
+    from pickup_station.store.db import Store
 
 log = logging.getLogger(__name__)
 
@@ -80,13 +69,13 @@ class PrintQueue(QObject):
     _changed = Signal(object)  # worker → owner thread: recompute the status (PrinterState|None)
 
     def __init__(self, store: Store, settings: Callable[[], Settings], parent: QObject | None = None,
-                 *, printer_factory: Callable[[PrinterSettings], object] = make_printer,
+                 *, printer_factory: Callable[[PrinterSettings], object] | None = None,
                  rasterize=None, status_timeout: float = 0.5, lang: str | None = None):
         super().__init__(parent)
         self._lang_fixed = lang  # the window's language; else the settings file's
         self._store = store
         self._settings = settings
-        self._factory = printer_factory
+        self._factory = printer_factory  # None: hardware.printers.make_printer (worker)
         self._rasterize = rasterize
         self._status_timeout = status_timeout
         self._ids = itertools.count(1)
@@ -118,6 +107,8 @@ class PrintQueue(QObject):
 
     def enqueue_day_summary(self, summary: DaySummary | dict) -> int:
         if isinstance(summary, dict):
+            from pickup_station.core.papers import DaySummary
+
             summary = DaySummary.from_dict(summary)
         return self._enqueue("day_summary", summary)
 
@@ -139,6 +130,12 @@ class PrintQueue(QObject):
     def refresh_status(self) -> int:
         """Ask the printer how it is (no paper used); the answer comes by statusChanged."""
         return self._enqueue("status", None)
+
+    def warm_up(self, then: Callable[[], None] | None = None) -> None:
+        """Have the worker import the printing machinery now (the app asks once its window is
+        up), so the first receipt does not wait for it; `then()` is called on the worker once
+        it has. Nothing is printed or reported."""
+        self._queue.put(PrintJob(-1, "warm_up", then))
 
     def retry_failed(self) -> list[int]:
         """Print every kept paper again (receipts as they were, not as 补打)."""
@@ -206,6 +203,14 @@ class PrintQueue(QObject):
             if job.kind == "barrier":
                 job.target.set()  # type: ignore[union-attr]
                 continue
+            if job.kind == "warm_up":
+                try:
+                    self._machinery()
+                    if job.target is not None:
+                        job.target()
+                except Exception:  # the first real job will say what is missing
+                    log.exception("print queue warm-up failed")
+                continue
             if job.kind == "dismiss":
                 self._store_call(print_jobs.dismiss, self._store, job.target)
                 continue
@@ -263,6 +268,8 @@ class PrintQueue(QObject):
     @staticmethod
     def _target_of(kind: str, refs: list[str]):
         if kind == "day_summary":
+            from pickup_station.core.papers import DaySummary
+
             return DaySummary.from_dict(json.loads(refs[0])) if refs else None
         if kind == "day_closing":
             return (refs[0], True) if refs else None
@@ -284,6 +291,14 @@ class PrintQueue(QObject):
     def _do(self, job: PrintJob) -> None:
         self._print_once(job, [])
 
+    def _machinery(self):
+        """`hardware.printers`, imported on the worker at its first job (or `warm_up`)."""
+        from pickup_station.hardware import printers
+
+        if self._factory is None:
+            self._factory = printers.make_printer
+        return printers
+
     def _settle_stored(self, job: PrintJob, ok: bool, keep: bool) -> None:
         """A kept paper was tried again: its row says so before anyone hears of it."""
         def failed(_kind, _refs):
@@ -297,6 +312,14 @@ class PrintQueue(QObject):
             self._store_call(print_jobs.dismiss, self._store, job.stored_id)
 
     def _print_once(self, job: PrintJob, outcome: list) -> None:
+        from pickup_station.core.papers.layout import layout
+        from pickup_station.hardware.printers import (
+            PrinterError,
+            PrinterNotConfigured,
+            ReceiptPrinter,
+        )
+
+        self._machinery()
         job.attempts += 1
         settings = self._settings()
         state = None
@@ -330,6 +353,17 @@ class PrintQueue(QObject):
             self._finish(job, True, keep=False, state=result.state)
 
     def _paper(self, job: PrintJob, printer: PrinterSettings) -> Printable:
+        from pickup_station.core import day_close
+        from pickup_station.core.papers import (
+            make_test_page,
+            pickup_receipt_from_store,
+            shelf_label_from_store,
+            station_info,
+        )
+        from pickup_station.core.papers.combined import combined_slip_from_store
+        from pickup_station.core.papers.packing import packing_list_from_store
+        from pickup_station.hardware.printers import describe
+
         with self._store.reader() as session:
             if job.kind == "day_summary":
                 summary: DaySummary = job.target  # type: ignore[assignment]
@@ -358,6 +392,13 @@ class PrintQueue(QObject):
         return self._rasterize
 
     def _check(self, settings: PrinterSettings) -> PrinterState:
+        from pickup_station.hardware.printers import (
+            PrinterNotConfigured,
+            ReceiptPrinter,
+            read_state,
+        )
+        from pickup_station.hardware.printers import error_for as printer_error_for
+
         if (settings.kind or "none") == "none":
             raise PrinterNotConfigured()
         printer = ReceiptPrinter(self._factory(settings), paper_mm=settings.paper_mm,
@@ -444,7 +485,7 @@ class PrintQueue(QObject):
         elif err is not None:  # the core's one-word status, in the station's language
             key = getattr(err, "status_key", None)
             body = render(key, self._lang()) if key else self.tr("error")
-        elif state is PrinterState.PAPER_LOW:
+        elif state is not None and state.name == "PAPER_LOW":  # hardware.escpos_cn.PrinterState
             body = self.tr("paper low")
         else:
             body = self.tr("ready")

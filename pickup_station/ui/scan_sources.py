@@ -33,7 +33,7 @@ from pickup_station.hardware.scanners import (
     clean_scan_text,
 )
 from pickup_station.ui import pyside_none_guard  # noqa: F401  (must run before Qt is used)
-from pickup_station.ui.widgets.camera_panel import ui_lang
+from pickup_station.ui.lang import ui_lang
 
 log = logging.getLogger(__name__)
 

@@ -17,13 +17,21 @@ log = logging.getLogger(__name__)
 
 
 class Sounds(QObject):
-    def __init__(self, enabled: bool = True, parent: QObject | None = None):
+    def __init__(self, enabled: bool = True, parent: QObject | None = None, *,
+                 later: bool = False):
+        """`later`: look for the audio output only when `load()` is called (the app does once
+        its window is up: starting Qt Multimedia and its audio back-end takes 0.03-0.1 s)."""
         super().__init__(parent)
         self.enabled = enabled
-        self.available: bool | None = None  # None: not looked for (sounds off)
+        self.available: bool | None = None  # None: not looked for (sounds off, or not yet)
         self.played: list[str] = []  # what was asked to play, for tests and diagnostics
         self._effects = {}
-        if enabled:
+        if enabled and not later:
+            self._load()
+
+    def load(self) -> None:
+        """Look for the audio output and load the sounds, if on and not done yet."""
+        if self.enabled and self.available is None:
             self._load()
 
     def _load(self) -> None:

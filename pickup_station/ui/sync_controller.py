@@ -28,20 +28,33 @@ to the UI thread through queued signals, so every public signal is emitted on th
 
 The clock warning (`clockWarning`) is raised when a round finds the clock skewed and stays up
 for as long as rounds keep finding it skewed; only a round with a good clock clears it.
+
+The sync machinery (runner, engine, wire protocol, HTTP client: ~0.2 s to import) is imported
+when it is first needed, by `start()` (after the window is up) or a `locate`, not with the
+controller, which the window is built with.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from pickup_station import __version__
 from pickup_station.config import Settings
-from pickup_station.store.db import Store
-from pickup_station.sync.client import SyncClient
-from pickup_station.sync.engine import RoundReport
-from pickup_station.sync.runner import SyncRunner, SyncState
 from pickup_station.ui import pyside_none_guard  # noqa: F401  (must run before Qt is used)
 from pickup_station.ui.tasks import Tasks
+
+if TYPE_CHECKING:
+    from pickup_station.store.db import Store
+    from pickup_station.sync.engine import RoundReport
+    from pickup_station.sync.runner import SyncRunner, SyncState
+
+
+def _sync_client(url: str, token: str):
+    from pickup_station.sync.client import SyncClient
+
+    return SyncClient(url, token)
 
 
 def clock_message(skew_s: float | None) -> str:
@@ -84,16 +97,14 @@ class SyncController(QObject):
         self.tasks = tasks
         # the window's language (`--lang` wins over the settings file); kept until a restart
         self.lang = lang or settings.lang or "zh_CN"
-        self._client_factory = client_factory or (lambda url, token: SyncClient(url, token))
+        self._client_factory = client_factory or _sync_client
         self.status_text = ""
         self.status_tooltip = ""
         self._attention: int | None = None
         self._clock_bad = False
-        self._runner = SyncRunner(
-            store, self._credentials, on_report=self._reportFromWorker.emit,
-            on_state=self._stateFromWorker.emit, on_progress=self._progressFromWorker.emit,
-            lang=self.lang, client_factory=self._client_factory, app_version=app_version,
-            debounce_s=debounce_s, backoff=backoff)
+        self._runner_args = {"app_version": app_version, "debounce_s": debounce_s,
+                             "backoff": backoff}
+        self._runner_made: SyncRunner | None = None  # made by the first `start()` or `state`
         self._stateFromWorker.connect(self._on_state)
         self._reportFromWorker.connect(self._on_report)
         self._progressFromWorker.connect(self.progress)
@@ -105,6 +116,17 @@ class SyncController(QObject):
 
     def _credentials(self) -> tuple[str, str]:  # worker thread: two str reads
         return self.settings.server_url, self.settings.station_token
+
+    @property
+    def _runner(self) -> SyncRunner:
+        if self._runner_made is None:
+            from pickup_station.sync.runner import SyncRunner
+
+            self._runner_made = SyncRunner(
+                self.store, self._credentials, on_report=self._reportFromWorker.emit,
+                on_state=self._stateFromWorker.emit, on_progress=self._progressFromWorker.emit,
+                lang=self.lang, client_factory=self._client_factory, **self._runner_args)
+        return self._runner_made
 
     # --- public API ---------------------------------------------------------------------------
 

@@ -234,3 +234,44 @@ def test_refresh_status_reads_the_printer(qtbot, make_queue):
     _, ok, _ = finish(qtbot, q, q.refresh_status)
     assert not ok and q.status_text() == "打印机：缺纸"
     assert q.failed_jobs() == []
+
+
+def test_the_printing_machinery_loads_on_the_worker_when_asked(tmp_path):
+    """Making the queue imports no escpos (the window's start does not wait for it);
+    `warm_up(then)` imports it on the queue's own thread and calls `then` there; a receipt
+    printed after prints as before."""
+    import subprocess
+    import sys
+
+    child = r"""
+import sys, threading
+from pathlib import Path
+from PySide6.QtCore import QCoreApplication
+app = QCoreApplication([])
+from pickup_station.config import PrinterSettings, Settings
+from pickup_station.demo.receipt_samples import IDS, seed
+from pickup_station.hardware import escpos_cache
+from pickup_station.store.db import Store
+from pickup_station.ui.print_queue import PrintQueue
+store = Store(Path(sys.argv[1]) / "s.sqlite3")
+seed(store)
+settings = Settings(printer=PrinterSettings(kind="file", target=sys.argv[1] + "/paper.bin"))
+q = PrintQueue(store, lambda: settings)
+print("made", "escpos" in sys.modules)
+escpos_cache.prepare(Path(sys.argv[1]) / "cache")
+done = threading.Event()
+where = []
+q.warm_up(lambda: (where.append(threading.current_thread().name), done.set()))
+print("warmed", done.wait(30), where, "escpos" in sys.modules)
+q.enqueue_receipt(IDS.full_pickup)
+print("printed", q.wait_idle(30), Path(sys.argv[1], "paper.bin").stat().st_size > 100)
+q.shutdown()
+"""
+    out = subprocess.run([sys.executable, "-c", child, str(tmp_path)], check=False,
+                         capture_output=True, text=True, timeout=120,
+                         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+                              "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp_path)},
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.splitlines() == ["made False", "warmed True ['print-queue'] True",
+                                       "printed True True"]

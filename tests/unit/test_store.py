@@ -92,3 +92,42 @@ def test_reader_does_not_wait_for_a_writer(store):
         assert store.get_meta("x") is None  # sees the last committed snapshot at once
     finally:
         blocker.execute("ROLLBACK")
+
+
+def test_a_store_opened_without_its_check_is_checked_by_check_now(station, data_dir):
+    """The window opens its store without the quick_check and runs `check_now` after its first
+    paint: the same finding, the same marker (and a sound store stays unmarked)."""
+    from pickup_station.store import health
+    from tests.sync.test_damaged_store import break_index_pages
+
+    station.store.close()
+    sound = Store.in_dir(data_dir, check_on_open=False)
+    sound.check_now()
+    assert sound.damage is None
+    sound.close()
+    break_index_pages(data_dir / "station.sqlite3")
+    unchecked = Store.in_dir(data_dir, check_on_open=False)
+    assert unchecked.damage is None  # not looked at yet
+    unchecked.check_now()
+    assert unchecked.damage is not None and unchecked.damage.check == "quick_check"
+    assert health.read_marker(unchecked.path) is not None
+    unchecked.close()
+
+
+def test_a_store_to_be_migrated_is_checked_at_once_all_the_same(station, data_dir):
+    """A damaged file is never migrated: without `check_on_open`, a pending migration still
+    makes the check run first, and the store is refused untouched."""
+    from pickup_station.errors import UserFacingError
+    from tests.sync.test_damaged_store import break_index_pages
+
+    station.store.close()
+    path = data_dir / "station.sqlite3"
+    break_index_pages(path)
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {migrations.LATEST - 1}")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(UserFacingError) as err:
+        Store.in_dir(data_dir, check_on_open=False)
+    assert err.value.code == "store_corrupt"
+    assert path.read_bytes() == before

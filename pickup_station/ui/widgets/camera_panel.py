@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 
-from PySide6.QtCore import QLocale, QObject, QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -27,6 +27,7 @@ from pickup_station.config import CameraSettings
 from pickup_station.hardware import make_camera_worker
 from pickup_station.hardware.camera import CameraState, CameraStatus, CameraWorker, FrameResult
 from pickup_station.ui import pyside_none_guard  # noqa: F401  (must run before Qt is used)
+from pickup_station.ui.lang import ui_lang
 from pickup_station.ui.qt_capture import open_qt_capture
 
 log = logging.getLogger(__name__)
@@ -38,13 +39,6 @@ def frame_to_qimage(frame) -> QImage:
     fmt = (QImage.Format.Format_Grayscale8 if frame.ndim == 2 else
            QImage.Format.Format_RGB32 if frame.shape[2] == 4 else QImage.Format.Format_BGR888)
     return QImage(frame.data, w, h, frame.strides[0], fmt).copy()
-
-
-def ui_lang(lang: str | None = None) -> str:
-    """zh_CN unless English is asked for, by argument or by the app's default locale."""
-    if lang:
-        return lang
-    return "en" if QLocale().language() == QLocale.Language.English else "zh_CN"
 
 
 class _CameraBridge(QObject):

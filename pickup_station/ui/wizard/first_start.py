@@ -15,29 +15,10 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget, QWizard, QWizardPage
 
-from pickup_station.config import Settings
-from pickup_station.core.manifest import order_count
 from pickup_station.errors import UserFacingError
-from pickup_station.ui.wizard.connect_page import ConnectPage
-from pickup_station.ui.wizard.device_pages import (
-    CameraStep,
-    PinStep,
-    PrinterStep,
-    ScannerStep,
-    ShelvesStep,
-)
+from pickup_station.ui.wizard.needed import first_start
 
 SIZE = (900, 640)  # fits 1366×768 with a title bar and a task bar
-
-
-def first_start(config_existed: bool, settings: Settings, store) -> bool:
-    """No settings file (or one so broken that nothing of it was kept) and no order yet."""
-    notice = settings.load_notice
-    fresh = not config_existed or (notice is not None and notice.code == "config_reset")
-    if not fresh:
-        return False
-    with store.reader() as s:
-        return order_count(s) == 0
 
 
 class WelcomePage(QWizardPage):
@@ -85,6 +66,17 @@ class FirstStartWizard(QWizard):
         self.resize(*SIZE)
 
     def _build(self) -> None:
+        # the pages are imported here, not with the module: `app.py` asks `first_start()` on
+        # every start, and the connect page brings the sync client and protocol (~0.2 s)
+        from pickup_station.ui.wizard.connect_page import ConnectPage
+        from pickup_station.ui.wizard.device_pages import (
+            CameraStep,
+            PinStep,
+            PrinterStep,
+            ScannerStep,
+            ShelvesStep,
+        )
+
         self.setWindowTitle(self.tr("Set up this pickup station"))
         for which, text in ((QWizard.WizardButton.CustomButton1, self.tr("Skip this step")),
                             (QWizard.WizardButton.CancelButton, self.tr("Set up later")),
