@@ -191,7 +191,8 @@ def build_services(paths: Paths, settings, lang: str, demo_sheet=None, *,
     from pickup_station.ui.sounds import Sounds
     from pickup_station.ui.tasks import Tasks
 
-    store = Store.in_dir(paths.data_dir, check_on_open=check_store)
+    # the counter's commits never copy the WAL into the database file: a thread does it after
+    store = Store.in_dir(paths.data_dir, check_on_open=check_store, background_checkpoint=True)
     tasks = Tasks()
     services = Services(store=store, settings=settings, paths=paths, counter=Counter(store),
                         tasks=tasks, sounds=Sounds(settings.sounds, later=True),

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pickup_station.errors import UserFacingError
 from pickup_station.failures import failure_of, store_corrupt
 from pickup_station.store import backup, health, migrations
+from pickup_station.store.checkpoint import Checkpointer
 from pickup_station.store.health import Damage
 from pickup_station.store.models import Meta
 
@@ -59,6 +60,11 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
     cur.close()
 
 
+def _no_autocheckpoint(dbapi_conn: sqlite3.Connection, _record) -> None:
+    # the store's Checkpointer thread checkpoints instead (store/checkpoint.py)
+    dbapi_conn.execute("PRAGMA wal_autocheckpoint=0")
+
+
 def _on_begin_write(conn) -> None:
     # IMMEDIATE: a writer takes the write lock at BEGIN, so two writers never deadlock halfway.
     conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -72,12 +78,15 @@ def _on_begin_read(conn) -> None:
 class Store:
     """The station's local store. Thread-safe: each unit of work opens its own session."""
 
-    def __init__(self, path: Path, *, check_on_open: bool = True):
+    def __init__(self, path: Path, *, check_on_open: bool = True,
+                 background_checkpoint: bool = False):
         """`check_on_open`: `quick_check` first (about 0.1-0.25 s for 100,000 orders). A caller
         that must not wait (the window's start) may pass False and run `check_now()` itself
         soon, on a worker, before it syncs or backs up; a store whose schema is to be migrated
         is checked at once all the same (a damaged file is never migrated), and a known damage
-        marker counts either way."""
+        marker counts either way.
+        `background_checkpoint`: no commit checkpoints the WAL; a thread of the store does,
+        after commits (`store/checkpoint.py`; the window's store, for the counter's latency)."""
         self.path = Path(path)
         self._damage: Damage | None = None  # found by this process, marker not writable
         try:
@@ -97,6 +106,7 @@ class Store:
             if machine is None:
                 raise
             raise machine from exc
+        self.checkpointer = Checkpointer(self.path) if background_checkpoint else None
         self.engine: Engine = self._make_engine(_on_begin_write)
         self.read_engine: Engine = self._make_engine(_on_begin_read)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -207,6 +217,8 @@ class Store:
             connect_args={"check_same_thread": False, "timeout": 10},
         )
         event.listen(engine, "connect", _on_connect)
+        if self.checkpointer is not None:
+            event.listen(engine, "connect", _no_autocheckpoint)
         event.listen(engine, "begin", on_begin)
         return engine
 
@@ -219,6 +231,8 @@ class Store:
         """One transaction: committed when the block ends normally, rolled back otherwise."""
         with self._sessions() as session, session.begin():
             yield session
+        if self.checkpointer is not None:
+            self.checkpointer.nudge()
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
@@ -240,6 +254,8 @@ class Store:
             return conn.exec_driver_sql("PRAGMA integrity_check").scalar_one()
 
     def close(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.close()
         self.engine.dispose()
         self.read_engine.dispose()
 

@@ -171,10 +171,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("data_dir", type=Path)
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--steps", type=int, default=0, help="stop after N steps (0: until killed)")
+    p.add_argument("--background-checkpoint", action="store_true",
+                   help="the window's store (app.build_services): WAL checkpoints on the store's "
+                        "thread, here after every commit, so kills land in them too")
     args = p.parse_args(argv)
     rng = random.Random(args.seed if args.seed is not None else os.getpid())
     report("opening")
-    store = Store.in_dir(args.data_dir)
+    store = Store.in_dir(args.data_dir, background_checkpoint=args.background_checkpoint)
+    if store.checkpointer is not None:
+        store.checkpointer.every = 1
     seed(store)
     report("ready")
     loop = CounterLoop(store, rng)

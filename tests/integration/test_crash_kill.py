@@ -3,9 +3,11 @@
 A child process (`crash_worker.py`) confirms pickups through the real core on a real SQLite
 store and reports each one on stdout only after its commit. We SIGKILL it at random moments —
 some within milliseconds of start, while it opens and migrates the store — 50 times against the
-same data directory, then check the store with `check_store`: every reported pickup is there
-with its lines, its order's state and its one `pickup_confirmed` outbox event; nothing is
-duplicated; receipt numbers are unique; SQLite's integrity check passes; the counter still works.
+same data directory (every other worker opens the store as the window does: WAL checkpoints on
+the store's thread, here after each commit), then check the store with `check_store`: every
+reported pickup is there with its lines, its order's state and its one `pickup_confirmed`
+outbox event; nothing is duplicated; receipt numbers are unique; SQLite's integrity check
+passes; the counter still works.
 
 `check_store` itself is tested on doctored copies of a good store (a missing event, a pickup
 reported but never committed, a duplicated event, ...) so that this test can fail.
@@ -190,20 +192,24 @@ class ChildRun:
     stderr: str
 
 
-def _spawn(data_dir: Path, stderr_file) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(WORKER), str(data_dir)], stdout=subprocess.PIPE,
-                            stderr=stderr_file, cwd=Path(__file__).parents[2])
+def _spawn(data_dir: Path, stderr_file, background: bool = False) -> subprocess.Popen:
+    extra = ["--background-checkpoint"] if background else []
+    return subprocess.Popen([sys.executable, str(WORKER), str(data_dir), *extra],
+                            stdout=subprocess.PIPE, stderr=stderr_file,
+                            cwd=Path(__file__).parents[2])
 
 
-def run_and_kill(data_dir: Path, mode: str, delay: float, tmp: Path) -> ChildRun:
+def run_and_kill(data_dir: Path, mode: str, delay: float, tmp: Path,
+                 background: bool = False) -> ChildRun:
     """Start a worker and SIGKILL it `delay` s after the moment `mode` names.
 
     mode: `start` (after spawning: mostly during imports), `opening` (after it says it opens the
     store: open, WAL recovery, migration, seeding) or `ready` (inside the hand-over loop).
+    `background`: the worker's store checkpoints on its own thread, as the window's does.
     """
     err_path = tmp / "worker.stderr"
     with open(err_path, "wb") as err:
-        proc = _spawn(data_dir, err)
+        proc = _spawn(data_dir, err, background)
         lines: list[dict] = []
         seen = {"opening": threading.Event(), "ready": threading.Event()}
 
@@ -253,7 +259,8 @@ def test_kill_50_times_and_nothing_reported_is_lost(tmp_path):
     began = time.monotonic()
     kinds = Tally()
     for i, (mode, delay) in enumerate(kill_plan(rng, ROUNDS)):
-        run = run_and_kill(data_dir, mode, delay, tmp_path)
+        # every other worker checkpoints the WAL on the store's thread (the window's store)
+        run = run_and_kill(data_dir, mode, delay, tmp_path, background=i % 2 == 1)
         assert run.returncode == -signal.SIGKILL, (
             f"round {i} (seed {seed}): worker ended by itself ({run.returncode}):\n{run.stderr}")
         for line in run.lines:

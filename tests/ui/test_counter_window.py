@@ -274,3 +274,32 @@ def test_escape_clears_and_newer_scan_wins(station, host, qtbot):
     assert v.orders[0].shelf_slot in host.text()
     qtbot.keyClick(host.scan_input, Qt.Key_Escape)
     assert host.kind() == "idle"
+
+
+def test_the_counter_rehearses_a_hand_over_at_start_on_the_writer_lane(qtbot, make_window,
+                                                                         station, monkeypatch):
+    """The first customer's confirm does not pay for the hand-over's first run; the rehearsal
+    runs once, on the writer lane, and leaves the store as it was."""
+    import threading
+
+    from pickup_station.core.counter import Counter
+
+    calls = []
+    real = Counter.warm_up
+
+    def spy(self):
+        calls.append(threading.current_thread().name)
+        return real(self)
+
+    monkeypatch.setattr(Counter, "warm_up", spy)
+    conn = sqlite3.connect(station.store.path)
+    before = list(conn.iterdump())
+    w = make_window()
+    qtbot.waitUntil(lambda: bool(calls) and w.sv.tasks.pending == 0, timeout=5000)
+    assert len(calls) == 1 and calls[0].startswith("lane-write")
+    assert list(conn.iterdump()) == before
+    conn.close()
+    host = Driver(qtbot, w)
+    o = station.lone_order()
+    host.scan(o["pickup_code"])
+    assert host.confirm_with_enter().receipt_nos[0].endswith("-0001")

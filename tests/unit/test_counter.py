@@ -270,3 +270,35 @@ def test_phone_candidates_are_one_row_per_customer(station, counter, store):
     assert [c["order_id"]] in [list(ids) for ids in rows_]
     assert "****" in mine.phone and a["customer_name"] != mine.customer
     assert v.to_dict()["customers"] and "customer_key" not in str(v.to_dict())
+
+
+def dump(store) -> list[str]:
+    conn = sqlite3.connect(store.path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_warm_up_rehearses_a_hand_over_and_writes_nothing(station, counter, monkeypatch):
+    from pickup_station.core import handover_rows
+
+    written = []
+    real_write = handover_rows.Writes.write
+
+    def spy(self, conn):
+        written.append((len(self.pickups), len(self.events)))
+        return real_write(self, conn)
+
+    monkeypatch.setattr(handover_rows.Writes, "write", spy)
+    before = dump(station.store)
+    assert counter.warm_up() is True
+    assert written and written[0][0] == 1 and written[0][1] >= 1  # the real statements ran
+    assert dump(station.store) == before  # and were rolled back
+    o = station.lone_order()
+    r = counter.hand_over([OrderChoice(o["order_id"])], "leader")
+    assert r.receipt_nos[0].endswith("-0001")  # no receipt number was used up
+
+
+def test_warm_up_needs_an_open_order_and_an_operator(store):
+    assert Counter(store).warm_up() is False

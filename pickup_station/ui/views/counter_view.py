@@ -50,6 +50,14 @@ class CounterView(QWidget):
         self.override: Override | None = None
         self._build()
         QTimer.singleShot(0, self.refresh_recent)
+        QTimer.singleShot(0, self._warm_up)
+
+    def _warm_up(self) -> None:
+        """The hand-over path rehearsed once on the writer lane, rolled back
+        (`Counter.warm_up`): the first customer's confirm is as quick as the next ones."""
+        self.sv.tasks.run(self.sv.counter.warm_up, None,
+                          lambda exc: log.warning("hand-over warm-up failed: %r", exc),
+                          lane="write")
 
     # --- layout --------------------------------------------------------------------------
     def _build(self) -> None:
