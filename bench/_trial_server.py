@@ -33,7 +33,7 @@ def make_app():
     from server_stub.config import ServerConfig
 
     config = ServerConfig.from_env(Path(os.environ["PICKUP_TRIAL_DATA_DIR"]))
-    return create_app(config, announce_token=False)
+    return create_app(config, announce_token=False, one_process=False)
 
 
 def pg_available() -> bool:

@@ -94,7 +94,7 @@ def app_from_env():
 
     config = ServerConfig.from_env(Path(os.environ["PICKUP_SERVER_DATA_DIR"]),
                                    log_level=os.environ.get("PICKUP_SERVER_LOG_LEVEL"))
-    return create_app(config, announce_token=False)
+    return create_app(config, announce_token=False, one_process=False)
 
 
 if __name__ == "__main__":

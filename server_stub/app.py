@@ -10,6 +10,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
 from . import console, errors
+from .auth import TokenCache
 from .config import ServerConfig, ensure_admin_token, ensure_server_secret
 from .db import Database
 from .deps import ServerContext
@@ -30,6 +31,7 @@ from .routes import (
     stations,
     sync,
 )
+from .services.push_writer import PushWriter
 
 API_DESCRIPTION = """Sync server of the pickup-station system (社区团购自提点).
 
@@ -41,14 +43,19 @@ pull `limit` ≤ 2000; too many requests → 429 with `Retry-After`.
 """
 
 
-def create_app(config: ServerConfig, *, announce_token: bool = True) -> FastAPI:
-    """A ready app: database migrated, admin token known."""
+def create_app(config: ServerConfig, *, announce_token: bool = True,
+               one_process: bool = True) -> FastAPI:
+    """A ready app: database migrated, admin token known. `one_process=False` for each worker
+    of a server run as several processes (no station-token cache: a rotation in one worker
+    must stop the old token in all of them at once)."""
     config.data_dir.mkdir(parents=True, exist_ok=True)
     ensure_admin_token(config, announce=announce_token)
     ensure_server_secret(config)
     db = Database(config.resolved_database_url, pool_size=max(5, config.worker_threads // 2))
     ctx = ServerContext(config=config, db=db,
-                        buckets=StationBuckets(config.station_rate_per_s, config.station_burst))
+                        buckets=StationBuckets(config.station_rate_per_s, config.station_burst),
+                        tokens=TokenCache() if one_process else None,
+                        pusher=PushWriter(db) if db.dialect == "sqlite" else None)
     notifier = make_notifier(config)  # notices to customers (issue 11)
 
     @asynccontextmanager
@@ -60,6 +67,8 @@ def create_app(config: ServerConfig, *, announce_token: bool = True) -> FastAPI:
         yield
         if worker:
             worker.stop()
+        if ctx.pusher is not None:
+            ctx.pusher.stop()
         db.dispose()
 
     # /docs (Swagger UI) and /redoc from assets shipped in the fastapi-offline package, served

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Connection
 
-from .auth import Caller, bearer_token, identify_token
+from .auth import Caller, TokenCache, bearer_token, cached_caller, identify_token
 from .config import ServerConfig
 from .db import Database
 from .errors import ApiError, forbidden
@@ -37,9 +38,11 @@ class ServerContext:
     config: ServerConfig
     db: Database
     buckets: StationBuckets
+    tokens: TokenCache | None = None  # only when the server is one process (auth.py)
+    pusher: Any = None  # services/push_writer.py: SQLite's group commit of pushes
 
 
-def get_ctx(request: Request) -> ServerContext:
+async def get_ctx(request: Request) -> ServerContext:  # async: no worker thread for this
     return request.app.state.ctx
 
 
@@ -68,16 +71,19 @@ FeedSessionDep = Annotated[Connection, Depends(get_feed_session, scope="function
 _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
 
-def identify(ctx: ServerContext, request: Request) -> Caller:
-    # the sync gate (limits.py) has checked station calls already; reuse its answer
-    caller = request.scope.get("state", {}).get("caller")
+async def identify(ctx: ServerContext, request: Request) -> Caller:
+    """On the event loop when that needs no database read (the sync gate's answer, the admin
+    token, a cached station token); else one indexed read on a worker thread."""
+    caller = request.scope.get("state", {}).get("caller")  # the sync gate (limits.py) knows
     if caller is not None:
         return caller
     token = bearer_token(request.headers)
     if token is None:
         raise ApiError(401, "unauthorized", "missing or malformed Bearer token",
                        headers=_UNAUTHORIZED)
-    caller = identify_token(ctx, token)
+    caller = cached_caller(ctx, token)
+    if caller is None:
+        caller = await anyio.to_thread.run_sync(identify_token, ctx, token)
     if caller is None:
         raise ApiError(401, "unauthorized", "unknown or revoked token", headers=_UNAUTHORIZED)
     return caller
@@ -91,23 +97,23 @@ _bearer = HTTPBearer(scheme_name="bearer", auto_error=False,
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
 
 
-def require_admin(ctx: CtxDep, request: Request, _credentials: BearerDep) -> Caller:
-    caller = identify(ctx, request)
+async def require_admin(ctx: CtxDep, request: Request, _credentials: BearerDep) -> Caller:
+    caller = await identify(ctx, request)
     if not caller.is_admin:
         raise forbidden("a station token cannot call headquarters endpoints")
     return caller
 
 
-def require_station(ctx: CtxDep, request: Request, _credentials: BearerDep) -> str:
-    caller = identify(ctx, request)
+async def require_station(ctx: CtxDep, request: Request, _credentials: BearerDep) -> str:
+    caller = await identify(ctx, request)
     if caller.is_admin:
         raise forbidden("station endpoints need a station token, not the admin token")
     ctx.buckets.take(caller.station_id)
     return caller.station_id
 
 
-def any_caller(ctx: CtxDep, request: Request, _credentials: BearerDep) -> Caller:
-    return identify(ctx, request)
+async def any_caller(ctx: CtxDep, request: Request, _credentials: BearerDep) -> Caller:
+    return await identify(ctx, request)
 
 
 AdminDep = Annotated[Caller, Depends(require_admin)]

@@ -20,7 +20,7 @@ import anyio
 import anyio.to_thread
 from starlette.datastructures import Headers
 
-from .auth import bearer_token, identify_token
+from .auth import bearer_token, cached_caller, identify_token
 from .config import ServerConfig
 from .errors import ApiError, allowed_methods
 
@@ -156,6 +156,9 @@ class BodyLimitMiddleware:
         if token is None:
             return None
         ctx = scope["app"].state.ctx
+        known = cached_caller(ctx, token)  # no thread, no read for a token seen lately
+        if known is not None:
+            return known
         return await anyio.to_thread.run_sync(identify_token, ctx, token)
 
     async def _handle(self, scope, receive, send, path):

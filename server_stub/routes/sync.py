@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import APIRouter, Query
 
 from ..config import CLOCK_SKEW_OK_SECONDS, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT
@@ -49,15 +50,22 @@ def pull(
 @router.post("/push", response_model=PushOut, responses=BODY_ERRORS,
              response_model_exclude_unset=True,
              summary="Events recorded at the counter (idempotent by event_id)")
-def push(body: PushIn, station_id: CurrentStation, ctx: CtxDep) -> dict:
+async def push(body: PushIn, station_id: CurrentStation, ctx: CtxDep) -> dict:
     """At most 500 events and 2 MiB. One transaction: a 422 `event_id_conflict` stores nothing.
     Event ids are compared as UUIDs (any spelling); results echo the id as sent."""
-    # The transaction (and on SQLite the one writer lock) is taken and released in this one
-    # worker thread: a lock held by a dependency across threads starves the pool when more
-    # stations push at once than there are worker threads (every thread waiting for the lock,
-    # its holder waiting for a thread). Committed before the answer is sent.
+    if not body.events:  # nothing to store: no transaction
+        return {"results": []}
+    if ctx.pusher is not None:  # SQLite: group commit with the pushes of other stations
+        return {"results": await ctx.pusher.push(station_id, body.events)}
+    return {"results": await anyio.to_thread.run_sync(_push_alone, ctx, station_id, body.events)}
+
+
+def _push_alone(ctx, station_id: str, events: list) -> list[dict]:
+    # The transaction (and its locks) is taken and released in this one worker thread: a lock
+    # held by a dependency across threads starves the pool when more stations push at once
+    # than there are worker threads. Committed before the answer is sent.
     with ctx.db.write() as conn:
-        return {"results": event_service.push(ctx.db, conn, station_id, body.events)}
+        return event_service.push(ctx.db, conn, station_id, events)
 
 
 @router.post("/heartbeat", response_model=HeartbeatOut, responses=BODY_ERRORS,
