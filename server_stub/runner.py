@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 import uvicorn
 
@@ -34,6 +34,7 @@ class RunningServer:
     config: ServerConfig
     _server: uvicorn.Server = field(repr=False)
     _thread: threading.Thread = field(repr=False)
+    app: Any = field(default=None, repr=False)  # the FastAPI app (tests look at its state)
 
     @property
     def port(self) -> int:
@@ -94,4 +95,4 @@ def start_server_thread(data_dir, *, database_url: str | None = None,
         time.sleep(0.02)
     return RunningServer(url=f"http://{host}:{bound_port}", admin_token=config.admin_token,
                          data_dir=config.data_dir, config=config, _server=server,
-                         _thread=thread)
+                         _thread=thread, app=app)

@@ -63,6 +63,7 @@ class ApiCallError(Exception):
 class _Client:
     def __init__(self, server: RunningServer | str, token: str):
         self.url = server if isinstance(server, str) else server.url
+        self.token = token
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Bearer {token}"
 

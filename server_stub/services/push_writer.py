@@ -39,8 +39,9 @@ class PushWriter:
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
-        self.groups = 0  # transactions written (tests, benches)
-        self.pushes = 0
+        self.taken = 0  # pushes taken off the queue by the writer thread (tests, benches)
+        self.groups = 0  # transactions committed
+        self.pushes = 0  # pushes in them
 
     async def push(self, station_id: str, events: list) -> list[dict]:
         """The push's per-event results once committed; raises what the push raised."""
@@ -84,6 +85,7 @@ class PushWriter:
                     stopping = True
                     break
                 group.append(item)
+            self.taken += len(group)
             try:
                 self._write(group)
             except BaseException:  # never leave a push unanswered
