@@ -55,6 +55,10 @@ class ServerConfig(BaseSettings):
     station_burst: int = 100
     # below worker_threads: HQ always finds threads free while stations queue (429 + Retry-After)
     max_concurrent_sync: int = 32
+    # of those, how many are worked on at once (the others wait their turn on the event loop,
+    # holding no thread): fewer threads fighting for the interpreter, so HQ stays quick in a
+    # storm. Pushes on SQLite wait for the one writer instead (services/push_writer.py).
+    station_lanes: int = Field(8, ge=1)
     retry_after_s: int = 2
     # Body limits per request kind (bytes).
     push_max_bytes: int = PUSH_MAX_BYTES

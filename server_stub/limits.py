@@ -78,6 +78,7 @@ class BodyLimitMiddleware:
         self.app = app
         self.config = config
         self.in_flight_sync = 0
+        self._lane_limiter: anyio.CapacityLimiter | None = None
         self._busy_second = 0
         self._busy_count = 0
 
@@ -143,9 +144,27 @@ class BodyLimitMiddleware:
                 [(b"retry-after", retry)])
         self.in_flight_sync += 1
         try:
-            await self._handle(scope, receive, send, path)
+            await self._handle(scope, receive, send, path, lane=not self._group_commit(scope,
+                                                                                        path))
         finally:
             self.in_flight_sync -= 1
+
+    def _lanes(self) -> anyio.CapacityLimiter:
+        if self._lane_limiter is None:  # made on the event loop
+            self._lane_limiter = anyio.CapacityLimiter(self.config.station_lanes)
+        return self._lane_limiter
+
+    @staticmethod
+    def _group_commit(scope, path: str) -> bool:
+        """A push that waits for SQLite's writer thread, not for a lane."""
+        return (path == "/api/v1/sync/push"
+                and getattr(scope["app"].state.ctx, "pusher", None) is not None)
+
+    async def _app(self, scope, receive, send, lane: bool) -> None:
+        if not lane:
+            return await self.app(scope, receive, send)
+        async with self._lanes():
+            return await self.app(scope, receive, send)
 
     def _is_admin(self, token: str) -> bool:
         admin = self.config.admin_token or ""
@@ -161,10 +180,12 @@ class BodyLimitMiddleware:
             return known
         return await anyio.to_thread.run_sync(identify_token, ctx, token)
 
-    async def _handle(self, scope, receive, send, path):
+    async def _handle(self, scope, receive, send, path, lane: bool = False):
+        """`lane`: a station call, worked on once one of the station lanes is free (after its
+        body has arrived: a slow sender holds no lane)."""
         method = scope.get("method", "GET")
         if method not in ("POST", "PUT", "PATCH"):
-            return await self.app(scope, receive, send)
+            return await self._app(scope, receive, send, lane)
         limit = body_limit_for(self.config, method, path)
         too_large = f"request body over the limit of {limit} bytes for {path}"
         declared = None
@@ -218,7 +239,7 @@ class BodyLimitMiddleware:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
-        await self.app(scope, replay, send)
+        await self._app(scope, replay, send, lane)
 
     @staticmethod
     async def _drain(receive) -> None:

@@ -60,10 +60,28 @@ def after_push(push: Push, accepted: list[EventIn]) -> None:
     if signed_now:
         outbox.arrivals(push.station_id, signed_now)
     if reported:
+        reported = _in_arrived_batches(push, reported, skip=set(signed_now))
+    if reported:
         outbox.late_shorts(push.station_id, reported, skip_batches=signed_now)
     if reminders:
         outbox.requested_reminders(push.station_id, reminders)
     outbox.insert()
+
+
+def _in_arrived_batches(push: Push, order_ids: set[str], skip: set[str]) -> set[str]:
+    """The orders whose batch had arrived before this push (a shortage found at the sign-off
+    itself, or before it, is told by the "ready" or "short" notice of the arrival): one small
+    query on the batches instead of reading every reported order."""
+    known = getattr(push, "orders", {})
+    batch_of = {oid: (known.get(oid) or {}).get("batch_id") for oid in order_ids}
+    if any(b is None for b in batch_of.values()):
+        return order_ids  # not all known here: let late_shorts look them up
+    b = m.batches.c
+    arrived: set[str] = set()
+    for part in chunked(sorted(set(batch_of.values()) - skip)):
+        arrived.update(push.conn.execute(select(b.batch_id).where(
+            b.batch_id.in_(part), b.arrived_at.is_not(None))).scalars())
+    return {oid for oid, bid in batch_of.items() if bid in arrived}
 
 
 def _signed_off_in(push: Push, batch_ids: set[str]) -> list[str]:

@@ -1,4 +1,4 @@
-"""SQLite's group commit of pushes (services/push_writer.py) and the station-token cache.
+"""SQLite's group commit of pushes (services/push_writer.py), the station-token cache, lanes.
 
 Pushes waiting at one moment, from several stations, are written in one transaction, each in a
 savepoint: every push still gets its own answer, a push refused on its own (422) stores
@@ -141,3 +141,47 @@ def test_unknown_tokens_are_not_remembered(live_server):
                          headers={"Authorization": f"Bearer st_made-up-{n}"}, timeout=10)
         assert_error(r, 401)
     assert len(cache._entries) == 0
+
+
+def test_station_lanes_keep_hq_answered_while_stations_wait(server_factory):
+    """With one station lane taken (a heartbeat waiting for the writer lock), the next station
+    call waits its turn without a thread, and HQ is answered at once."""
+    server = server_factory(station_lanes=1)
+    hq = HQClient(server)
+    station = StationClient(server, hq.create_station("L1", "店"))
+    assert station.request("GET", "/api/v1/sync/me").status_code == 200
+    lock = server.app.state.ctx.db._write_lock
+    lock.acquire()
+    try:
+        threads, (beat,) = _call_all([("POST", "/api/v1/sync/heartbeat",
+                                       {"app_version": "t", "pending_events": 0})],
+                                     server.url, station.token)
+        time.sleep(0.3)  # the heartbeat holds the one lane, waiting for the lock
+        more, (me,) = _call_all([("GET", "/api/v1/sync/me", None)], server.url, station.token)
+        threads += more
+        time.sleep(0.3)
+        started = time.monotonic()
+        assert hq.request("GET", "/api/v1/stations").status_code == 200
+        assert time.monotonic() - started < 5
+        assert beat == [] and me == [], "a station call went past the lane"
+    finally:
+        lock.release()
+    for t in threads:
+        t.join()
+    assert beat[0].status_code == 200 and me[0].status_code == 200
+
+
+def _call_all(calls, url: str, token: str):
+    """Each call on its own thread; each answer appended to its own list when it comes."""
+    threads, boxes = [], []
+    for method, path, body in calls:
+        box: list = []
+        boxes.append(box)
+
+        def one(method=method, path=path, body=body, box=box) -> None:
+            box.append(requests.request(method, url + path, json=body, timeout=60,
+                                        headers={"Authorization": f"Bearer {token}"}))
+
+        threads.append(threading.Thread(target=one))
+        threads[-1].start()
+    return threads, boxes
