@@ -89,6 +89,9 @@ class ServerProcess:
             [sys.executable, "-m", "uvicorn", "_trial_server:make_app", "--factory",
              "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
              "--log-level", "warning", "--no-access-log", "--timeout-keep-alive", "30",
+             # the server's own connections: a deadline for the request headers, as
+             # `python -m server_stub --workers N` runs it (server_stub/transport.py)
+             "--http", "server_stub.transport:WorkerGuardedH11Protocol",
              "--backlog", "4096"],
             env=self.env, cwd=HERE, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True)
