@@ -64,11 +64,22 @@ def start_subprocess_server(data_dir: Path, admin: str, database_url: str | None
     while time.monotonic() < deadline:
         try:
             if requests.get(url + "/api/v1/health", timeout=1).ok:
-                return url, proc.terminate
+                return url, lambda: _stop(proc)
         except requests.RequestException:
             time.sleep(0.1)
     proc.kill()
     raise SystemExit("server did not start")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop the server and wait for it (and its workers), so nothing of it still runs when its
+    database is dropped."""
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def make_events(station: int, orders: int, batch_id: str) -> list[dict]:

@@ -98,14 +98,16 @@ def _returned(session: Push) -> dict[str, str]:
     """order_id -> returned_at of this push's orders that went back to HQ (one query a push)."""
     cache = session.__dict__.get("_returned")
     if cache is None:
-        r = m.order_returns.c
         ids = sorted(session.orders)
         cache = {}
         for start in range(0, len(ids), 900):
-            cache.update(session.conn.execute(select(r.order_id, r.returned_at).where(
-                r.order_id.in_(ids[start:start + 900]))).all())
+            cache.update(session.conn.execute(_RETURNED, {"ids": ids[start:start + 900]}).all())
         session.__dict__["_returned"] = cache
     return cache
+
+
+_RETURNED = select(m.order_returns.c.order_id, m.order_returns.c.returned_at).where(
+    m.order_returns.c.order_id.in_(bindparam("ids", expanding=True)))  # built once
 
 
 def pickup_guard(session: Push, event: EventIn) -> None:

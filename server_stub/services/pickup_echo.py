@@ -11,9 +11,10 @@ own `pickup_id` and changes nothing.
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, case, delete, insert, literal, select
+from sqlalchemy import and_, bindparam, case, delete, insert, literal, select
 from sqlalchemy.engine import Connection
 
 from .. import models as m
@@ -24,17 +25,28 @@ def emit_order_changes(conn: Connection, station_id: str, order_ids: set[str]) -
     """Move these orders to the end of the station's change feed (two statements per 900
     orders). The op follows the order as it is now (an order HQ dropped meanwhile stays a
     `delete`). Call with the feed lock held (the push takes it for its order updates)."""
-    c, o = m.changes.c, m.orders.c
+    drop, add = _echo_statements()
     for part in chunked(sorted(order_ids)):
-        conn.execute(delete(m.changes).where(
-            c.station_id == station_id, c.kind == "order", c.entity_id.in_(part)))
-        conn.execute(insert(m.changes).from_select(
-            ["station_id", "kind", "op", "entity_id", "batch_id"],
-            select(o.station_id, literal("order"),
-                   case((o.removed == 1, literal("delete")), else_=literal("upsert")),
-                   o.order_id, o.batch_id)
-            .where(o.order_id.in_(part), o.station_id == station_id)
-            .order_by(o.order_id)))
+        params = {"station": station_id, "ids": part}
+        conn.execute(drop, params)
+        conn.execute(add, params)
+
+
+@cache
+def _echo_statements():
+    """The two statements of `emit_order_changes`, built once (an expanding IN list)."""
+    c, o = m.changes.c, m.orders.c
+    ids, station = bindparam("ids", expanding=True), bindparam("station")
+    drop = delete(m.changes).where(c.station_id == station, c.kind == "order",
+                                   c.entity_id.in_(ids))
+    add = insert(m.changes).from_select(
+        ["station_id", "kind", "op", "entity_id", "batch_id"],
+        select(o.station_id, literal("order"),
+               case((o.removed == 1, literal("delete")), else_=literal("upsert")),
+               o.order_id, o.batch_id)
+        .where(o.order_id.in_(ids), o.station_id == station)
+        .order_by(o.order_id))
+    return drop, add
 
 
 def pickup_rows(conn: Connection, where) -> list[dict[str, Any]]:
