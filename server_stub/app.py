@@ -54,7 +54,7 @@ def create_app(config: ServerConfig, *, announce_token: bool = True,
     db = Database(config.resolved_database_url, pool_size=max(5, config.worker_threads // 2))
     ctx = ServerContext(config=config, db=db,
                         buckets=StationBuckets(config.station_rate_per_s, config.station_burst),
-                        tokens=TokenCache() if one_process else None,
+                        tokens=TokenCache(enabled=one_process),
                         pusher=PushWriter(db) if db.dialect == "sqlite" else None)
     notifier = make_notifier(config)  # notices to customers (issue 11)
 

@@ -11,8 +11,11 @@ import hmac
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import anyio.to_thread
 from sqlalchemy import select
 
 from . import models as m
@@ -41,14 +44,14 @@ class TokenCache:
     """Station tokens seen valid lately: digest -> station, so a station's next calls need no
     database read and no worker thread (limits.py checks it on the event loop).
 
-    Only for a server that is one process: a token rotated (`forget`) stops working at once,
-    which no other process would learn. Entries live `ttl_s` at most; unknown tokens are never
+    Only for a server that is one process (else `enabled=False`: nothing is kept): a token
+    rotated (`rotating`) stops working at once, which no other process would learn. Entries live `ttl_s` at most; unknown tokens are never
     remembered (a stranger inventing tokens costs a read each, and no memory); at most
     `max_entries` (least recently used dropped). A lookup that raced with a rotation is not
     stored (`generation`)."""
 
-    def __init__(self, ttl_s: float = 60.0, max_entries: int = 10_000):
-        self.ttl_s, self.max_entries = ttl_s, max_entries
+    def __init__(self, ttl_s: float = 60.0, max_entries: int = 10_000, *, enabled: bool = True):
+        self.ttl_s, self.max_entries = ttl_s, (max_entries if enabled else 0)
         self._entries: OrderedDict[str, tuple[str, float]] = OrderedDict()
         self._lock = threading.Lock()
         self.generation = 0
@@ -73,37 +76,50 @@ class TokenCache:
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
 
-    def forget(self, station_id: str) -> None:
-        """A station's token changed: drop what is known of it (call before and after the
-        change commits)."""
+    @contextmanager
+    def rotating(self, station_id: str) -> Iterator[None]:
+        """Around the transaction that changes a station's token: what is known of the station
+        is dropped before it and again after it (committed or not), and a lookup that raced
+        with it is not kept."""
+        self._forget(station_id)
+        try:
+            yield
+        finally:
+            self._forget(station_id)
+
+    def _forget(self, station_id: str) -> None:
         with self._lock:
             self.generation += 1
             for digest in [d for d, (sid, _) in self._entries.items() if sid == station_id]:
                 del self._entries[digest]
 
 
-def cached_caller(ctx, token: str | None) -> Caller | None:
+def is_admin_token(config, token: str) -> bool:
+    """The admin token (HQ)? A constant-time compare."""
+    admin = config.admin_token or ""
+    return bool(admin) and hmac.compare_digest(token.encode(), admin.encode())
+
+
+def cached_caller(ctx, token: str) -> Caller | None:
     """Who a token belongs to when that needs no database read (the admin token, or a station
-    token in the cache); None otherwise (then `identify_token`)."""
-    if token is None:
-        return None
-    admin = ctx.config.admin_token or ""
-    if admin and hmac.compare_digest(token.encode(), admin.encode()):
+    token in the cache); None otherwise."""
+    if is_admin_token(ctx.config, token):
         return Caller(is_admin=True)
-    cache = getattr(ctx, "tokens", None)
-    station_id = cache.get(token_sha256(token)) if cache is not None else None
+    station_id = ctx.tokens.get(token_sha256(token))
     return None if station_id is None else Caller(is_admin=False, station_id=station_id)
 
 
-def identify_token(ctx, token: str | None) -> Caller | None:
-    """Who a token belongs to, or None. Cheap: a constant-time compare and one indexed read."""
+async def identify_token(ctx, token: str | None) -> Caller | None:
+    """Who a token belongs to, or None: on the event loop when that needs no database read,
+    else one indexed read on a worker thread."""
     if token is None:
         return None
-    known = cached_caller(ctx, token)
-    if known is not None:
-        return known
-    cache = getattr(ctx, "tokens", None)
-    generation = cache.generation if cache is not None else 0
+    return cached_caller(ctx, token) or await anyio.to_thread.run_sync(_read_station, ctx, token)
+
+
+def _read_station(ctx, token: str) -> Caller | None:
+    """The station whose token this is (one indexed read), remembered in the cache."""
+    generation = ctx.tokens.generation
     digest = token_sha256(token)
     with ctx.db.read() as conn:
         station_id = conn.execute(
@@ -111,6 +127,5 @@ def identify_token(ctx, token: str | None) -> Caller | None:
         ).scalar_one_or_none()
     if station_id is None:
         return None
-    if cache is not None:
-        cache.put(digest, station_id, generation)
+    ctx.tokens.put(digest, station_id, generation)
     return Caller(is_admin=False, station_id=station_id)

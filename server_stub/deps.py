@@ -16,15 +16,14 @@ before a write transaction (and on SQLite the one writer lock) is taken.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-import anyio.to_thread
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Connection
 
-from .auth import Caller, TokenCache, bearer_token, cached_caller, identify_token
+from .auth import Caller, TokenCache, bearer_token, identify_token
 from .config import ServerConfig
 from .db import Database
 from .errors import ApiError, forbidden
@@ -38,7 +37,7 @@ class ServerContext:
     config: ServerConfig
     db: Database
     buckets: StationBuckets
-    tokens: TokenCache | None = None  # only when the server is one process (auth.py)
+    tokens: TokenCache = field(default_factory=TokenCache)  # auth.py
     pusher: Any = None  # services/push_writer.py: SQLite's group commit of pushes
 
 
@@ -81,9 +80,7 @@ async def identify(ctx: ServerContext, request: Request) -> Caller:
     if token is None:
         raise ApiError(401, "unauthorized", "missing or malformed Bearer token",
                        headers=_UNAUTHORIZED)
-    caller = cached_caller(ctx, token)
-    if caller is None:
-        caller = await anyio.to_thread.run_sync(identify_token, ctx, token)
+    caller = await identify_token(ctx, token)
     if caller is None:
         raise ApiError(401, "unauthorized", "unknown or revoked token", headers=_UNAUTHORIZED)
     return caller

@@ -9,7 +9,6 @@ published for that path. It also caps the station requests in flight (429 + Retr
 
 from __future__ import annotations
 
-import hmac
 import json
 import math
 import re
@@ -17,10 +16,9 @@ import threading
 import time
 
 import anyio
-import anyio.to_thread
 from starlette.datastructures import Headers
 
-from .auth import bearer_token, cached_caller, identify_token
+from .auth import bearer_token, identify_token, is_admin_token
 from .config import ServerConfig
 from .errors import ApiError, allowed_methods
 
@@ -122,14 +120,14 @@ class BodyLimitMiddleware:
                 send, 413, "payload_too_large",
                 f"request body over the limit of {limit} bytes for {path}", close=True)
         token = bearer_token(Headers(scope=scope))
-        if (token is not None and not self._is_admin(token)
+        if (token is not None and not is_admin_token(self.config, token)
                 and self.in_flight_sync >= self.config.max_concurrent_sync):
             # every slot taken: say so before looking the token up, so a storm of stations
             # (or of strangers) costs no database read and no thread that HQ may need
             return await self._send_error(
                 send, 429, "rate_limited", "too many stations at once; retry later",
                 [(b"retry-after", self._retry_after())])
-        caller = await self._identify(scope)
+        caller = await identify_token(scope["app"].state.ctx, token)
         if caller is None:
             return await self._send_error(
                 send, 401, "unauthorized", "missing, malformed or revoked Bearer token",
@@ -157,28 +155,13 @@ class BodyLimitMiddleware:
     @staticmethod
     def _group_commit(scope, path: str) -> bool:
         """A push that waits for SQLite's writer thread, not for a lane."""
-        return (path == "/api/v1/sync/push"
-                and getattr(scope["app"].state.ctx, "pusher", None) is not None)
+        return path == "/api/v1/sync/push" and scope["app"].state.ctx.pusher is not None
 
     async def _app(self, scope, receive, send, lane: bool) -> None:
         if not lane:
             return await self.app(scope, receive, send)
         async with self._lanes():
             return await self.app(scope, receive, send)
-
-    def _is_admin(self, token: str) -> bool:
-        admin = self.config.admin_token or ""
-        return bool(admin) and hmac.compare_digest(token.encode(), admin.encode())
-
-    async def _identify(self, scope):
-        token = bearer_token(Headers(scope=scope))
-        if token is None:
-            return None
-        ctx = scope["app"].state.ctx
-        known = cached_caller(ctx, token)  # no thread, no read for a token seen lately
-        if known is not None:
-            return known
-        return await anyio.to_thread.run_sync(identify_token, ctx, token)
 
     async def _handle(self, scope, receive, send, path, lane: bool = False):
         """`lane`: a station call, worked on once one of the station lanes is free (after its

@@ -32,14 +32,8 @@ def create_station(body: StationIn, _admin: AdminDep, conn: SessionDep, ctx: Ctx
              summary="Issue a new station token")
 def rotate_token(station_id: PathId, _admin: AdminDep, ctx: CtxDep, request: Request) -> dict:
     """The old token stops working at once. `pairing`: the new code for the station to scan."""
-    if ctx.tokens is not None:
-        ctx.tokens.forget(station_id)
-    try:
-        with ctx.db.write() as conn:
-            rotated = service.rotate_token(conn, station_id)
-    finally:  # committed (or not): a lookup that raced with it is not kept either
-        if ctx.tokens is not None:
-            ctx.tokens.forget(station_id)
+    with ctx.tokens.rotating(station_id), ctx.db.write() as conn:
+        rotated = service.rotate_token(conn, station_id)
     return _with_pairing(rotated, ctx, request)
 
 

@@ -44,6 +44,7 @@ class Push(Protocol):  # what is used of services/events.py's PushSession
     conn: Connection
     station_id: str
     now: str
+    orders: dict[str, dict]  # the push's orders (order_id -> row with batch_id)
 
 
 def after_push(push: Push, accepted: list[EventIn]) -> None:
@@ -72,10 +73,7 @@ def _in_arrived_batches(push: Push, order_ids: set[str], skip: set[str]) -> set[
     """The orders whose batch had arrived before this push (a shortage found at the sign-off
     itself, or before it, is told by the "ready" or "short" notice of the arrival): one small
     query on the batches instead of reading every reported order."""
-    known = getattr(push, "orders", {})
-    batch_of = {oid: (known.get(oid) or {}).get("batch_id") for oid in order_ids}
-    if any(b is None for b in batch_of.values()):
-        return order_ids  # not all known here: let late_shorts look them up
+    batch_of = {oid: push.orders[oid]["batch_id"] for oid in order_ids}  # accepted: known
     b = m.batches.c
     arrived: set[str] = set()
     for part in chunked(sorted(set(batch_of.values()) - skip)):
