@@ -59,8 +59,12 @@ def create_app(config: ServerConfig, *, announce_token: bool = True,
     notifier = make_notifier(config)  # notices to customers (issue 11)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI):
+    async def lifespan(app: FastAPI):
         anyio.to_thread.current_default_thread_limiter().total_tokens = config.worker_threads
+        # The schema is built on first use, and every station call asks it which methods a
+        # path has (errors.allowed_methods): built before the first station comes, not while
+        # a storm of them waits (about a second of one core).
+        app.openapi()
         worker = NoticeWorker(db, config, notifier) if notifier else None
         if worker:
             worker.start()

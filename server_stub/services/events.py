@@ -13,15 +13,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from functools import cache
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from .. import models as m
 from ..db import Database, iso, now_iso
 from ..errors import Conflict, Invalid
+from ..rawsql import Raw
 from ..schemas import (
     EVENT_DATA,
     ArrivalData,
@@ -31,7 +31,7 @@ from ..schemas import (
     PickupUndoneData,
     canonical_uuid,
 )
-from . import chunked, journal, leader_events, notices, review
+from . import journal, leader_events, notices, review
 
 DATA_MODELS: dict[str, type[BaseModel]] = EVENT_DATA
 
@@ -52,40 +52,27 @@ def body_hash(event: EventIn) -> tuple[str, str]:
     return payload, hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-@cache
-def _statements(dialect: str) -> dict:
-    """Statements built once (cheap to execute: no per-call compile or cache-key work)."""
-    if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as upsert_insert
-    else:
-        from sqlalchemy.dialects.postgresql import insert as upsert_insert
-    o, p, e, f, i = m.orders.c, m.pickups.c, m.events.c, m.pickup_feed.c, m.order_items.c
-    ids = bindparam("ids", expanding=True)
-    return {
-        "orders": select(o.order_id, o.batch_id, o.status, o.cancelled_at, o.cancel_reason,
-                         o.active_pickup, o.needs_review, o.review_reason, i.sku)
-        .select_from(m.orders.outerjoin(m.order_items, i.order_id == o.order_id))
-        .where(o.order_id.in_(ids), o.station_id == bindparam("station"), o.removed == 0),
-        "held": select(p.id, p.pickup_id, p.picked_up_at, p.receipt_no, p.station_id)
-        .where(p.id.in_(ids)),
-        "used": select(p.pickup_id).where(p.station_id == bindparam("station"),
-                                          p.pickup_id.in_(ids)),
-        "events": upsert_insert(m.events).on_conflict_do_nothing(
-            index_elements=["station_id", "event_id"]).returning(e.event_id),
-        "pickups": upsert_insert(m.pickups).on_conflict_do_nothing(
-            index_elements=["station_id", "pickup_id"]).returning(p.id, p.pickup_id),
-        "order_state": update(m.orders).where(o.order_id == bindparam("k_order")).values(
-            active_pickup=bindparam("v_pickup"), needs_review=bindparam("v_review"),
-            review_reason=bindparam("v_reason"), updated_at=bindparam("v_now")),
-        "undo": update(m.pickups).where(p.id == bindparam("k_row")).values(
-            undone_at=bindparam("v_at"), undone_received_at=bindparam("v_now"),
-            undo_event_id=bindparam("v_event"), undo_reason=bindparam("v_reason")),
-        "reject": update(m.events).where(and_(
-            e.station_id == bindparam("k_station"), e.event_id == bindparam("k_event"))
-        ).values(status="rejected", reason=bindparam("v_reason")),
-        "feed_delete": delete(m.pickup_feed).where(f.pickup_row == bindparam("k_row")),
-        "feed_insert": insert(m.pickup_feed),
-    }
+EVENT_COLUMNS = ("station_id", "event_id", "type", "order_id", "batch_id", "occurred_at",
+                 "received_at", "body_sha256", "payload", "status", "reason", "sku", "qty")
+PICKUP_COLUMNS = ("station_id", "pickup_id", "order_id", "batch_id", "receipt_no", "operator_id",
+                  "proxy_name", "picked_up_at", "received_at", "event_id", "lines", "override",
+                  "undone_at", "undone_received_at", "undo_event_id", "undo_reason")
+_ORDERS = ("SELECT o.order_id, o.batch_id, o.status, o.cancelled_at, o.cancel_reason,"
+           " o.active_pickup, o.needs_review, o.review_reason, i.sku"
+           " FROM orders o LEFT JOIN order_items i ON i.order_id = o.order_id"
+           " WHERE o.station_id = ? AND o.removed = 0 AND o.order_id")
+_HELD_COLUMNS = ("id", "pickup_id", "picked_up_at", "receipt_no", "station_id")
+_HELD = f"SELECT {', '.join(_HELD_COLUMNS)} FROM pickups WHERE id"
+_USED = "SELECT pickup_id FROM pickups WHERE station_id = ? AND pickup_id"
+_STORED = ("SELECT event_id, body_sha256, status, reason FROM events"
+           " WHERE station_id = ? AND event_id")
+_NEW_EVENTS = " ON CONFLICT (station_id, event_id) DO NOTHING RETURNING event_id"
+_NEW_PICKUPS = " ON CONFLICT (station_id, pickup_id) DO NOTHING RETURNING id, pickup_id"
+_ORDER_STATE = ("UPDATE orders SET active_pickup = ?, needs_review = ?, review_reason = ?,"
+                " updated_at = ? WHERE order_id = ?")
+_UNDO = ("UPDATE pickups SET undone_at = ?, undone_received_at = ?, undo_event_id = ?,"
+         " undo_reason = ? WHERE id = ?")
+_REJECT = "UPDATE events SET status = 'rejected', reason = ? WHERE station_id = ? AND event_id = ?"
 
 
 class PushSession:
@@ -98,7 +85,7 @@ class PushSession:
         self.events = [e if e.event_id == (key := canonical_uuid(e.event_id))
                        else e.model_copy(update={"event_id": key}) for e in events]
         self.db, self.conn, self.station_id = db, conn, station_id
-        self.sql = _statements(db.dialect)
+        self.raw = Raw(conn)  # the statements of this path: rawsql.py says why
         self.now = now_iso()
         self.orders: dict[str, dict] = {}
         self.items: dict[str, set[str]] = defaultdict(set)
@@ -115,27 +102,22 @@ class PushSession:
                    "active_pickup", "needs_review", "review_reason")
 
     def _prefetch(self) -> None:
-        """The push's orders with their SKUs, then the hand-overs that stand: two statements
-        (built once, IN lists bound as expanding parameters)."""
+        """The push's orders with their SKUs, then the hand-overs that stand: two statements."""
         ids = sorted({e.order_id for e in self.events if e.order_id})
-        for part in chunked(ids):
-            for *order, sku in self.conn.execute(self.sql["orders"],
-                                                 {"ids": part, "station": self.station_id}):
-                if order[0] not in self.orders:
-                    self.orders[order[0]] = dict(zip(self._ORDER_COLS, order, strict=True))
-                if sku is not None:
-                    self.items[order[0]].add(sku)
-        rows = [od["active_pickup"] for od in self.orders.values() if od["active_pickup"]]
-        for part in chunked(rows):
-            for r in self.conn.execute(self.sql["held"], {"ids": part}):
-                self.held[r.id] = dict(r._mapping)
+        for *order, sku in self.raw.rows_in(_ORDERS, ids, (self.station_id,)):
+            if order[0] not in self.orders:
+                self.orders[order[0]] = dict(zip(self._ORDER_COLS, order, strict=True))
+            if sku is not None:
+                self.items[order[0]].add(sku)
+        rows = sorted({od["active_pickup"] for od in self.orders.values() if od["active_pickup"]})
+        for r in self.raw.rows_in(_HELD, rows):
+            self.held[r[0]] = dict(zip(_HELD_COLUMNS, r, strict=True))
 
     def _prefetch_pickup_ids(self, checked: list) -> None:
         """Which pickup_ids of this push the station has used already (one query)."""
         ids = sorted({c.pickup_id for c in checked if isinstance(c, PickupConfirmedData)})
-        for part in chunked(ids):
-            self.used_pickup_ids.update(self.conn.execute(
-                self.sql["used"], {"ids": part, "station": self.station_id}).scalars())
+        self.used_pickup_ids.update(r[0] for r in self.raw.rows_in(_USED, ids,
+                                                                   (self.station_id,)))
 
     def run(self) -> list[dict]:
         results: list[dict] = []
@@ -152,21 +134,16 @@ class PushSession:
             seen[event.event_id] = digest
             checked = self._check(event)
             order = self.orders.get(event.order_id or "")
-            row = {"station_id": self.station_id, "event_id": event.event_id,
-                   "type": event.type, "order_id": event.order_id,
-                   "batch_id": event.batch_id or (order["batch_id"] if order else None),
-                   "occurred_at": iso(event.occurred_at), "received_at": self.now,
-                   "body_sha256": digest, "payload": payload, "status": "accepted",
-                   "reason": None, "sku": None, "qty": None}
-            if isinstance(checked, ItemReportData):
-                row["sku"], row["qty"] = checked.sku, checked.qty
-            if isinstance(checked, Rejected):
-                row["status"], row["reason"] = "rejected", checked.reason
+            refused = isinstance(checked, Rejected)
+            report = isinstance(checked, ItemReportData)
+            row = (self.station_id, event.event_id, event.type, event.order_id,
+                   event.batch_id or (order["batch_id"] if order else None),
+                   iso(event.occurred_at), self.now, digest, payload,
+                   "rejected" if refused else "accepted", checked.reason if refused else None,
+                   checked.sku if report else None, checked.qty if report else None)
             fresh.append((event, checked, row))
-        inserted: set[str] = set()
-        if fresh:
-            inserted = set(self.conn.execute(self.sql["events"], [r for _, _, r in fresh])
-                           .scalars())
+        inserted = {r[0] for r in self.raw.insert("events", EVENT_COLUMNS,
+                                                  [r for _, _, r in fresh], _NEW_EVENTS)}
         stored = self._check_duplicates(
             [e.event_id for e, _, _ in fresh if e.event_id not in inserted], seen)
         self._prefetch_pickup_ids([c for e, c, _ in fresh if e.event_id in inserted])
@@ -190,8 +167,7 @@ class PushSession:
                 if r.detail:
                     result["detail"] = r.detail
                 if not isinstance(checked, Rejected):
-                    rejects.append({"k_station": self.station_id, "k_event": event.event_id,
-                                    "v_reason": r.reason})
+                    rejects.append((r.reason, self.station_id, event.event_id))
             outcome[event.event_id] = result
         self._write(rejects)
         review.after_push(self, fresh, outcome)  # HQ's review queue; the other counters' feed
@@ -211,26 +187,24 @@ class PushSession:
     def _check_duplicates(self, ids: list[str], seen: dict[str, str]) -> dict[str, dict]:
         """Events stored before: a different body under the same id fails the push (422); one
         that was rejected then is a `duplicate` that says so (`first_status`, `reason`)."""
-        e = m.events.c
         again: dict[str, dict] = {}
-        for part in chunked(ids):
-            for event_id, digest, status, reason in self.conn.execute(
-                    select(e.event_id, e.body_sha256, e.status, e.reason).where(
-                        e.station_id == self.station_id, e.event_id.in_(part))):
-                if digest != seen[event_id]:
-                    raise _id_conflict(event_id)
-                if status == "rejected":
-                    again[event_id] = {"event_id": event_id, "status": "duplicate",
-                                       "first_status": "rejected",
-                                       "reason": reason or "rejected"}
+        for event_id, digest, status, reason in self.raw.rows_in(_STORED, ids,
+                                                                 (self.station_id,)):
+            if digest != seen[event_id]:
+                raise _id_conflict(event_id)
+            if status == "rejected":
+                again[event_id] = {"event_id": event_id, "status": "duplicate",
+                                   "first_status": "rejected", "reason": reason or "rejected"}
         return again
 
     def _insert_pickups(self) -> None:
         """All hand-overs of the push in one statement; stand-in row ids become real ones."""
         if not self.new_pickups:
             return
-        got = {pid: rid for rid, pid in self.conn.execute(
-            self.sql["pickups"], list(self.new_pickups.values()))}
+        got = {pid: rid for rid, pid in self.raw.insert(
+            "pickups", PICKUP_COLUMNS,
+            [tuple(row[c] for c in PICKUP_COLUMNS) for row in self.new_pickups.values()],
+            _NEW_PICKUPS)}
         real = {}
         for stand_in, row in self.new_pickups.items():
             if row["pickup_id"] not in got:  # taken since the prefetch: retry the push
@@ -244,25 +218,22 @@ class PushSession:
             undo["k_row"] = real.get(undo["k_row"], undo["k_row"])
         self.feed = [real.get(r, r) for r in self.feed]
 
-    def _write(self, rejects: list[dict]) -> None:
+    def _write(self, rejects: list[tuple]) -> None:
         self._insert_pickups()
         if self.feed or self.dirty_orders:  # before any order row is locked (no deadlock
             self.db.lock_feed(self.conn)     # with HQ, which takes it first, then the rows)
-        if rejects:
-            self.conn.execute(self.sql["reject"], rejects)
-        if self.undos:
-            self.conn.execute(self.sql["undo"], self.undos)
-        if self.dirty_orders:
-            self.conn.execute(self.sql["order_state"], [
-                {"k_order": oid, "v_pickup": self.orders[oid]["active_pickup"],
-                 "v_review": self.orders[oid]["needs_review"],
-                 "v_reason": self.orders[oid]["review_reason"], "v_now": self.now}
-                for oid in sorted(self.dirty_orders)])
+        self.raw.many(_REJECT, rejects)
+        self.raw.many(_UNDO, [(u["v_at"], u["v_now"], u["v_event"], u["v_reason"], u["k_row"])
+                              for u in self.undos])
+        self.raw.many(_ORDER_STATE, [
+            (self.orders[oid]["active_pickup"], self.orders[oid]["needs_review"],
+             self.orders[oid]["review_reason"], self.now, oid)
+            for oid in sorted(self.dirty_orders)])
         if self.feed:
             last = list(dict.fromkeys(reversed(self.feed)))[::-1]  # keep each row's last place
-            self.conn.execute(self.sql["feed_delete"], [{"k_row": r} for r in last])
-            self.conn.execute(self.sql["feed_insert"], [
-                {"pickup_row": r, "station_id": self.station_id} for r in last])
+            self.raw.rows_in("DELETE FROM pickup_feed WHERE pickup_row", last)
+            self.raw.insert("pickup_feed", ("pickup_row", "station_id"),
+                            [(r, self.station_id) for r in last])
 
     # --- effects ------------------------------------------------------------------------------
 

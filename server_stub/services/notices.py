@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection
 
 from .. import models as m
 from ..db import iso, parse_iso, utcnow
+from ..rawsql import Raw
 from . import chunked
 
 if TYPE_CHECKING:
@@ -74,11 +75,9 @@ def _in_arrived_batches(push: Push, order_ids: set[str], skip: set[str]) -> set[
     itself, or before it, is told by the "ready" or "short" notice of the arrival): one small
     query on the batches instead of reading every reported order."""
     batch_of = {oid: push.orders[oid]["batch_id"] for oid in order_ids}  # accepted: known
-    b = m.batches.c
-    arrived: set[str] = set()
-    for part in chunked(sorted(set(batch_of.values()) - skip)):
-        arrived.update(push.conn.execute(select(b.batch_id).where(
-            b.batch_id.in_(part), b.arrived_at.is_not(None))).scalars())
+    arrived = {r[0] for r in Raw(push.conn).rows_in(  # on a push's hot path: rawsql.py
+        "SELECT batch_id FROM batches WHERE arrived_at IS NOT NULL AND batch_id",
+        sorted(set(batch_of.values()) - skip))}
     return {oid for oid, bid in batch_of.items() if bid in arrived}
 
 
