@@ -7,7 +7,10 @@ Then inserts the same event rows into a bare SQLite file (WAL, synchronous=NORMA
 transaction per push) for comparison.
 
     .venv/bin/python bench/server_ingest.py [--stations 50] [--orders 200] [--per-push 50]
-                                            [--inprocess] [--database-url URL]
+                                            [--workers 1] [--inprocess] [--database-url URL]
+
+`--workers N` runs the SQLite server with N uvicorn workers (each with its own group-commit
+writer; the writers take turns on the file lock beside the database).
 
 Then times the full pull of one batch of --pull-orders orders (default 20,000) by its station.
 
@@ -255,6 +258,8 @@ def main() -> None:
                          "(default: a fresh SQLite file)")
     ap.add_argument("--pg-workers", type=int, default=4,
                     help="uvicorn workers for the PostgreSQL run (127.0.0.1:5432, db test)")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="uvicorn workers for the SQLite run (each its own group-commit writer)")
     ap.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL run")
     ap.add_argument("--inprocess", action="store_true", help="server thread in this process")
     args = ap.parse_args()
@@ -268,7 +273,8 @@ def main() -> None:
                                      station_rate_per_s=1000, max_concurrent_sync=256)
         url, stop = server.url, server.stop
     else:
-        url, stop = start_subprocess_server(tmp / "server", admin, args.database_url)
+        url, stop = start_subprocess_server(tmp / "server", admin, args.database_url,
+                                            workers=args.workers)
     try:
         rate = ingest(url, admin, args)
         hq = requests.Session()

@@ -71,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
 
     ensure_admin_token(config, announce=True)
     if args.workers > 1:  # each worker process builds its app from the same settings
+        from .db import Database
+
+        # the schema brought up to date once, here, before the workers open the database:
+        # workers migrating a new SQLite file at once fail with "database is locked"
+        Database(config.resolved_database_url).dispose()
         os.environ["PICKUP_SERVER_DATA_DIR"] = str(config.data_dir)
         os.environ["PICKUP_SERVER_LOG_LEVEL"] = args.log_level
         os.environ["PICKUP_SERVER_HEADER_TIMEOUT_S"] = str(config.header_timeout_s)

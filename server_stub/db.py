@@ -1,7 +1,10 @@
 """The server's database: one engine (SQLite file by default, PostgreSQL when configured).
 
 SQLite runs in WAL mode with synchronous=NORMAL; its writers are serialised by one in-process
-lock (cheaper than SQLite's busy-wait) and take the write lock at BEGIN (IMMEDIATE). On
+lock and, between the processes of a server run with several workers, by an advisory lock on a
+file beside the database (`flock`: the next writer wakes when the last one is done, where
+SQLite's busy-wait sleeps up to 100 ms at a time); they take the write lock at BEGIN
+(IMMEDIATE). On
 PostgreSQL, transactions that add to a station's change feed take an advisory lock so feed
 sequence numbers become visible in order (a pulling station never skips a change); a push
 takes it late (`lock_feed`), after its events and hand-overs are inserted, and only when it
@@ -11,6 +14,7 @@ Data functions never commit: the request owns the transaction (`Database.write()
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -79,6 +83,8 @@ class Database:
                 url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
             )
         self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
+        self._file_lock = _FileLock.beside(self.engine.url.database) \
+            if self.dialect == "sqlite" else None
         self._local = threading.local()
         self.migrated_from, self.version = migrations.migrate(self.engine)
 
@@ -102,6 +108,8 @@ class Database:
         if lock is not None:
             lock.acquire()
         try:
+            if self._file_lock is not None:
+                self._file_lock.acquire()
             self._local.writing = True
             try:
                 with self.engine.connect() as conn, conn.begin():
@@ -114,6 +122,8 @@ class Database:
                 self._local.writing = False
         finally:
             if lock is not None:
+                if self._file_lock is not None:
+                    self._file_lock.release()
                 lock.release()
 
     def lock_feed(self, conn: Connection) -> None:
@@ -141,3 +151,49 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._file_lock is not None:
+            self._file_lock.close()
+
+
+class _FileLock:
+    """An exclusive advisory lock (flock) on `<database>-writer`, held by one writer of one
+    process at a time (the in-process lock is taken first). None where there is no file or no
+    flock (an in-memory database, Windows): SQLite's own busy-wait still serialises there."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._fd: int | None = None
+        self._pid = -1
+
+    @classmethod
+    def beside(cls, database: str | None) -> _FileLock | None:
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        try:
+            import fcntl  # noqa: F401 - POSIX only
+        except ImportError:
+            return None
+        return cls(database + "-writer")
+
+    def acquire(self) -> None:
+        import fcntl
+
+        if self._fd is None or self._pid != os.getpid():  # a forked worker opens its own
+            try:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:  # a folder we cannot write in: SQLite will say what is wrong
+                self._fd = None
+                return
+            self._pid = os.getpid()
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        import fcntl
+
+        if self._fd is not None and self._pid == os.getpid():
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._fd is not None and self._pid == os.getpid():
+            os.close(self._fd)
+        self._fd = None

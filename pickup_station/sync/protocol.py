@@ -81,16 +81,16 @@ def canonical_uuid(value: str) -> str:
 
 def _plain(value: dict) -> dict:
     """Free-form event data stays small and flat enough to store and compare safely."""
-    stack, nodes = [(value, 1)], 0
+    # every value counts as a node, at its depth (the top one at 1); only containers are
+    # walked into (scalars are counted by their parent: most event data is one flat dict)
+    stack, nodes = [(value, 1)], 1
     while stack:
         node, depth = stack.pop()
-        nodes += 1
-        if depth > 16 or nodes > 20_000:
+        children = node.values() if isinstance(node, dict) else node
+        nodes += len(children)
+        if depth > 16 or (children and depth == 16) or nodes > 20_000:
             raise ValueError("data is nested too deeply or too large")
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
+        stack.extend((v, depth + 1) for v in children if isinstance(v, dict | list))
     return value
 
 

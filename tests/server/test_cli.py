@@ -20,10 +20,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start(data_dir: Path, env: dict) -> tuple[subprocess.Popen, str]:
+def _start(data_dir: Path, env: dict, *extra: str) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "server_stub", "--port", str(port),
-                             "--data-dir", str(data_dir), "--log-level", "warning"],
+                             "--data-dir", str(data_dir), "--log-level", "warning", *extra],
                             cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -92,3 +92,64 @@ def test_migrate_and_import_into_a_new_folder_with_honest_exit_codes(tmp_path):
                          capture_output=True, text=True, timeout=60, check=False)
     assert run.returncode == 1  # a rejected batch is a failure for scripts
     assert "rejected 1" in run.stderr
+
+
+def test_several_workers_on_a_new_sqlite_file_start_cleanly_and_store_each_event_once(tmp_path):
+    """`--workers 3` on a folder with no database yet: the schema is made once, before the
+    workers open it (three workers migrating one new file at once died with "database is
+    locked"); then pushes of many stations through every worker at once, each stored once
+    (the workers' writers take turns on the file lock beside the database)."""
+    import threading
+    import uuid
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(PICKUP_ADMIN_TOKEN="admin-token-workers", PICKUP_STATION_BURST="1000",
+               PICKUP_STATION_RATE_PER_S="1000")
+    proc, url = _start(tmp_path / "srv", env, "--workers", "3")
+    admin = {"Authorization": "Bearer admin-token-workers"}
+    failures: list[str] = []
+    try:
+        tokens = []
+        for s in range(6):
+            r = requests.post(url + "/api/v1/stations", headers=admin, timeout=10,
+                              json={"station_id": f"W{s}", "name": f"W{s}"})
+            r.raise_for_status()
+            tokens.append(r.json()["token"])
+            requests.put(url + f"/api/v1/batches/WB{s}", headers=admin, timeout=30, json={
+                "station_id": f"W{s}", "orders": [
+                    {"order_id": f"W{s}-{n}", "customer_name": "张三", "phone": "13800001234",
+                     "items": [{"sku": "SKU-1", "name": "苹果", "qty": 1}]}
+                    for n in range(40)]}).raise_for_status()
+        now = "2026-12-02T08:00:00.000+00:00"
+
+        def station(s: int) -> None:
+            sess = requests.Session()
+            sess.headers["Authorization"] = f"Bearer {tokens[s]}"
+            events = [{"event_id": str(uuid.uuid4()), "type": "item_short",
+                       "order_id": f"W{s}-{n}", "batch_id": f"WB{s}", "occurred_at": now,
+                       "data": {"sku": "SKU-1", "qty": 1, "stage": "arrival",
+                                "operator_id": "op1"}} for n in range(40)]
+            for start in range(0, 40, 5):
+                push = {"events": events[start:start + 5]}
+                for _ in range(2):  # each push sent twice: the second is all duplicates
+                    r = sess.post(url + "/api/v1/sync/push", json=push, timeout=30)
+                    if r.status_code != 200:
+                        failures.append(f"{r.status_code} {r.text[:200]}")
+
+        threads = [threading.Thread(target=station, args=(s,)) for s in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        view = requests.get(url + "/api/v1/batches/WB0", headers=admin, timeout=30)
+    finally:
+        err = _stop(proc)
+    assert failures == []
+    assert "database is locked" not in err and "Traceback" not in err, err[-2000:]
+    assert view.status_code == 200, view.text
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "srv" / "sync_server.sqlite3") as db:
+        per_station = dict(db.execute(
+            "SELECT station_id, count(*) FROM events GROUP BY station_id").fetchall())
+    assert per_station == {f"W{s}": 40 for s in range(6)}

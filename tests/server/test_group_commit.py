@@ -185,3 +185,34 @@ def _call_all(calls, url: str, token: str):
         threads.append(threading.Thread(target=one))
         threads[-1].start()
     return threads, boxes
+
+
+def test_a_writer_holds_the_file_lock_that_other_processes_wait_on(tmp_path):
+    """Several worker processes on one SQLite file: a writer of one process holds an flock on
+    `<database>-writer` for its whole transaction, so another process's writer waits on the
+    kernel (and wakes when it is released), not in SQLite's sleeping busy-wait."""
+    import subprocess
+    import sys
+
+    from server_stub.db import Database
+
+    db = Database(f"sqlite:///{tmp_path / 'one.sqlite3'}")
+    probe = ("import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR)\n"
+             "try:\n    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB); print('free')\n"
+             "except BlockingIOError:\n    print('held')\n")
+    lock_file = str(tmp_path / "one.sqlite3-writer")
+
+    def other_process_sees() -> str:
+        return subprocess.run([sys.executable, "-c", probe, lock_file], capture_output=True,
+                              text=True, timeout=60, check=True).stdout.strip()
+
+    try:
+        with db.write() as conn:
+            conn.exec_driver_sql("SELECT 1")
+            assert other_process_sees() == "held"
+        assert other_process_sees() == "free"
+        with db.write():  # taken again after a release
+            assert other_process_sees() == "held"
+    finally:
+        db.dispose()
+    assert other_process_sees() == "free"

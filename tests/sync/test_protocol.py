@@ -121,3 +121,68 @@ def test_status_labels():
     assert label.startswith("已同步 ") and label.endswith(" · 待上传 3")
     assert SyncState(connection="offline", pending_events=12).label() == "离线 · 待上传 12"
     assert SyncState(connection="offline", pending_events=2).label("en") == "Offline · 2 to upload"
+
+
+def _nested(depth: int) -> dict:
+    """A dict whose deepest value sits at `depth` (the dict itself at 1)."""
+    node: object = "leaf"
+    for n in range(depth - 2):
+        node = {"k": node} if n % 2 else [node]
+    return {"k": node}
+
+
+@pytest.mark.parametrize(("depth", "ok"), [(2, True), (15, True), (16, True), (17, False),
+                                           (40, False)])
+def test_free_event_data_has_a_depth_limit(depth, ok):
+    data = _nested(depth)
+    if ok:
+        assert P._plain(data) is data
+    else:
+        with pytest.raises(ValueError, match="nested too deeply"):
+            P._plain(data)
+
+
+def test_free_event_data_has_a_size_limit_counting_every_value():
+    assert P._plain({"a": list(range(19_998))})  # 1 + 1 + 19,998 values: 20,000
+    with pytest.raises(ValueError, match="too large"):
+        P._plain({"a": list(range(19_999))})
+    with pytest.raises(ValueError, match="too large"):  # spread over many small containers
+        P._plain({f"k{n}": {"a": 1, "b": [2, 3]} for n in range(5_000)})
+    assert P._plain({}) == {}
+    assert P._plain({"a": [], "b": {}}) == {"a": [], "b": {}}  # empty containers at depth 2
+
+
+def _plain_reference(value) -> bool:
+    """The plain walk: every value a node at its depth (what `_plain` must decide)."""
+    stack, nodes = [(value, 1)], 0
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        if depth > 16 or nodes > 20_000:
+            return False
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return True
+
+
+def test_free_event_data_limits_decide_as_the_plain_walk():
+    rng = random.Random(8)
+
+    def tree(depth: int):
+        r = rng.random()
+        if depth > 18 or r < 0.35:
+            return rng.choice([1, "x", None, 2.5])
+        if r < 0.7:
+            return [tree(depth + 1) for _ in range(rng.randint(0, 3))]
+        return {str(k): tree(depth + 1) for k in range(rng.randint(0, 3))}
+
+    for _ in range(3_000):
+        data = {"x": tree(2)}
+        try:
+            P._plain(data)
+            taken = True
+        except ValueError:
+            taken = False
+        assert taken == _plain_reference(data), data
