@@ -20,6 +20,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
@@ -34,6 +35,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+@lru_cache(maxsize=4096)  # a push asks it two or three times for each event's time
 def iso(dt: datetime) -> str:
     """UTC ISO-8601 with offset and milliseconds: how every time is stored and sent."""
     return dt.astimezone(UTC).isoformat(timespec="milliseconds")

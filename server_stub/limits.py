@@ -5,6 +5,11 @@
 the declared Content-Length and the bytes that actually arrive, and answers 413 past the size
 published for that path. It also caps the station requests in flight (429 + Retry-After).
 `StationBuckets` is a token bucket per station, charged once the token names the station.
+
+HQ goes first: while a request with the admin token is being worked on, station calls that
+have not started yet wait (at most `HQ_FIRST_MAX_WAIT_S`) before they start, so HQ's
+request shares the interpreter with the few station calls already under way, not with every
+station of a reconnect storm.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from .errors import ApiError, allowed_methods
 
 SYNC_PREFIX = "/api/v1/sync/"
 _DRAIN_CAP = 64 * 1024 * 1024  # beyond this a too-large body is not read, the connection closes
+HQ_FIRST_MAX_WAIT_S = 0.5  # a station call waits at most this long for HQ's requests to end
 
 
 def body_limit_for(config: ServerConfig, method: str, path: str) -> int:
@@ -77,6 +83,8 @@ class BodyLimitMiddleware:
         self.config = config
         self.in_flight_sync = 0
         self._lane_limiter: anyio.CapacityLimiter | None = None
+        self.hq_in_flight = 0
+        self._hq_done: anyio.Event | None = None  # set when the last HQ request ends
         self._busy_second = 0
         self._busy_count = 0
 
@@ -107,6 +115,9 @@ class BodyLimitMiddleware:
             return await self.app(scope, receive, send)
         path = scope.get("path", "")
         if not path.startswith(SYNC_PREFIX):
+            token = bearer_token(Headers(scope=scope))
+            if token is not None and is_admin_token(self.config, token):
+                return await self._hq_first(scope, receive, send, path)
             return await self._handle(scope, receive, send, path)
         if scope.get("method", "GET") not in allowed_methods(scope["app"], path):
             return await self.app(scope, receive, send)  # 404 or 405 (Allow), body unread
@@ -134,7 +145,7 @@ class BodyLimitMiddleware:
                 [(b"www-authenticate", b"Bearer")], close=True)
         scope.setdefault("state", {})["caller"] = caller
         if caller.is_admin:
-            return await self._handle(scope, receive, send, path)
+            return await self._hq_first(scope, receive, send, path)
         if self.in_flight_sync >= self.config.max_concurrent_sync:
             retry = self._retry_after()
             return await self._send_error(
@@ -157,10 +168,31 @@ class BodyLimitMiddleware:
         """A push that waits for SQLite's writer thread, not for a lane."""
         return path == "/api/v1/sync/push" and scope["app"].state.ctx.pusher is not None
 
+    async def _hq_first(self, scope, receive, send, path) -> None:
+        """An HQ request (admin token): station calls not yet started wait until it ends."""
+        self.hq_in_flight += 1
+        try:
+            await self._handle(scope, receive, send, path)
+        finally:
+            self.hq_in_flight -= 1
+            if self.hq_in_flight == 0 and self._hq_done is not None:
+                self._hq_done.set()
+                self._hq_done = None
+
+    async def _after_hq(self) -> None:
+        """Wait while HQ requests are being worked on (at most HQ_FIRST_MAX_WAIT_S)."""
+        if self.hq_in_flight == 0:
+            return
+        if self._hq_done is None:
+            self._hq_done = anyio.Event()
+        with anyio.move_on_after(HQ_FIRST_MAX_WAIT_S):
+            await self._hq_done.wait()
+
     async def _app(self, scope, receive, send, lane: bool) -> None:
         if not lane:
             return await self.app(scope, receive, send)
         async with self._lanes():
+            await self._after_hq()  # holding its lane: no other station call starts either
             return await self.app(scope, receive, send)
 
     async def _handle(self, scope, receive, send, path, lane: bool = False):

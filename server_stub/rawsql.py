@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
+from itertools import chain
 
 from sqlalchemy.engine import Connection
 
@@ -85,5 +86,4 @@ def _pg(text: str) -> str:
 
 
 def _flat(rows: Iterable[Sequence]) -> Iterable:
-    for row in rows:
-        yield from row
+    return chain.from_iterable(rows)

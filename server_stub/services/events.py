@@ -75,15 +75,31 @@ _UNDO = ("UPDATE pickups SET undone_at = ?, undone_received_at = ?, undo_event_i
 _REJECT = "UPDATE events SET status = 'rejected', reason = ? WHERE station_id = ? AND event_id = ?"
 
 
-class PushSession:
-    """Applies one push for one station inside one open transaction."""
+class Prepared:
+    """What a push's events are, worked out before its transaction (it needs no database):
+    each event under its canonical id, its canonical body and hash, its data checked. On SQLite
+    this is done by the request, so the one writer only writes."""
 
-    def __init__(self, db: Database, conn: Connection, station_id: str, events: list[EventIn]):
+    def __init__(self, events: list[EventIn]):
         # one UUID has one spelling inside: the canonical one (stored, deduplicated); the
         # answers echo each id as it was sent
         self.sent_ids = [e.event_id for e in events]
         self.events = [e if e.event_id == (key := canonical_uuid(e.event_id))
                        else e.model_copy(update={"event_id": key}) for e in events]
+        self.hashes = [body_hash(e) for e in self.events]
+        self.checked = [PushSession._check(e) for e in self.events]
+
+
+def prepare(events: list[EventIn]) -> Prepared:
+    return Prepared(events)
+
+
+class PushSession:
+    """Applies one push for one station inside one open transaction."""
+
+    def __init__(self, db: Database, conn: Connection, station_id: str, prepared: Prepared):
+        self.sent_ids, self.events = prepared.sent_ids, prepared.events
+        self.prepared = prepared
         self.db, self.conn, self.station_id = db, conn, station_id
         self.raw = Raw(conn)  # the statements of this path: rawsql.py says why
         self.now = now_iso()
@@ -125,14 +141,13 @@ class PushSession:
         seen: dict[str, str] = {}
         self.db.lock_station(self.conn, self.station_id)
         self._prefetch()
-        for event in self.events:
-            payload, digest = body_hash(event)
+        for event, (payload, digest), checked in zip(self.events, self.prepared.hashes,
+                                                     self.prepared.checked, strict=True):
             if event.event_id in seen:
                 if seen[event.event_id] != digest:
                     raise _id_conflict(event.event_id)
                 continue
             seen[event.event_id] = digest
-            checked = self._check(event)
             order = self.orders.get(event.order_id or "")
             refused = isinstance(checked, Rejected)
             report = isinstance(checked, ItemReportData)
@@ -335,5 +350,8 @@ def _id_conflict(event_id: str) -> Invalid:
                    "nothing of this push was stored", "event_id_conflict")
 
 
-def push(db: Database, conn: Connection, station_id: str, events: list[EventIn]) -> list[dict]:
-    return PushSession(db, conn, station_id, events).run()
+def push(db: Database, conn: Connection, station_id: str,
+         events: list[EventIn] | Prepared) -> list[dict]:
+    """One push's results, in the order sent. `events` prepared already (`prepare`) or not."""
+    prepared = events if isinstance(events, Prepared) else Prepared(events)
+    return PushSession(db, conn, station_id, prepared).run()

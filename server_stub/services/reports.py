@@ -12,19 +12,19 @@ from sqlalchemy.engine import Connection
 from .. import models as m
 from ..db import iso
 from ..identifiers import phone_masked
+from ..rawsql import Raw
 from . import leader_view
 from .batches import batch_row
 
+STATION_FIELDS = ("station_id", "name", "address", "leader_name", "created_at",
+                  "token_issued_at", "last_seen_at", "app_version", "pending_events",
+                  "clock_skew_seconds")
+
 
 def list_stations(conn: Connection) -> list[dict]:
-    s = m.stations.c
-    return [{
-        "station_id": r.station_id, "name": r.name, "address": r.address,
-        "leader_name": r.leader_name, "created_at": r.created_at,
-        "token_issued_at": r.token_issued_at, "last_seen_at": r.last_seen_at,
-        "app_version": r.app_version, "pending_events": r.pending_events,
-        "clock_skew_seconds": r.clock_skew_seconds,
-    } for r in conn.execute(select(m.stations).order_by(s.station_id))]
+    """Every station (HQ polls it: thousands of rows, read as plain tuples, rawsql.py)."""
+    return [dict(zip(STATION_FIELDS, r, strict=True)) for r in Raw(conn).rows(
+        f"SELECT {', '.join(STATION_FIELDS)} FROM stations ORDER BY station_id")]
 
 
 def batch_view(conn: Connection, batch_id: str) -> dict:

@@ -171,6 +171,40 @@ def test_station_lanes_keep_hq_answered_while_stations_wait(server_factory):
     assert beat[0].status_code == 200 and me[0].status_code == 200
 
 
+def test_station_calls_wait_while_hq_is_being_answered_but_not_for_long(server_factory):
+    """HQ goes first: while an HQ request is being worked on (here: held on the writer lock),
+    a station call that has not started waits, and starts anyway after at most
+    HQ_FIRST_MAX_WAIT_S (a busy HQ never starves the stations); with no HQ request, no wait."""
+    from server_stub.limits import HQ_FIRST_MAX_WAIT_S
+
+    server = server_factory()
+    hq = HQClient(server)
+    station = StationClient(server, hq.create_station("P1", "店"))
+
+    def me_seconds() -> float:
+        started = time.monotonic()
+        assert station.request("GET", "/api/v1/sync/me").status_code == 200
+        return time.monotonic() - started
+
+    assert me_seconds() < HQ_FIRST_MAX_WAIT_S  # (warm) no HQ request: no wait
+    lock = server.app.state.ctx.db._write_lock
+    lock.acquire()
+    try:
+        threads, (made,) = _call_all([("POST", "/api/v1/stations",
+                                       {"station_id": "P2", "name": "店2"})],
+                                     server.url, server.admin_token)
+        time.sleep(0.3)  # HQ's request is in, waiting for the lock
+        waited = me_seconds()
+        assert made == [], "HQ's request should still be held"
+    finally:
+        lock.release()
+    for t in threads:
+        t.join()
+    assert made[0].status_code == 201, made[0].text
+    assert HQ_FIRST_MAX_WAIT_S * 0.9 <= waited  # answered while HQ was still held: capped
+    assert me_seconds() < HQ_FIRST_MAX_WAIT_S  # HQ done: no wait again
+
+
 def _call_all(calls, url: str, token: str):
     """Each call on its own thread; each answer appended to its own list when it comes."""
     threads, boxes = [], []

@@ -30,6 +30,29 @@ def test_station_register_list_and_duplicate(live_server):
     assert "token" not in st and "token_sha256" not in st
 
 
+def test_station_list_is_what_the_schema_declares(any_live_server):
+    """GET /stations is sent without a second validation (it is polled, thousands of rows):
+    its rows must still be exactly what StationsOut declares, typed, on both databases, with
+    the fields a heartbeat fills (time, version, a float clock skew) and without."""
+    from server_stub.schemas import StationOut, StationsOut
+
+    hq = HQClient(any_live_server)
+    token = hq.create_station("L1", "一号店")
+    hq.create_station("L0", "零号店")
+    beat = StationClient(any_live_server, token).request(
+        "POST", "/api/v1/sync/heartbeat", json={"app_version": "1.2.3", "pending_events": 4,
+                                                 "station_time": "2026-12-02T08:00:00+08:00"})
+    assert beat.status_code == 200, beat.text
+    listed = hq.request("GET", "/api/v1/stations").json()
+    StationsOut.model_validate(listed, strict=True)
+    assert [s["station_id"] for s in listed["stations"]] == ["L0", "L1"]  # in order
+    for row in listed["stations"]:
+        assert set(row) == set(StationOut.model_fields)
+    seen = listed["stations"][1]
+    assert seen["app_version"] == "1.2.3" and seen["pending_events"] == 4
+    assert isinstance(seen["clock_skew_seconds"], float) and seen["last_seen_at"]
+
+
 def test_token_rotation_old_token_stops_working(world):
     assert world.s1.pull()["changes"]
     new = world.hq.rotate_token("S1")
