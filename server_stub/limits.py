@@ -138,6 +138,8 @@ class BodyLimitMiddleware:
             return await self._send_error(
                 send, 429, "rate_limited", "too many stations at once; retry later",
                 [(b"retry-after", self._retry_after())])
+        if token is not None and not is_admin_token(self.config, token):
+            await self._after_hq()  # a station's token read waits for HQ too (a thread each)
         caller = await identify_token(scope["app"].state.ctx, token)
         if caller is None:
             return await self._send_error(
