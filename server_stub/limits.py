@@ -96,7 +96,9 @@ class BodyLimitMiddleware:
         if now != self._busy_second:
             self._busy_second, self._busy_count = now, 0
         self._busy_count += 1
-        crowd = self._busy_count // max(1, self.config.max_concurrent_sync)
+        # a quarter of the slots turned away in one second already says "storm": each 429 is
+        # work for the event loop that HQ shares (a third of it in a 2,000-station storm)
+        crowd = self._busy_count // max(1, self.config.max_concurrent_sync // 4)
         return str(min(60, self.config.retry_after_s * (1 + crowd))).encode()
 
     async def _send_error(self, send, status: int, code: str, message: str,
