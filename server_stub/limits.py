@@ -133,14 +133,14 @@ class BodyLimitMiddleware:
                 send, 413, "payload_too_large",
                 f"request body over the limit of {limit} bytes for {path}", close=True)
         token = bearer_token(Headers(scope=scope))
-        if (token is not None and not is_admin_token(self.config, token)
-                and self.in_flight_sync >= self.config.max_concurrent_sync):
+        station_token = token is not None and not is_admin_token(self.config, token)
+        if station_token and self.in_flight_sync >= self.config.max_concurrent_sync:
             # every slot taken: say so before looking the token up, so a storm of stations
             # (or of strangers) costs no database read and no thread that HQ may need
             return await self._send_error(
                 send, 429, "rate_limited", "too many stations at once; retry later",
                 [(b"retry-after", self._retry_after())])
-        if token is not None and not is_admin_token(self.config, token):
+        if station_token:
             await self._after_hq()  # a station's token read waits for HQ too (a thread each)
         caller = await identify_token(scope["app"].state.ctx, token)
         if caller is None:

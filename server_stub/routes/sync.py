@@ -56,7 +56,7 @@ async def push(body: PushIn, station_id: CurrentStation, ctx: CtxDep) -> dict:
     if not body.events:  # nothing to store: no transaction
         return {"results": []}
     if ctx.pusher is not None:  # SQLite: group commit with the pushes of other stations
-        prepared = event_service.prepare(body.events)  # here, not in the one writer
+        prepared = event_service.Prepared(body.events)  # here, not in the one writer
         return {"results": await ctx.pusher.push(station_id, prepared)}
     return {"results": await anyio.to_thread.run_sync(_push_alone, ctx, station_id, body.events)}
 
@@ -65,7 +65,7 @@ def _push_alone(ctx, station_id: str, events: list) -> list[dict]:
     # The transaction (and its locks) is taken and released in this one worker thread: a lock
     # held by a dependency across threads starves the pool when more stations push at once
     # than there are worker threads. Committed before the answer is sent.
-    prepared = event_service.prepare(events)  # before the transaction: it holds locks
+    prepared = event_service.Prepared(events)  # before the transaction: it holds locks
     with ctx.db.write() as conn:
         return event_service.push(ctx.db, conn, station_id, prepared)
 

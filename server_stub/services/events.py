@@ -90,10 +90,6 @@ class Prepared:
         self.checked = [PushSession._check(e) for e in self.events]
 
 
-def prepare(events: list[EventIn]) -> Prepared:
-    return Prepared(events)
-
-
 class PushSession:
     """Applies one push for one station inside one open transaction."""
 
@@ -350,8 +346,6 @@ def _id_conflict(event_id: str) -> Invalid:
                    "nothing of this push was stored", "event_id_conflict")
 
 
-def push(db: Database, conn: Connection, station_id: str,
-         events: list[EventIn] | Prepared) -> list[dict]:
-    """One push's results, in the order sent. `events` prepared already (`prepare`) or not."""
-    prepared = events if isinstance(events, Prepared) else Prepared(events)
+def push(db: Database, conn: Connection, station_id: str, prepared: Prepared) -> list[dict]:
+    """One push's results, in the order sent (`prepared` outside the transaction)."""
     return PushSession(db, conn, station_id, prepared).run()

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 class Push(Protocol):  # what a handler uses of services/events.py's PushSession
     conn: Connection
+    raw: Raw  # the push's statements on its own cursor (rawsql.py)
     station_id: str
     now: str
     orders: dict[str, dict]  # this push's orders (prefetched), with their in-push state
@@ -99,7 +100,7 @@ def _returned(session: Push) -> dict[str, str]:
     """order_id -> returned_at of this push's orders that went back to HQ (one query a push)."""
     cache = session.__dict__.get("_returned")
     if cache is None:
-        cache = dict(Raw(session.conn).rows_in(  # on a push's hot path: rawsql.py
+        cache = dict(session.raw.rows_in(  # on a push's hot path
             "SELECT order_id, returned_at FROM order_returns WHERE order_id",
             sorted(session.orders)))
         session.__dict__["_returned"] = cache

@@ -43,6 +43,7 @@ ITEM_REPORTS = ("item_short", "item_damaged")
 class Push(Protocol):  # what is used of services/events.py's PushSession
     db: Any
     conn: Connection
+    raw: Raw  # the push's statements on its own cursor (rawsql.py)
     station_id: str
     now: str
     orders: dict[str, dict]  # the push's orders (order_id -> row with batch_id)
@@ -75,7 +76,7 @@ def _in_arrived_batches(push: Push, order_ids: set[str], skip: set[str]) -> set[
     itself, or before it, is told by the "ready" or "short" notice of the arrival): one small
     query on the batches instead of reading every reported order."""
     batch_of = {oid: push.orders[oid]["batch_id"] for oid in order_ids}  # accepted: known
-    arrived = {r[0] for r in Raw(push.conn).rows_in(  # on a push's hot path: rawsql.py
+    arrived = {r[0] for r in push.raw.rows_in(  # on a push's hot path
         "SELECT batch_id FROM batches WHERE arrived_at IS NOT NULL AND batch_id",
         sorted(set(batch_of.values()) - skip))}
     return {oid for oid, bid in batch_of.items() if bid in arrived}

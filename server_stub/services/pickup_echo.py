@@ -21,11 +21,11 @@ from ..rawsql import Raw
 from . import chunked
 
 
-def emit_order_changes(conn: Connection, station_id: str, order_ids: set[str]) -> None:
+def emit_order_changes(raw: Raw, station_id: str, order_ids: set[str]) -> None:
     """Move these orders to the end of the station's change feed (two statements per 900
     orders). The op follows the order as it is now (an order HQ dropped meanwhile stays a
     `delete`). Call with the feed lock held (the push takes it for its order updates)."""
-    raw, ids = Raw(conn), sorted(order_ids)  # on a push's hot path: rawsql.py
+    ids = sorted(order_ids)
     raw.rows_in(_DROP, ids, (station_id,))
     raw.rows_in(_ADD, ids, (station_id,), " ORDER BY order_id")
 

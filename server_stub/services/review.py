@@ -62,7 +62,7 @@ def after_push(session: Any, fresh: list[tuple], outcome: dict[str, dict]) -> No
     `session` is services/events.py's PushSession after its writes (real pickup row ids);
     `fresh` its (event, checked data, row) triples; `outcome` the result per event id."""
     if session.dirty_orders:
-        pickup_echo.emit_order_changes(session.conn, session.station_id, session.dirty_orders)
+        pickup_echo.emit_order_changes(session.raw, session.station_id, session.dirty_orders)
     made = [event for event, _, _ in fresh
             if outcome.get(event.event_id, {}).get("status") in ("accepted", "rejected")]
     if not made:
