@@ -177,7 +177,7 @@ def judge(counters: list[CounterRecords], feed: list[dict], batches: dict[str, d
                     v.bad(f"{r.data_dir.name}: undo of {j['pickup_id']} not in its store")
                 elif j["op"] == "double_scan" and not j.get("ok"):
                     v.bad(f"{r.data_dir.name}: a double scan of {j['pickup_id']} was "
-                          f"answered {j['verdict']}")
+                          f"answered {j['verdict']}, offering {j.get('order_id')} again")
         for pid in acc_pickups:
             known_feed.add((sid, pid))
             n = feed_count.get((sid, pid), 0)

@@ -236,13 +236,17 @@ class Station:
     def double_scan(self) -> None:
         pickup_id, code = self.rng.choice(self.recent)
         with self.store.reader() as s:
-            undone = s.scalar(select(Pickup.undone_at).where(Pickup.pickup_id == pickup_id))
+            order_id, undone = s.execute(select(Pickup.order_id, Pickup.undone_at).where(
+                Pickup.pickup_id == pickup_id)).one()
         verdict = self.counter.lookup(code)
-        ok = undone is not None or verdict.kind == "refused"
+        # a code may stand for several orders of one customer: another of them may be open
+        # (returned, undone, never taken); the order handed over must not be offered again
+        ok = (undone is not None or verdict.kind == "refused"
+              or all(v.order_id != order_id for v in verdict.orders))
         if not ok:
             self.status["double_scan_bad"] += 1
-        self.journal("double_scan", pickup_id=pickup_id, verdict=verdict.kind,
-                     reason=verdict.reason, ok=ok)
+        self.journal("double_scan", pickup_id=pickup_id, order_id=order_id, verdict=verdict.kind,
+                     offered=[v.order_id for v in verdict.orders], reason=verdict.reason, ok=ok)
 
     def undo_one(self) -> None:
         pickup_id, _code = self.rng.choice(self.recent)
