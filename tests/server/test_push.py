@@ -233,3 +233,42 @@ def test_pickup_recorded_after_cancel_while_offline_is_flagged_so(world):
     o3 = next(o for o in world.hq.get_batch("B1")["orders"] if o["order_id"] == "O3")
     assert o3["needs_review"] is True
     assert o3["review_reason"] == "handed_over_offline_after_cancel"
+
+
+def test_push_answer_is_the_declared_schema_for_every_kind_of_result(any_world):
+    """The answer is written as JSON bytes directly (routes/sync.py `_answer`): every kind of
+    result (accepted, rejected with detail, duplicate, duplicate of a refused one) must still
+    be exactly what `PushOut` declares, strictly, on both databases."""
+    from pickup_station.sync.protocol import PushOut
+
+    world = any_world
+    world.s1.push([pickup("O1", "P-1")])
+    refused = pickup("NOPE", "P-9")
+    fresh = pickup("O2", "P-2")
+    events = [fresh, pickup("O1", "P-1b"), refused, fresh]
+    r = world.s1.request("POST", "/api/v1/sync/push", json={"events": events})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    doc = r.json()
+    answer = PushOut.model_validate(doc, strict=True)
+    assert answer.model_dump(exclude_unset=True) == doc  # no field beyond the schema's
+    assert [(x["status"], x.get("reason")) for x in doc["results"]] == [
+        ("accepted", None), ("rejected", "already_picked_up"), ("rejected", "unknown_order"),
+        ("duplicate", None)]
+    assert set(doc["results"][1]["detail"]) == {"picked_up_at", "receipt_no", "station_id"}
+    again = world.s1.request("POST", "/api/v1/sync/push", json={"events": [refused]}).json()
+    PushOut.model_validate(again, strict=True)
+    assert again["results"][0]["first_status"] == "rejected"
+
+
+def test_push_answer_falls_back_to_the_checked_way_for_what_json_cannot_carry():
+    from datetime import date
+
+    from server_stub.routes.sync import _answer
+
+    plain = _answer([{"event_id": "e", "status": "accepted"}])
+    assert plain.body == b'{"results":[{"event_id":"e","status":"accepted"}]}'
+    odd = [{"event_id": "e", "status": "rejected", "reason": "x",
+            "detail": {"day": date(2026, 12, 2)}}]
+    assert _answer(odd) == {"results": odd}  # FastAPI serialises it (and checks it)
+    assert isinstance(_answer([{"event_id": "e", "status": "accepted",
+                                "detail": {"n": float("nan")}}]), dict)  # not valid JSON
