@@ -43,12 +43,17 @@ class Rejected(Exception):
         self.detail = detail
 
 
+# what json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")) writes,
+# without making an encoder for every event
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def body_hash(event: EventIn) -> tuple[str, str]:
     """The canonical JSON of an event and its SHA-256 (what 'the same body' means); the event
     id in its canonical spelling, so one UUID written two ways is one event."""
     doc = event.model_dump(mode="json", exclude={"journal"})  # the link: services/journal.py
     doc["event_id"] = canonical_uuid(event.event_id)
-    payload = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    payload = _CANONICAL.encode(doc)
     return payload, hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -109,6 +114,7 @@ class PushSession:
         # row id (negative) wherever a row id goes (held, active_pickup, feed, undos)
         self.new_pickups: dict[int, dict] = {}
         self.used_pickup_ids: set[str] = set()
+        self.inserted_rows: set[int] = set()  # pickups rows inserted by this push
 
     _ORDER_COLS = ("order_id", "batch_id", "status", "cancelled_at", "cancel_reason",
                    "active_pickup", "needs_review", "review_reason")
@@ -216,7 +222,7 @@ class PushSession:
             "pickups", PICKUP_COLUMNS,
             [tuple(row[c] for c in PICKUP_COLUMNS) for row in self.new_pickups.values()],
             _NEW_PICKUPS)}
-        real = {}
+        real: dict[int, int] = {}
         for stand_in, row in self.new_pickups.items():
             if row["pickup_id"] not in got:  # taken since the prefetch: retry the push
                 raise Conflict(f"pickup_id {row['pickup_id']} was stored meanwhile; retry",
@@ -228,6 +234,7 @@ class PushSession:
         for undo in self.undos:
             undo["k_row"] = real.get(undo["k_row"], undo["k_row"])
         self.feed = [real.get(r, r) for r in self.feed]
+        self.inserted_rows = set(real.values())
 
     def _write(self, rejects: list[tuple]) -> None:
         self._insert_pickups()
@@ -242,7 +249,9 @@ class PushSession:
             for oid in sorted(self.dirty_orders)])
         if self.feed:
             last = list(dict.fromkeys(reversed(self.feed)))[::-1]  # keep each row's last place
-            self.raw.rows_in("DELETE FROM pickup_feed WHERE pickup_row", last)
+            # a hand-over inserted by this push has no feed row yet: no DELETE to look for one
+            self.raw.rows_in("DELETE FROM pickup_feed WHERE pickup_row",
+                             [r for r in last if r not in self.inserted_rows])
             self.raw.insert("pickup_feed", ("pickup_row", "station_id"),
                             [(r, self.station_id) for r in last])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -272,3 +273,25 @@ def test_push_answer_falls_back_to_the_checked_way_for_what_json_cannot_carry():
     assert _answer(odd) == {"results": odd}  # FastAPI serialises it (and checks it)
     assert isinstance(_answer([{"event_id": "e", "status": "accepted",
                                 "detail": {"n": float("nan")}}]), dict)  # not valid JSON
+
+
+def test_canonical_body_is_the_same_bytes_as_before():
+    """Stored body hashes decide duplicate or conflict across server versions: the one encoder
+    kept by services/events.py must write exactly what json.dumps(...) wrote, for any data."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from server_stub.services.events import _CANONICAL
+
+    scalars = (st.none() | st.booleans() | st.integers() | st.text()
+               | st.floats(allow_nan=False, allow_infinity=False))
+    docs = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                        | st.dictionaries(st.text(max_size=5), inner, max_size=4), max_leaves=20)
+
+    @settings(max_examples=300, deadline=None)
+    @given(docs)
+    def same(doc):
+        assert _CANONICAL.encode(doc) == json.dumps(doc, sort_keys=True, ensure_ascii=False,
+                                                    separators=(",", ":"))
+
+    same()
