@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import anyio.to_thread
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from ..config import CLOCK_SKEW_OK_SECONDS, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT
 from ..deps import CallerDep, CtxDep, CurrentStation, ReadSessionDep
@@ -62,18 +62,17 @@ async def push(body: PushIn, station_id: CurrentStation, ctx: CtxDep) -> dict:
     return _answer(await anyio.to_thread.run_sync(_push_alone, ctx, station_id, body.events))
 
 
-def _answer(results: list[dict]) -> Response | dict:
-    """The push's answer as JSON bytes at once. services/events.py builds each result from
-    `PushResultOut`'s own fields (the station checks every answer against `PushOut`, and so do
-    tests/server/test_push.py and the schema fuzzing), so FastAPI's second validation and
-    serialisation of every result is skipped: about a tenth of a push's time on the event
-    loop. Anything JSON cannot carry goes FastAPI's checked way."""
+def _answer(results: list[dict]) -> JSONResponse | dict:
+    """The push's answer as JSON bytes at once (as GET /stations sends its rows).
+    services/events.py builds each result from `PushResultOut`'s own fields (the station checks
+    every answer against `PushOut`, and so do tests/server/test_push.py and the schema fuzzing),
+    so FastAPI's second validation and serialisation of every result is skipped: about a tenth
+    of a push's time on the event loop. Anything JSON cannot carry (JSONResponse refuses NaN
+    and unknown types) goes FastAPI's checked way."""
     try:
-        body = json.dumps({"results": results}, ensure_ascii=False, allow_nan=False,
-                          separators=(",", ":"))
+        return JSONResponse({"results": results})
     except (TypeError, ValueError):
         return {"results": results}
-    return Response(body.encode("utf-8"), media_type="application/json")
 
 
 def _push_alone(ctx, station_id: str, events: list) -> list[dict]:
