@@ -95,7 +95,10 @@ def test_a_failed_print_survives_a_restart(qtbot, leader_window, store, tmp_path
     again = PrintQueue(store, lambda: settings)  # after the restart, a working printer
     try:
         qtbot.waitUntil(lambda: len(again.failed_jobs()) == 2, timeout=WAIT)
-        assert "2 papers kept for reprint" in again.status_text()
+        # the status text is recomputed on the queue's owner thread, after the kept jobs are
+        # loaded (a queued signal): wait for it rather than read it the moment they are
+        qtbot.waitUntil(lambda: "2 papers kept for reprint" in again.status_text(),
+                        timeout=WAIT)
         dlg = PrintJobsDialog(again, w)
         qtbot.addWidget(dlg)
         dlg.show()
