@@ -78,6 +78,25 @@ class _FrameReceiver(QObject):
     def take(self, frame) -> None:
         self.capture._frame_arrived(frame)
 
+    @Slot()
+    def pause_player(self) -> None:
+        """Pause a file that is still playing. Qt's pause() after the end of the file seeks
+        back to its first frame, and the next play() would replay the whole file."""
+        player = self._player()
+        if player is not None and player.playbackState() == player.PlaybackState.PlayingState \
+                and player.mediaStatus() != player.MediaStatus.EndOfMedia:
+            player.pause()
+
+    @Slot()
+    def resume_player(self) -> None:
+        player = self._player()
+        if player is not None and player.playbackState() == player.PlaybackState.PausedState:
+            player.play()
+
+    def _player(self):
+        thread = self.capture._thread
+        return thread.player if thread is not None else None
+
 
 class _MediaThread(QThread):
     """Owns the QCamera or QMediaPlayer and runs their event loop until release()."""
@@ -86,6 +105,7 @@ class _MediaThread(QThread):
         super().__init__()
         self.capture = capture
         self.player = None
+        self.receiver: _FrameReceiver | None = None
 
     def run(self) -> None:
         from PySide6.QtMultimedia import QVideoSink
@@ -94,7 +114,7 @@ class _MediaThread(QThread):
         sink = QVideoSink()
         # queued to this thread's loop: the back-end's render thread never runs Python, so it
         # never waits for the GIL (player.stop() waits for that thread, holding the GIL)
-        receiver = _FrameReceiver(cap)
+        receiver = self.receiver = _FrameReceiver(cap)
         sink.videoFrameChanged.connect(receiver.take, Qt.ConnectionType.QueuedConnection)
         try:
             keep = self._open_camera(sink) if cap.kind is SourceKind.DEVICE else \
@@ -257,6 +277,7 @@ class QtCapture:
         self._state: bool | None = None  # None: opening; True: opened; False: failed
         self._ended_at: float | None = None  # when the file ended or the source failed
         self._paused = False
+        self._last_start = -1  # a file's newest frame time (µs): frames come once, in order
         self._released = threading.Event()
         self._thread: _MediaThread | None = None
 
@@ -291,7 +312,7 @@ class QtCapture:
             if resume:
                 self._paused = False
         if resume:
-            self._invoke("play")
+            self._invoke("resume_player")
         return True, gray
 
     def release(self) -> None:
@@ -328,6 +349,11 @@ class QtCapture:
     def _frame_arrived(self, frame) -> None:
         if not frame.isValid() or self._released.is_set():
             return
+        start = frame.startTime()
+        if not self.live and start >= 0:
+            if start <= self._last_start:  # shown again (a seek, a re-render): not a new frame
+                return
+            self._last_start = start
         gray = frame_to_gray(frame)
         if gray is None:
             return
@@ -342,13 +368,15 @@ class QtCapture:
                 self._paused = pause = True
             self._cv.notify_all()
         if pause:
-            self._invoke("pause")
+            self._invoke("pause_player")
 
-    def _invoke(self, method: str) -> None:
+    def _invoke(self, slot: str) -> None:
+        """Run a receiver's slot on the media thread, where the player lives and its state
+        can be read without a race."""
         thread = self._thread
-        player = thread.player if thread is not None else None
-        if player is not None:
-            QMetaObject.invokeMethod(player, method, Qt.ConnectionType.QueuedConnection)
+        receiver = thread.receiver if thread is not None else None
+        if receiver is not None:
+            QMetaObject.invokeMethod(receiver, slot, Qt.ConnectionType.QueuedConnection)
 
 
 def open_qt_capture(source: str, **options) -> QtCapture:

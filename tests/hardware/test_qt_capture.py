@@ -117,6 +117,41 @@ def test_release_while_playing_returns_promptly(qapp, counter_video):
     assert cap.read() == (False, None)
 
 
+def test_a_pause_that_comes_after_the_end_does_not_replay_the_file(qapp, tmp_path, monkeypatch):
+    """Under load the decoder's "pause" can reach the player after the file has ended; Qt's
+    pause() then seeks back to the first frame and play() replays the whole file (CI read 59
+    frames of a 40-frame clip). Each frame is read once, whatever comes late."""
+    from PySide6.QtCore import QMetaObject, Qt
+
+    from tests.data.qr_video import write_qr_video
+
+    path = tmp_path / "clip.avi"
+    write_qr_video(path, n_frames=40, seed=5)
+    monkeypatch.setattr("pickup_station.ui.qt_capture.FILE_QUEUE", 1000)  # never paused in time
+    cap = QtCapture(str(path), rate=8.0)
+    try:
+        assert cap.isOpened()
+        deadline = time.monotonic() + 30
+        while cap._ended_at is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert cap._ended_at is not None and cap.frames_in == 40
+        cap._invoke("pause_player")  # the late pause and resume, as the reader sends them
+        cap._invoke("resume_player")
+        player = cap._thread.player  # and straight to the player: a seek back is not a new frame
+        QMetaObject.invokeMethod(player, "pause", Qt.ConnectionType.QueuedConnection)
+        QMetaObject.invokeMethod(player, "play", Qt.ConnectionType.QueuedConnection)
+        time.sleep(1.0)  # 40 frames at 8× play in 0.17 s
+        frames = []
+        while True:
+            ok, frame = cap.read()
+            if not ok:
+                break
+            frames.append(frame)
+    finally:
+        cap.release()
+    assert len(frames) == cap.frames_in == 40
+
+
 def test_qimage_to_gray_keeps_size_and_luma():
     img = QImage(7, 3, QImage.Format.Format_RGB32)
     img.fill(0xFF808080)
