@@ -141,12 +141,7 @@ def test_a_pause_that_comes_after_the_end_does_not_replay_the_file(qapp, tmp_pat
         QMetaObject.invokeMethod(player, "pause", Qt.ConnectionType.QueuedConnection)
         QMetaObject.invokeMethod(player, "play", Qt.ConnectionType.QueuedConnection)
         time.sleep(1.0)  # 40 frames at 8× play in 0.17 s
-        frames = []
-        while True:
-            ok, frame = cap.read()
-            if not ok:
-                break
-            frames.append(frame)
+        frames = [frame for _, frame in iter(cap.read, (False, None))]  # to the end
     finally:
         cap.release()
     assert len(frames) == cap.frames_in == 40
