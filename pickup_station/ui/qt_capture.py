@@ -73,6 +73,7 @@ class _FrameReceiver(QObject):
     def __init__(self, capture: QtCapture):
         super().__init__()
         self.capture = capture
+        self.player = None  # a file's QMediaPlayer, once opened (on this same thread)
 
     @Slot(QVideoFrame)
     def take(self, frame) -> None:
@@ -82,20 +83,16 @@ class _FrameReceiver(QObject):
     def pause_player(self) -> None:
         """Pause a file that is still playing. Qt's pause() after the end of the file seeks
         back to its first frame, and the next play() would replay the whole file."""
-        player = self._player()
+        player = self.player
         if player is not None and player.playbackState() == player.PlaybackState.PlayingState \
                 and player.mediaStatus() != player.MediaStatus.EndOfMedia:
             player.pause()
 
     @Slot()
     def resume_player(self) -> None:
-        player = self._player()
+        player = self.player
         if player is not None and player.playbackState() == player.PlaybackState.PausedState:
             player.play()
-
-    def _player(self):
-        thread = self.capture._thread
-        return thread.player if thread is not None else None
 
 
 class _MediaThread(QThread):
@@ -162,7 +159,7 @@ class _MediaThread(QThread):
         player.setSource(url)
         player.setPlaybackRate(cap.rate)
         player.play()
-        self.player = player
+        self.player = self.receiver.player = player
         return [player]
 
     def _open_camera(self, sink):
